@@ -1,0 +1,34 @@
+package io.kma.api.cluster;
+
+import java.util.Collection;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The cluster as seen through list+watch caches of kube-apiserver: all nodes and the metadata of
+ * the pods whose phase is Running. Reads are cheap and never block on the network; a dropped watch
+ * keeps the last known state.
+ */
+@ProviderType
+public interface ClusterView {
+
+    /** All nodes, sorted by name. */
+    Collection<NodeInfo> nodes();
+
+    Optional<NodeInfo> node(String name);
+
+    /** All Running pods, sorted by namespace, then name. */
+    Collection<PodInfo> pods();
+
+    /** Running pods of one namespace, sorted by name. */
+    Collection<PodInfo> pods(String namespace);
+
+    Optional<PodInfo> pod(String namespace, String name);
+
+    /** True once the node cache has completed its first list. */
+    boolean nodesSynced();
+
+    /** True once the pod metadata cache has completed its first list. */
+    boolean podsSynced();
+}
