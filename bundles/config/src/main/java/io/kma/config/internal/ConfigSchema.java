@@ -1,0 +1,73 @@
+package io.kma.config.internal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Every key of the documented config.yaml (config/config.yaml in the source tree) with its default. */
+final class ConfigSchema {
+
+    static final Set<String> SECTIONS = Set.of("server", "kubelet", "authentication", "authorization");
+
+    static final List<String> ADDRESS_TYPES = List.of("Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP");
+
+    static final Map<String, Key> KEYS = keys(
+            new Key("kubeconfig", KeyType.STRING, "/etc/kube-metrics-appliance/kubeconfig"),
+            new Key("metricResolution", KeyType.DURATION, 15_000L),
+            new Key("nodeSelector", KeyType.STRING, ""),
+
+            new Key("server.bindAddress", KeyType.IP_ADDRESS, "0.0.0.0"),
+            new Key("server.securePort", KeyType.PORT, 4443),
+            new Key("server.tlsCertFile", KeyType.STRING, ""),
+            new Key("server.tlsPrivateKeyFile", KeyType.STRING, ""),
+            new Key("server.certDir", KeyType.STRING, "/var/lib/kube-metrics-appliance/certs"),
+            new Key("server.tlsMinVersion", KeyType.ENUM, "VersionTLS12", List.of("VersionTLS12", "VersionTLS13")),
+
+            new Key("kubelet.port", KeyType.PORT, 10250),
+            new Key("kubelet.useNodeStatusPort", KeyType.BOOLEAN, true),
+            new Key("kubelet.preferredAddressTypes", KeyType.STRING_LIST, ADDRESS_TYPES),
+            new Key("kubelet.requestTimeout", KeyType.DURATION, 10_000L),
+            new Key("kubelet.maxConcurrentScrapes", KeyType.POSITIVE_INT, 256),
+            new Key("kubelet.maxResponseBytes", KeyType.SIZE, 16L << 20),
+            new Key("kubelet.certificateAuthority", KeyType.STRING, "/etc/kubernetes/pki/ca.crt"),
+            new Key("kubelet.insecureSkipTLSVerify", KeyType.BOOLEAN, false),
+            new Key("kubelet.addressResolver", KeyType.ENUM, "preferred", List.of("preferred", "hosts")),
+            new Key("kubelet.hosts", KeyType.STRING_MAP, Map.of()),
+            new Key("kubelet.auth", KeyType.ENUM, "x509", List.of("x509", "token")),
+            new Key("kubelet.clientCertificate", KeyType.STRING, "/etc/kubernetes/pki/apiserver-kubelet-client.crt"),
+            new Key("kubelet.clientKey", KeyType.STRING, "/etc/kubernetes/pki/apiserver-kubelet-client.key"),
+            new Key("kubelet.tokenFile", KeyType.STRING, ""),
+
+            new Key("authentication.requestheaderClientCAFile", KeyType.STRING, "/etc/kubernetes/pki/front-proxy-ca.crt"),
+            new Key("authentication.requestheaderAllowedNames", KeyType.STRING_LIST, List.of("front-proxy-client")),
+            new Key("authentication.requestheaderUsernameHeaders", KeyType.STRING_LIST, List.of("X-Remote-User")),
+            new Key("authentication.requestheaderGroupHeaders", KeyType.STRING_LIST, List.of("X-Remote-Group")),
+            new Key("authentication.requestheaderExtraHeadersPrefix", KeyType.STRING_LIST, List.of("X-Remote-Extra-")),
+            new Key("authentication.tokenCacheTTL", KeyType.DURATION, 10_000L),
+
+            new Key("authorization.mode", KeyType.ENUM, "Webhook", List.of("Webhook", "AlwaysAllow")),
+            new Key("authorization.cacheAuthorizedTTL", KeyType.DURATION, 10_000L),
+            new Key("authorization.cacheUnauthorizedTTL", KeyType.DURATION, 10_000L),
+            new Key("authorization.alwaysAllowPaths", KeyType.STRING_LIST, List.of("/healthz", "/readyz", "/livez")));
+
+    /** Upstream requires 10s; this appliance allows faster scraping for small clusters and labs. */
+    static final long MIN_RESOLUTION_MILLIS = 5_000L;
+
+    private ConfigSchema() {
+    }
+
+    private static Map<String, Key> keys(Key... keys) {
+        Map<String, Key> map = new LinkedHashMap<>();
+        for (Key key : keys) {
+            map.put(key.path(), key);
+        }
+        return Map.copyOf(map);
+    }
+
+    static Map<String, Object> defaults() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        KEYS.forEach((path, key) -> values.put(path, key.defaultValue()));
+        return values;
+    }
+}
