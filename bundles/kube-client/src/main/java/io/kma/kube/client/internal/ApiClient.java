@@ -1,0 +1,238 @@
+package io.kma.kube.client.internal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * HTTP access to one kube-apiserver as one kubeconfig describes it. Thread-safe; requests from the two
+ * watch threads and the reviewers share a small connection pool.
+ */
+final class ApiClient implements Closeable {
+
+    static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(10);
+    static final Timeout REQUEST_TIMEOUT = Timeout.ofSeconds(30);
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final Kubeconfig kubeconfig;
+    private final String base;
+    private final BearerToken token;
+    private final RequestCounter counter;
+    private final CloseableHttpClient http;
+    private final ObjectMapper mapper;
+
+    ApiClient(Kubeconfig kubeconfig, TlsSocketStrategy tls, String userAgent, RequestCounter counter,
+            ObjectMapper mapper) {
+        this.kubeconfig = kubeconfig;
+        String s = kubeconfig.server().toString();
+        this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        this.token = new BearerToken(kubeconfig.token(), kubeconfig.tokenFile());
+        this.counter = counter;
+        this.mapper = mapper;
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setTlsSocketStrategy(tls)
+                        .setMaxConnTotal(16)
+                        .setMaxConnPerRoute(16)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(CONNECT_TIMEOUT)
+                                .setSocketTimeout(REQUEST_TIMEOUT)
+                                .setTimeToLive(5, TimeUnit.MINUTES)
+                                .build())
+                        .build())
+                .setUserAgent(userAgent)
+                // Watches and reviews decide themselves whether to retry; a silent retry of a POST is wrong.
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .evictIdleConnections(org.apache.hc.core5.util.TimeValue.ofMinutes(1))
+                .build();
+    }
+
+    Kubeconfig kubeconfig() {
+        return kubeconfig;
+    }
+
+    URI server() {
+        return kubeconfig.server();
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /**
+     * Starts a GET whose body the caller streams (lists, watches). The caller closes the call; another
+     * thread may {@link Call#cancel()} it to unblock a read.
+     *
+     * @param verb            Kubernetes verb for the request counter (list, watch, get)
+     * @param responseTimeout longest silence tolerated while reading
+     */
+    Call open(String verb, String pathAndQuery, String accept, Timeout responseTimeout, CallTracker tracker)
+            throws IOException {
+        HttpGet get = new HttpGet(base + pathAndQuery);
+        get.setHeader("Accept", accept);
+        get.setConfig(RequestConfig.custom().setResponseTimeout(responseTimeout).build());
+        if (tracker != null) {
+            tracker.started(get);
+        }
+        CloseableHttpResponse response = execute(verb, get);
+        int code = response.getCode();
+        if (code / 100 != 2) {
+            try (response) {
+                throw error(code, response.getEntity());
+            }
+        }
+        return new Call(get, response);
+    }
+
+    /** GET of one object. */
+    JsonNode get(String verb, String pathAndQuery) throws IOException {
+        HttpGet get = new HttpGet(base + pathAndQuery);
+        get.setHeader("Accept", "application/json");
+        return readJson(verb, get);
+    }
+
+    /** POST of a JSON object (create), answered with a JSON object. */
+    JsonNode post(String path, JsonNode body) throws IOException {
+        HttpPost post = new HttpPost(base + path);
+        post.setHeader("Accept", "application/json");
+        post.setEntity(new ByteArrayEntity(mapper.writeValueAsBytes(body), ContentType.APPLICATION_JSON));
+        return readJson("create", post);
+    }
+
+    private JsonNode readJson(String verb, HttpUriRequestBase request) throws IOException {
+        try (CloseableHttpResponse response = execute(verb, request)) {
+            int code = response.getCode();
+            if (code / 100 != 2) {
+                throw error(code, response.getEntity());
+            }
+            HttpEntity entity = response.getEntity();
+            if (entity == null) {
+                throw new IOException(request.getMethod() + " " + request.getRequestUri() + ": empty answer");
+            }
+            try (InputStream in = entity.getContent()) {
+                JsonNode node = mapper.readTree(in);
+                EntityUtils.consume(entity);
+                return node;
+            }
+        }
+    }
+
+    private CloseableHttpResponse execute(String verb, HttpUriRequestBase request) throws IOException {
+        String t = token.current();
+        if (t != null) {
+            request.setHeader("Authorization", "Bearer " + t);
+        }
+        try {
+            CloseableHttpResponse response = http.execute(request);
+            counter.count(verb, Integer.toString(response.getCode()));
+            return response;
+        } catch (IOException e) {
+            counter.count(verb, "<error>");
+            throw e;
+        }
+    }
+
+    /** Builds the exception for an error answer, with the message of the Status object when there is one. */
+    private ApiException error(int code, HttpEntity entity) {
+        String message = "";
+        if (entity != null) {
+            try (InputStream in = entity.getContent()) {
+                byte[] body = in.readNBytes(MAX_ERROR_BODY);
+                message = statusMessage(body);
+            } catch (IOException e) {
+                message = "";
+            }
+        }
+        return new ApiException(code, "kube-apiserver answered " + code + (message.isEmpty() ? "" : ": " + message));
+    }
+
+    private String statusMessage(byte[] body) {
+        try {
+            JsonNode n = mapper.readTree(body);
+            if (n != null && n.hasNonNull("message")) {
+                return n.get("message").asText();
+            }
+        } catch (IOException e) {
+            // not JSON: fall through to the text
+        }
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
+    @Override
+    public void close() {
+        http.close(CloseMode.IMMEDIATE);
+    }
+
+    /** Lets a watch thread publish its in-flight request so that stop() can cancel it. */
+    interface CallTracker {
+        void started(HttpUriRequestBase request);
+    }
+
+    /** A streaming response. */
+    static final class Call implements Closeable {
+
+        private final HttpUriRequestBase request;
+        private final CloseableHttpResponse response;
+
+        Call(HttpUriRequestBase request, CloseableHttpResponse response) {
+            this.request = request;
+            this.response = response;
+        }
+
+        InputStream body() throws IOException {
+            HttpEntity e = response.getEntity();
+            if (e == null) {
+                throw new IOException("empty answer");
+            }
+            return e.getContent();
+        }
+
+        /** After the whole body was read: returns the connection to the pool for reuse. */
+        void release() throws IOException {
+            EntityUtils.consume(response.getEntity());
+        }
+
+        /** Aborts the connection; a read blocked in another thread fails at once. */
+        void cancel() {
+            request.cancel();
+        }
+
+        @Override
+        public void close() {
+            // Cancel first so that closing discards the connection rather than draining an endless
+            // watch; after release() the connection is back in the pool and cancel does nothing.
+            request.cancel();
+            try {
+                response.close();
+            } catch (IOException e) {
+                // already aborted
+            }
+        }
+    }
+}

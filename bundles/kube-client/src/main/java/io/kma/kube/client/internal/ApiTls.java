@@ -1,0 +1,123 @@
+package io.kma.kube.client.internal;
+
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+import org.apache.hc.core5.reactor.ssl.SSLBufferMode;
+
+import io.kma.api.tls.TlsException;
+import io.kma.api.tls.TlsMaterials;
+
+/** Builds the TLS side of the connection to kube-apiserver from a kubeconfig. */
+final class ApiTls {
+
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private ApiTls() {
+    }
+
+    /**
+     * @return the strategy that upgrades sockets: trusts the kubeconfig's CA (or the JVM's CAs), presents
+     *         its client certificate, and verifies the server against {@code tls-server-name} when set
+     */
+    static TlsSocketStrategy socketStrategy(Kubeconfig kc, TlsMaterials tls) throws KubeconfigException {
+        try {
+            KeyManager[] km = null;
+            if (kc.clientCertificate() != null) {
+                PemSource cert = kc.clientCertificate();
+                PemSource key = kc.clientKey();
+                if (cert.isFile() && key.isFile()) {
+                    km = new KeyManager[] {tls.keyManager(cert.file(), key.file())};
+                } else {
+                    km = new KeyManager[] {tls.keyManager(pemText(cert), pemText(key), kc.path() + ": "
+                            + (cert.isFile() ? key.field() : cert.field()))};
+                }
+            }
+            TrustManager[] tm;
+            if (kc.insecureSkipTlsVerify()) {
+                tm = new TrustManager[] {new TrustAll()};
+            } else if (kc.certificateAuthority() != null) {
+                PemSource ca = kc.certificateAuthority();
+                tm = new TrustManager[] {ca.isFile() ? tls.trustManager(ca.file())
+                        : tls.trustManager(ca.pem(), kc.path() + ": " + ca.field())};
+            } else {
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init((KeyStore) null);
+                tm = tmf.getTrustManagers();
+            }
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(km, tm, null);
+            DefaultClientTlsStrategy strategy = kc.insecureSkipTlsVerify()
+                    ? new DefaultClientTlsStrategy(ctx, PROTOCOLS, null, SSLBufferMode.STATIC,
+                            HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE)
+                    : new DefaultClientTlsStrategy(ctx, PROTOCOLS, null, SSLBufferMode.STATIC,
+                            HostnameVerificationPolicy.BOTH, null);
+            String serverName = kc.tlsServerName();
+            if (serverName == null) {
+                return strategy;
+            }
+            // The target name drives both SNI and hostname verification, so naming it is all
+            // tls-server-name needs.
+            return (socket, target, port, attachment, context) -> strategy.upgrade(socket, serverName, port,
+                    attachment, context);
+        } catch (TlsException e) {
+            throw new KubeconfigException(e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new KubeconfigException(kc.path() + ": " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw new KubeconfigException(kc.path() + ": TLS setup failed: " + e.getMessage());
+        }
+    }
+
+    private static String pemText(PemSource s) throws java.io.IOException {
+        return s.isFile() ? Files.readString(s.file(), StandardCharsets.US_ASCII) : s.pem();
+    }
+
+    /** insecure-skip-tls-verify: accepts any server certificate. */
+    private static final class TrustAll extends X509ExtendedTrustManager {
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

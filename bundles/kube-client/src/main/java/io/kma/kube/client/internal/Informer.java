@@ -1,0 +1,362 @@
+package io.kma.kube.client.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * List-then-watch loop of one resource on its own daemon thread, like client-go's reflector: a paged
+ * list fills the store, a watch from the list's resourceVersion keeps it current, a watch that ends or
+ * drops is resumed from the last resourceVersion seen (bookmarks included), and a 410 Gone leads to a
+ * new list that replaces the store at once. Failures back off with jitter; the store is never cleared
+ * on an error, so readers keep the last known state.
+ *
+ * @param <T> the cached value type
+ */
+final class Informer<T> {
+
+    /** What a store of decoded objects must do; called from the informer thread only. */
+    interface Store<T> {
+
+        /** Replaces the whole content at once (after a list). */
+        void replace(List<T> items);
+
+        void upsert(T item);
+
+        void delete(T item);
+
+        int size();
+    }
+
+    /** Turns an object of the list or a watch event into a value; null skips it. */
+    interface Decoder<T> {
+        T decode(JsonNode object);
+    }
+
+    /**
+     * @param typeName      how upstream's informer health check names the type, e.g. {@code *v1.Node}
+     * @param logName       short name for log lines, e.g. {@code node}
+     * @param path          collection path, e.g. {@code /api/v1/nodes}
+     * @param fieldSelector raw field selector or null
+     * @param listAccept    Accept header of list requests
+     * @param watchAccept   Accept header of watch requests
+     */
+    record Spec(String typeName, String logName, String path, String fieldSelector, String listAccept,
+            String watchAccept) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Informer.class);
+
+    private final Spec spec;
+    private final Decoder<T> decoder;
+    private final Store<T> store;
+    private final Supplier<ApiClient> clients;
+    private final InformerTiming timing;
+    private final Backoff backoff;
+
+    private volatile boolean running;
+    private volatile boolean started;
+    private volatile boolean synced;
+    private volatile String resourceVersion;
+    private volatile HttpUriRequestBase inFlight;
+    private volatile String lastError;
+    private Thread thread;
+
+    Informer(Spec spec, Decoder<T> decoder, Store<T> store, Supplier<ApiClient> clients, InformerTiming timing) {
+        this.spec = spec;
+        this.decoder = decoder;
+        this.store = store;
+        this.clients = clients;
+        this.timing = timing;
+        this.backoff = new Backoff(timing.backoffInitialMillis(), timing.backoffMaxMillis(), 0.2);
+    }
+
+    synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "kma-kube-client-" + spec.logName() + "-informer");
+        thread.setDaemon(true);
+        thread.start();
+        started = true;
+    }
+
+    /** Stops the loop: cancels the request in flight (unblocking its read) and waits briefly for the thread. */
+    void stop() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+            thread = null;
+        }
+        HttpUriRequestBase r = inFlight;
+        if (r != null) {
+            r.cancel();
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    Spec spec() {
+        return spec;
+    }
+
+    boolean started() {
+        return started;
+    }
+
+    boolean synced() {
+        return synced;
+    }
+
+    String resourceVersion() {
+        return resourceVersion;
+    }
+
+    /** The last failure, for health-check reasons; null after a success. */
+    String lastError() {
+        return lastError;
+    }
+
+    private void run() {
+        while (running) {
+            ApiClient client = clients.get();
+            if (client == null) {
+                pause(1_000);
+                continue;
+            }
+            String phase = resourceVersion == null ? "list" : "watch";
+            try {
+                if (resourceVersion == null) {
+                    list(client);
+                    phase = "watch";
+                }
+                long t0 = System.nanoTime();
+                int events = watch(client);
+                lastError = null;
+                if (events == 0 && System.nanoTime() - t0 < 1_000_000_000L) {
+                    // A watch closed at once without a word: do not spin.
+                    pause(backoff.next());
+                } else {
+                    backoff.reset();
+                }
+            } catch (ApiException e) {
+                if (!running) {
+                    break;
+                }
+                if (e.isGone()) {
+                    LOG.info("{} {}: resourceVersion {} is too old (410 Gone), listing again", spec.logName(), phase,
+                            resourceVersion);
+                    resourceVersion = null;
+                    continue;
+                }
+                failed(phase, client, e);
+            } catch (IOException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                failed(phase, client, e);
+            }
+        }
+    }
+
+    private void failed(String phase, ApiClient client, Exception e) {
+        long delay = backoff.next();
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        lastError = spec.logName() + " " + phase + " at " + client.server() + " failed: " + msg;
+        LOG.warn("{}; retrying in {} ms", lastError, delay);
+        pause(delay);
+    }
+
+    private void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            // stop() interrupts; the loop re-checks running
+        }
+    }
+
+    /** Paged list (limit + continue); replaces the store only when every page arrived. */
+    private void list(ApiClient client) throws IOException {
+        List<T> items = new ArrayList<>();
+        String cont = null;
+        String rv = null;
+        int restarts = 0;
+        int pages = 0;
+        do {
+            StringBuilder q = new StringBuilder(spec.path()).append("?limit=").append(timing.pageSize());
+            if (spec.fieldSelector() != null) {
+                q.append("&fieldSelector=").append(enc(spec.fieldSelector()));
+            }
+            if (cont != null) {
+                q.append("&continue=").append(enc(cont));
+            }
+            String[] meta;
+            try (ApiClient.Call call = client.open("list", q.toString(), spec.listAccept(), ApiClient.REQUEST_TIMEOUT,
+                    this::track)) {
+                meta = readPage(client.mapper(), call.body(), items);
+                call.release();
+            } catch (ApiException e) {
+                if (e.isGone() && cont != null && restarts++ == 0) {
+                    // The continue token expired between pages: start the list over, once.
+                    LOG.info("{} list: continue token expired (410 Gone), listing from the start", spec.logName());
+                    items.clear();
+                    cont = null;
+                    continue;
+                }
+                throw e;
+            } finally {
+                inFlight = null;
+            }
+            pages++;
+            rv = meta[0];
+            cont = meta[1] == null || meta[1].isEmpty() ? null : meta[1];
+        } while (cont != null && running);
+        if (!running) {
+            return;
+        }
+        if (rv == null || rv.isEmpty()) {
+            throw new IOException("list answer has no metadata.resourceVersion");
+        }
+        store.replace(items);
+        resourceVersion = rv;
+        synced = true;
+        lastError = null;
+        backoff.reset();
+        LOG.info("{} cache listed: {} objects in {} page(s) at resourceVersion {}", spec.logName(), items.size(),
+                pages, rv);
+    }
+
+    /** Streams one list page: items are decoded one by one; returns {resourceVersion, continue}. */
+    private String[] readPage(ObjectMapper mapper, InputStream in, List<T> items) throws IOException {
+        String rv = null;
+        String cont = null;
+        try (JsonParser p = mapper.getFactory().createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("list answer is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("metadata".equals(field) && value == JsonToken.START_OBJECT) {
+                    JsonNode meta = mapper.readTree(p);
+                    rv = text(meta, "resourceVersion");
+                    cont = text(meta, "continue");
+                } else if ("items".equals(field) && value == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        T item = decoder.decode(mapper.readTree(p));
+                        if (item != null) {
+                            items.add(item);
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+        return new String[] {rv, cont};
+    }
+
+    /** One watch from the current resourceVersion; returns the number of events once the server ends it. */
+    private int watch(ApiClient client) throws IOException {
+        int timeout = ThreadLocalRandom.current().nextInt(timing.minWatchSeconds(), timing.maxWatchSeconds() + 1);
+        StringBuilder q = new StringBuilder(spec.path()).append("?watch=true&allowWatchBookmarks=true&resourceVersion=")
+                .append(enc(resourceVersion)).append("&timeoutSeconds=").append(timeout);
+        if (spec.fieldSelector() != null) {
+            q.append("&fieldSelector=").append(enc(spec.fieldSelector()));
+        }
+        int events = 0;
+        // Tolerate silence a little longer than the server-side timeout; bookmarks come about every minute.
+        try (ApiClient.Call call = client.open("watch", q.toString(), spec.watchAccept(),
+                Timeout.ofSeconds(timeout + 30L), this::track)) {
+            ObjectMapper mapper = client.mapper();
+            try (JsonParser p = mapper.getFactory().createParser(call.body())) {
+                JsonToken t;
+                while (running && (t = p.nextToken()) != null) {
+                    if (t != JsonToken.START_OBJECT) {
+                        throw new IOException("watch stream: expected an event object, got " + t);
+                    }
+                    handle(mapper.readTree(p));
+                    events++;
+                }
+            }
+        } finally {
+            inFlight = null;
+        }
+        return events;
+    }
+
+    private void handle(JsonNode event) throws IOException {
+        String type = text(event, "type");
+        JsonNode object = event.get("object");
+        if (type == null || object == null || !object.isObject()) {
+            throw new IOException("watch stream: event without type or object");
+        }
+        switch (type) {
+            case "ADDED", "MODIFIED" -> {
+                T item = decoder.decode(object);
+                if (item != null) {
+                    store.upsert(item);
+                }
+            }
+            case "DELETED" -> {
+                T item = decoder.decode(object);
+                if (item != null) {
+                    store.delete(item);
+                }
+            }
+            case "BOOKMARK" -> {
+                // only the resourceVersion matters
+            }
+            case "ERROR" -> {
+                int code = object.path("code").asInt(500);
+                String msg = text(object, "message");
+                throw new ApiException(code, "watch error " + code + (msg == null ? "" : ": " + msg));
+            }
+            default -> throw new IOException("watch stream: unknown event type " + type);
+        }
+        String rv = text(object.path("metadata"), "resourceVersion");
+        if (rv != null && !rv.isEmpty()) {
+            resourceVersion = rv;
+        }
+    }
+
+    private void track(HttpUriRequestBase request) {
+        inFlight = request;
+        if (!running) {
+            // stop() may have looked before this request was published
+            request.cancel();
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
