@@ -86,7 +86,8 @@ final class TestPki {
         // SEC1 as openssl and Go write it: curve parameters and public key inside the ECPrivateKey.
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
         ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
-        DERBitString publicKey = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData();
+        DERBitString publicKey = new DERBitString(
+                SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData().getBytes());
         ECPrivateKey sec1 = new ECPrivateKey(256, inner.getKey(), publicKey,
                 info.getPrivateKeyAlgorithm().getParameters());
         return pem(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
