@@ -36,6 +36,12 @@ final class ApiTls {
      *         its client certificate, and verifies the server against {@code tls-server-name} when set
      */
     static TlsSocketStrategy socketStrategy(Kubeconfig kc, TlsMaterials tls) throws KubeconfigException {
+        boolean needsTls = kc.clientCertificate() != null
+                || kc.certificateAuthority() != null && !kc.insecureSkipTlsVerify();
+        if (needsTls && tls == null) {
+            throw new KubeconfigException(kc.path() + ": cannot read its certificates: the TlsMaterials service "
+                    + "(bundle io.kma.tls) is not available");
+        }
         try {
             KeyManager[] km = null;
             if (kc.clientCertificate() != null) {

@@ -94,7 +94,6 @@ final class Informer<T> {
         thread = new Thread(this::run, "kma-kube-client-" + spec.logName() + "-informer");
         thread.setDaemon(true);
         thread.start();
-        started = true;
     }
 
     /** Stops the loop: cancels the request in flight (unblocking its read) and waits briefly for the thread. */
@@ -123,6 +122,7 @@ final class Informer<T> {
         return spec;
     }
 
+    /** True once the loop had a client to list with (upstream: the informer was started). */
     boolean started() {
         return started;
     }
@@ -144,9 +144,11 @@ final class Informer<T> {
         while (running) {
             ApiClient client = clients.get();
             if (client == null) {
+                // No usable kubeconfig yet; the connection reports why.
                 pause(1_000);
                 continue;
             }
+            started = true;
             String phase = resourceVersion == null ? "list" : "watch";
             try {
                 if (resourceVersion == null) {

@@ -1,0 +1,117 @@
+package io.kma.kube.client.internal;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+import io.kma.api.cluster.ClusterView;
+import io.kma.api.cluster.NodeInfo;
+import io.kma.api.cluster.PodInfo;
+
+/**
+ * {@link ClusterView} over two informers: full Node objects, and the metadata only of Running pods
+ * (PartialObjectMetadata, as upstream metrics-server, so that 350,000 pods stay small).
+ */
+@Component(service = {ClusterView.class, ClusterCaches.class}, immediate = true)
+public final class ClusterCaches implements ClusterView {
+
+    static final String POD_LIST_ACCEPT = "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json";
+    static final String POD_WATCH_ACCEPT = "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io,application/json";
+
+    static final Informer.Spec NODES = new Informer.Spec("*v1.Node", "node", "/api/v1/nodes", null,
+            "application/json", "application/json");
+    static final Informer.Spec PODS = new Informer.Spec("*v1.PartialObjectMetadata", "pod", "/api/v1/pods",
+            "status.phase=Running", POD_LIST_ACCEPT, POD_WATCH_ACCEPT);
+
+    @Reference
+    ApiConnection connection;
+
+    private final NodeCache nodes = new NodeCache();
+    private final PodCache pods = new PodCache();
+    private final Interner interner = new Interner();
+    private Informer<NodeInfo> nodeInformer;
+    private Informer<PodInfo> podInformer;
+
+    @Activate
+    void activate() {
+        start(InformerTiming.DEFAULT);
+    }
+
+    /** Starts both informers; they wait for the connection to have a client. */
+    void start(InformerTiming timing) {
+        nodeInformer = new Informer<>(NODES, new NodeDecoder(), nodes, connection::client, timing);
+        podInformer = new Informer<>(PODS, new PodMetadataDecoder(interner), pods, connection::client, timing);
+        nodeInformer.start();
+        podInformer.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (nodeInformer != null) {
+            nodeInformer.stop();
+        }
+        if (podInformer != null) {
+            podInformer.stop();
+        }
+    }
+
+    @Override
+    public Collection<NodeInfo> nodes() {
+        return nodes.all();
+    }
+
+    @Override
+    public Optional<NodeInfo> node(String name) {
+        return nodes.get(name);
+    }
+
+    @Override
+    public Collection<PodInfo> pods() {
+        return pods.all();
+    }
+
+    @Override
+    public Collection<PodInfo> pods(String namespace) {
+        return pods.inNamespace(namespace);
+    }
+
+    @Override
+    public Optional<PodInfo> pod(String namespace, String name) {
+        return pods.get(namespace, name);
+    }
+
+    @Override
+    public boolean nodesSynced() {
+        return nodeInformer != null && nodeInformer.synced();
+    }
+
+    @Override
+    public boolean podsSynced() {
+        return podInformer != null && podInformer.synced();
+    }
+
+    List<Informer<?>> informers() {
+        return List.of(nodeInformer, podInformer);
+    }
+
+    int nodeCount() {
+        return nodes.size();
+    }
+
+    int podCount() {
+        return pods.size();
+    }
+
+    int namespaceCount() {
+        return pods.namespaces();
+    }
+
+    int internedValues() {
+        return interner.size();
+    }
+}
