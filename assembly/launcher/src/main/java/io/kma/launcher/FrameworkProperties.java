@@ -1,0 +1,43 @@
+package io.kma.launcher;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The Felix, SCR and File Install properties of one launch. */
+final class FrameworkProperties {
+
+    private FrameworkProperties() {
+    }
+
+    static Map<String, String> of(LaunchOptions o) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("org.osgi.framework.storage", o.stateDir().resolve("felix-cache").toAbsolutePath().toString());
+        // Re-extracting every jar at each start keeps the cache from ever disagreeing with bundles/.
+        p.put("org.osgi.framework.storage.clean", "onFirstInit");
+        // slf4j-api cannot resolve as a bundle on bare Felix (it requires the serviceloader extender), so it
+        // lives on the launcher class path and the system bundle exports it (osgi-stack.md §4, fix A).
+        String v = BuildInfo.slf4jVersion();
+        p.put("org.osgi.framework.system.packages.extra", Stream.of("org.slf4j", "org.slf4j.spi", "org.slf4j.event", "org.slf4j.helpers")
+                .map(pkg -> pkg + ";version=" + v).collect(Collectors.joining(",")));
+        p.put("felix.log.level", "2");
+        p.put("ds.loglevel", "warn");
+
+        p.put("kma.config", o.effectiveConfigFile().toAbsolutePath().toString());
+        p.put("kma.config.explicit", Boolean.toString(o.configExplicit()));
+        p.put("kma.home", o.home().toAbsolutePath().toString());
+        p.put("kma.state.dir", o.stateDir().toAbsolutePath().toString());
+
+        p.put("felix.fileinstall.dir", o.deployDir().toAbsolutePath().toString());
+        p.put("felix.fileinstall.poll", "1000");
+        p.put("felix.fileinstall.noInitialDelay", "true");
+        // The deploy directory may be read-only (owned by the package); configuration comes from config.yaml.
+        p.put("felix.fileinstall.enableConfigSave", "false");
+        p.put("felix.fileinstall.bundles.new.start", "true");
+        p.put("felix.fileinstall.log.level", "2");
+
+        p.putAll(o.extraFrameworkProperties());
+        return p;
+    }
+}

@@ -1,0 +1,156 @@
+package io.kma.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.BundleRevision;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Embeds Felix: starts the framework, installs and starts every jar of {@code home/bundles}, watches the deploy
+ * directory (through File Install and {@link HotDeploy}) and stops the framework when the configuration was
+ * invalid at start. Used by {@code Main} and by the in-framework tests.
+ */
+public final class Launcher implements AutoCloseable {
+
+    static final String CONFIG_BUNDLE = "io.kma.config";
+    static final long CONFIG_STATUS_TIMEOUT_SECONDS = 15;
+    static final long STOP_TIMEOUT_MILLIS = 5_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+
+    private final Framework framework;
+    private final HotDeploy hotDeploy;
+    private volatile int exitCode;
+
+    private Launcher(Framework framework, HotDeploy hotDeploy) {
+        this.framework = framework;
+        this.hotDeploy = hotDeploy;
+    }
+
+    /** Starts the framework and every bundle of {@code home/bundles} (fragments are only installed); returns then. */
+    public static Launcher start(LaunchOptions o) throws Exception {
+        long t0 = System.nanoTime();
+        // jboss-logging (Undertow, XNIO) picks JUL unless told otherwise before its first use.
+        if (System.getProperty("org.jboss.logging.provider") == null) {
+            System.setProperty("org.jboss.logging.provider", "slf4j");
+        }
+        Path bundlesDir = o.home().resolve("bundles");
+        if (!Files.isDirectory(bundlesDir)) {
+            throw new IOException(bundlesDir + " is not a directory (is " + o.home() + " a distribution?)");
+        }
+        Files.createDirectories(o.stateDir());
+        Files.createDirectories(o.deployDir());
+
+        Map<String, Object> props = new HashMap<>(FrameworkProperties.of(o));
+        props.put("felix.log.logger", new FelixLogBridge());
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Launcher.class.getClassLoader())
+                .findFirst().orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Framework framework = factory.newFramework((Map) props);
+        framework.init();
+        BundleContext context = framework.getBundleContext();
+        context.addFrameworkListener(event -> {
+            if (event.getType() == FrameworkEvent.ERROR && event.getThrowable() != null) {
+                LOG.error("{}: {}", event.getBundle().getSymbolicName(), Problems.describe(event.getThrowable()));
+            }
+        });
+        ConfigStatusWatch statusWatch = new ConfigStatusWatch(context);
+        Launcher launcher = new Launcher(framework, new HotDeploy(context, o.deployDir()));
+        framework.start();
+
+        List<Bundle> installed = new ArrayList<>();
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(bundlesDir)) {
+            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+        }
+        for (Path jar : jars) {
+            try {
+                installed.add(context.installBundle(jar.toUri().toString()));
+            } catch (BundleException e) {
+                LOG.error("cannot install bundles/{}: {}", jar.getFileName(), Problems.describe(e));
+            }
+        }
+        int active = 0;
+        List<String> failed = new ArrayList<>();
+        for (Bundle b : installed) {
+            if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) {
+                continue;
+            }
+            try {
+                b.start();
+                active++;
+            } catch (BundleException | IllegalStateException e) {
+                failed.add(b.getSymbolicName());
+                LOG.error("{} {} did not start: {}", b.getSymbolicName(), b.getVersion(), Problems.describe(e));
+            }
+        }
+        LOG.info("kube-metrics-appliance {}: {} bundles started{} in {} ms", BuildInfo.version(), active,
+                failed.isEmpty() ? "" : ", " + failed.size() + " failed (" + String.join(", ", failed) + ")",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+
+        try {
+            if (installed.stream().anyMatch(b -> CONFIG_BUNDLE.equals(b.getSymbolicName()))) {
+                launcher.checkConfiguration(statusWatch);
+            }
+        } finally {
+            statusWatch.close();
+        }
+        return launcher;
+    }
+
+    public Framework framework() {
+        return framework;
+    }
+
+    /** Blocks until the framework stops; 0, or 1 when the configuration was invalid at start. */
+    public int awaitStop() throws InterruptedException {
+        framework.waitForStop(0);
+        return exitCode;
+    }
+
+    /** Stops the framework (every bundle stopped) and waits up to 5 s. */
+    @Override
+    public void close() {
+        try {
+            hotDeploy.close();
+            if ((framework.getState() & (Bundle.ACTIVE | Bundle.STARTING | Bundle.STOPPING)) != 0) {
+                framework.stop();
+            }
+            FrameworkEvent stopped = framework.waitForStop(STOP_TIMEOUT_MILLIS);
+            if (stopped.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                LOG.warn("framework did not stop within {} ms", STOP_TIMEOUT_MILLIS);
+            }
+        } catch (BundleException e) {
+            LOG.error("stopping the framework failed: {}", Problems.describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkConfiguration(ConfigStatusWatch statusWatch) throws InterruptedException {
+        ConfigStatusWatch.Status status = statusWatch.await(CONFIG_STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (status == null) {
+            LOG.warn("the config bundle reported no configuration status within {} s", CONFIG_STATUS_TIMEOUT_SECONDS);
+        } else if (status.invalid()) {
+            System.err.println("kube-metrics-appliance: invalid configuration: " + status.error());
+            exitCode = 1;
+            close();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.kma.launcher;
+
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+
+/** Command line: {@code run}, {@code demo}, {@code version}, {@code help}. */
+public final class Main {
+
+    static final String USAGE = """
+            Usage: kube-metrics-appliance <command> [options]
+
+            Commands:
+              run [--config FILE]                    run the appliance (default config: /etc/kube-metrics-appliance/config.yaml;
+                                                     without that file it runs on the built-in defaults)
+              demo [--nodes N] [--pods-per-node P]   run it against a simulated cluster on this machine (default 3 nodes, 10 pods each)
+              version                                print the version
+              help                                   print this help
+
+            Environment: KMA_STATE_DIR (Felix cache), KMA_DEPLOY_DIR (hot-deploy directory, default <home>/deploy), JAVA_OPTS.
+            Exit codes: 0 stopped, 1 invalid configuration or failed start, 2 usage error, 143 stopped by SIGTERM.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Returns the exit code; the framework-running commands return only when the framework stopped. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.print(USAGE);
+            return 2;
+        }
+        List<String> rest = List.of(args).subList(1, args.length);
+        try {
+            switch (args[0]) {
+                case "help", "--help", "-h":
+                    if (!rest.isEmpty()) {
+                        return usage(err, "help takes no arguments");
+                    }
+                    out.print(USAGE);
+                    return 0;
+                case "version", "--version":
+                    if (!rest.isEmpty()) {
+                        return usage(err, "version takes no arguments");
+                    }
+                    out.println("kube-metrics-appliance " + BuildInfo.version());
+                    return 0;
+                case "run":
+                    return runCommand(Options.parse(rest, Map.of("--config", "")), err);
+                case "demo":
+                    return Demo.run(Options.parse(rest, Map.of("--nodes", "3", "--pods-per-node", "10")), home(), out, err);
+                default:
+                    return usage(err, "unknown command " + args[0]);
+            }
+        } catch (Options.UsageException e) {
+            return usage(err, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            err.println("kube-metrics-appliance: " + Problems.describe(e));
+            return 1;
+        }
+    }
+
+    private static int runCommand(Map<String, String> options, PrintStream err) throws Exception {
+        System.setProperty("org.jboss.logging.provider", System.getProperty("org.jboss.logging.provider", "slf4j"));
+        String config = options.get("--config");
+        boolean explicit = !config.isEmpty();
+        Path configFile = explicit ? Path.of(config).toAbsolutePath() : LaunchOptions.DEFAULT_CONFIG;
+        if (explicit && !Files.isRegularFile(configFile)) {
+            err.println("kube-metrics-appliance: configuration file " + configFile + " does not exist");
+            return 1;
+        }
+        Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
+        if (!explicit && !Files.exists(configFile)) {
+            log.info("no configuration file at {}; running on the built-in defaults", configFile);
+        }
+        Path home = home();
+        LaunchOptions options1 = new LaunchOptions(home, configFile, explicit, stateDir(home), deployDir(home), Map.of());
+        return runUntilStopped(options1);
+    }
+
+    /** Runs the launcher until the framework stops; SIGTERM (shutdown hook) stops every bundle first. */
+    static int runUntilStopped(LaunchOptions options) throws Exception {
+        Launcher launcher = Launcher.start(options);
+        Thread hook = new Thread(launcher::close, "kma-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Signals.reloadOnHangup(launcher.framework());
+        int code = launcher.awaitStop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // SIGTERM: the hook is running and the JVM exits with 143
+        }
+        return code;
+    }
+
+    private static int usage(PrintStream err, String problem) {
+        err.println("kube-metrics-appliance: " + problem);
+        err.print(USAGE);
+        return 2;
+    }
+
+    /** The distribution directory: -Dkma.home (set by bin/kube-metrics-appliance), else the parent of lib/. */
+    static Path home() throws URISyntaxException {
+        String home = System.getProperty("kma.home");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home).toAbsolutePath();
+        }
+        Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return jar.getParent().getParent().toAbsolutePath();
+    }
+
+    static Path stateDir(Path home) {
+        return setting("kma.state.dir", "KMA_STATE_DIR", home.resolve("var"));
+    }
+
+    static Path deployDir(Path home) {
+        return setting("kma.deploy.dir", "KMA_DEPLOY_DIR", home.resolve("deploy"));
+    }
+
+    private static Path setting(String property, String env, Path fallback) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(env);
+        }
+        return value == null || value.isBlank() ? fallback : Path.of(value).toAbsolutePath();
+    }
+}
