@@ -249,7 +249,7 @@ final class KubeconfigLoader {
             if (data != null && !data.isBlank()) {
                 byte[] decoded;
                 try {
-                    decoded = Base64.getMimeDecoder().decode(data.trim());
+                    decoded = Base64.getDecoder().decode(data.replaceAll("\\s", ""));
                 } catch (IllegalArgumentException e) {
                     throw error(prefix, key + "-data", "not valid base64");
                 }
