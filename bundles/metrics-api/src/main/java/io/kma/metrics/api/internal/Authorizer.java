@@ -1,0 +1,81 @@
+package io.kma.metrics.api.internal;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import io.kma.api.auth.AccessRequest;
+import io.kma.api.auth.AccessReviewer;
+import io.kma.api.auth.UserInfo;
+
+/**
+ * Delegated authorization (reference §5.3): system:masters and the always-allowed paths pass, everything
+ * else is a SubjectAccessReview whose answers are cached (allowed and denied separately). A review that
+ * fails is a denial for this request and is not cached.
+ */
+final class Authorizer {
+
+    static final String MASTERS = "system:masters";
+    private static final int CACHE_SIZE = 8192;
+
+    /** @param reason kube-apiserver's reason text, or empty; @param error the review could not be made */
+    record Decision(boolean allowed, String reason, String error) {
+        static final Decision ALLOW = new Decision(true, "", null);
+    }
+
+    private final ApiSettings settings;
+    private final Collaborators services;
+    private final ExpiringCache<AccessRequest, Decision> cache;
+
+    Authorizer(ApiSettings settings, Collaborators services, LongSupplier nanoClock) {
+        this.settings = settings;
+        this.services = services;
+        this.cache = new ExpiringCache<>(CACHE_SIZE, nanoClock);
+    }
+
+    long cacheHits() {
+        return cache.hits();
+    }
+
+    Decision authorize(UserInfo user, RequestAttributes a) {
+        if (settings.alwaysAllow()) {
+            return Decision.ALLOW;
+        }
+        if (user.groups().contains(MASTERS)) {
+            return Decision.ALLOW;
+        }
+        if (alwaysAllowed(a.path(), settings.alwaysAllowPaths())) {
+            return Decision.ALLOW;
+        }
+        AccessRequest request = a.resourceRequest()
+                ? new AccessRequest(user, a.verb(), a.group(), a.version(), a.resource(), a.namespace(), a.name(), null)
+                : new AccessRequest(user, a.verb(), "", "", null, "", "", a.path());
+        Decision cached = cache.get(request);
+        if (cached != null) {
+            return cached;
+        }
+        AccessReviewer reviewer = services.accessReviewer();
+        if (reviewer == null) {
+            return new Decision(false, "", "no AccessReviewer service");
+        }
+        AccessReviewer.Decision d;
+        try {
+            d = reviewer.review(request);
+        } catch (IOException | RuntimeException e) {
+            return new Decision(false, "", "SubjectAccessReview failed: " + e.getMessage());
+        }
+        Decision decision = new Decision(d.allowed(), d.reason() == null ? "" : d.reason(), null);
+        cache.put(request, decision, d.allowed() ? settings.authorizedTtlMillis() : settings.unauthorizedTtlMillis());
+        return decision;
+    }
+
+    /** Exact match, or prefix match for entries ending in '*'. */
+    static boolean alwaysAllowed(String path, List<String> patterns) {
+        for (String p : patterns) {
+            if (p.endsWith("*") ? path.startsWith(p.substring(0, p.length() - 1)) : path.equals(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

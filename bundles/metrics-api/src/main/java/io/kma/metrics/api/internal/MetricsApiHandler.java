@@ -1,0 +1,279 @@
+package io.kma.metrics.api.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Deque;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import io.kma.api.cluster.ClusterView;
+import io.kma.api.metrics.Histogram;
+import io.kma.api.store.MetricsStore;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+
+/**
+ * Serves /apis, /openapi, /version and /metrics: strips and evaluates request-header credentials,
+ * authenticates, authorizes, then answers. Runs blocking on a worker thread so large lists stream
+ * straight into the response. Holds only caches; a new instance (bundle update, new configuration)
+ * starts empty and answers the same.
+ */
+final class MetricsApiHandler implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsApiHandler.class);
+    private static final String VERSION_PATH = "/apis/" + MetricsWriter.GROUP_VERSION;
+
+    private final Collaborators services;
+    private final ApiSettings settings;
+    private final Authenticator authenticator;
+    private final Authorizer authorizer;
+    private final ResourceResponder resources;
+    private final SelfMetrics selfMetrics;
+    private final OpenApiDocuments openApi;
+    private final byte[] versionInfo;
+    private final Generators generators = new Generators();
+    private final FailureLog authnFailures;
+    private final FailureLog authzFailures;
+
+    /**
+     * @param epochNanos wall clock for creationTimestamp and freshness
+     * @param nanoClock  monotonic clock for cache expiry
+     */
+    MetricsApiHandler(ApiSettings settings, Collaborators services, Histogram freshness, String version,
+            LongSupplier epochNanos, LongSupplier nanoClock) {
+        this.settings = settings;
+        this.services = services;
+        this.authenticator = new Authenticator(settings, services, nanoClock);
+        this.authorizer = new Authorizer(settings, services, nanoClock);
+        this.resources = new ResourceResponder(settings, generators, freshness, epochNanos);
+        this.selfMetrics = new SelfMetrics(freshness);
+        this.openApi = new OpenApiDocuments(shortVersion(version));
+        this.versionInfo = VersionInfo.json(version);
+        this.authnFailures = new FailureLog(LoggerFactory.getLogger(Authenticator.class), 60_000, nanoClock);
+        this.authzFailures = new FailureLog(LoggerFactory.getLogger(Authorizer.class), 60_000, nanoClock);
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    Authorizer authorizer() {
+        return authorizer;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (exchange.isInIoThread()) {
+            // Reviews and large lists block: leave the I/O thread.
+            exchange.dispatch(this);
+            return;
+        }
+        exchange.startBlocking();
+        try {
+            serve(exchange);
+        } catch (IOException e) {
+            // The client went away mid-answer; nothing to tell it.
+            LOG.debug("response to {} {} aborted: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
+            if (!exchange.isResponseStarted()) {
+                sendStatus(exchange, Negotiation.JSON, ApiStatus.internalError(String.valueOf(e.getMessage())));
+            }
+        } finally {
+            exchange.endExchange();
+        }
+    }
+
+    private void serve(HttpServerExchange exchange) throws IOException {
+        Negotiation negotiation = Negotiation.of(exchange.getRequestHeaders().getFirst(Headers.ACCEPT));
+        Authenticator.Result authn = authenticator.authenticate(exchange);
+        if (authn.user() == null) {
+            authnFailures.warn("Unable to authenticate the request from " + peer(exchange) + ": " + authn.failure());
+            sendStatus(exchange, negotiation, ApiStatus.unauthorized());
+            return;
+        }
+        String path = exchange.getRequestPath();
+        String method = exchange.getRequestMethod().toString();
+        boolean watch = isTrue(param(exchange, "watch"));
+        String fieldSelectorName = null;
+        try {
+            fieldSelectorName = FieldSelector.parse(param(exchange, "fieldSelector")).requiredName();
+        } catch (IllegalArgumentException e) {
+            // Answered as 400 after authorization, as the apiserver does.
+        }
+        RequestAttributes attrs = RequestAttributes.of(method, path, watch, fieldSelectorName);
+        Authorizer.Decision decision = authorizer.authorize(authn.user(), attrs);
+        if (!decision.allowed()) {
+            String user = authn.user().name();
+            if (decision.error() != null) {
+                authzFailures.warn("denying " + attrs.verb() + " " + path + " for user \"" + user + "\": " + decision.error());
+            }
+            String message = attrs.forbiddenMessage(user) + (decision.reason().isEmpty() ? "" : ": " + decision.reason());
+            ApiStatus status = attrs.resourceRequest()
+                    ? ApiStatus.forbidden(attrs.group(), attrs.resource(), attrs.name(), message)
+                    : ApiStatus.forbidden("", "", "", message);
+            sendStatus(exchange, negotiation, status);
+            return;
+        }
+        route(exchange, negotiation, attrs, path, watch);
+    }
+
+    private void route(HttpServerExchange exchange, Negotiation negotiation, RequestAttributes attrs, String path,
+            boolean watch) throws IOException {
+        boolean get = exchange.getRequestMethod().equals(Methods.GET) || exchange.getRequestMethod().equals(Methods.HEAD);
+        if (attrs.resourceRequest()) {
+            if (!attrs.group().equals(MetricsWriter.GROUP) || !attrs.version().equals("v1beta1") || !resources.serves(attrs)) {
+                sendNotFoundPage(exchange);
+                return;
+            }
+            if (!get) {
+                sendStatus(exchange, negotiation, ApiStatus.methodNotAllowed());
+                return;
+            }
+            if (watch) {
+                sendStatus(exchange, negotiation, ApiStatus.methodNotSupported(MetricsWriter.GROUP, attrs.resource(), "watch"));
+                return;
+            }
+            ClusterView cluster = services.cluster();
+            MetricsStore store = services.store();
+            if (cluster == null || store == null) {
+                sendStatus(exchange, negotiation, ApiStatus.serviceUnavailable(
+                        "the metrics " + (store == null ? "store" : "cluster view") + " is not available right now"));
+                return;
+            }
+            resources.respond(exchange, negotiation, attrs, cluster, store);
+            return;
+        }
+        String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        boolean known = true;
+        switch (p) {
+            case "/apis": case "/apis/" + MetricsWriter.GROUP: case VERSION_PATH:
+            case "/openapi/v2": case "/openapi/v3": case "/openapi/v3/" + OpenApiDocuments.V3_GROUP_PATH:
+            case "/version": case "/metrics":
+                break;
+            default:
+                known = false;
+        }
+        if (!known) {
+            sendNotFoundPage(exchange);
+            return;
+        }
+        if (!get) {
+            sendStatus(exchange, negotiation, ApiStatus.methodNotAllowed());
+            return;
+        }
+        switch (p) {
+            case "/apis":
+                sendDocument(exchange, negotiation, g -> Discovery.writeGroupList(g, serverAddress(exchange)));
+                break;
+            case "/apis/" + MetricsWriter.GROUP:
+                sendDocument(exchange, negotiation, Discovery::writeGroup);
+                break;
+            case VERSION_PATH:
+                sendDocument(exchange, negotiation, Discovery::writeResourceList);
+                break;
+            case "/openapi/v2":
+                sendBytes(exchange, Negotiation.JSON_TYPE, openApi.v2());
+                break;
+            case "/openapi/v3":
+                sendBytes(exchange, Negotiation.JSON_TYPE, openApi.v3Index());
+                break;
+            case "/openapi/v3/" + OpenApiDocuments.V3_GROUP_PATH:
+                exchange.getResponseHeaders().put(Headers.ETAG, "\"" + openApi.v3Hash() + "\"");
+                sendBytes(exchange, Negotiation.JSON_TYPE, openApi.v3());
+                break;
+            case "/version":
+                sendBytes(exchange, Negotiation.JSON_TYPE, versionInfo);
+                break;
+            case "/metrics":
+                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, SelfMetrics.CONTENT_TYPE);
+                try (Writer w = new OutputStreamWriter(exchange.getOutputStream(), StandardCharsets.UTF_8)) {
+                    selfMetrics.write(w, services.metricsSources());
+                }
+                break;
+            default:
+                sendNotFoundPage(exchange);
+        }
+    }
+
+    interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private void sendDocument(HttpServerExchange exchange, Negotiation n, Body body) throws IOException {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, n.yaml() ? Negotiation.YAML_TYPE : Negotiation.JSON_TYPE);
+        OutputStream out = exchange.getOutputStream();
+        try (JsonGenerator g = generators.create(out, n.yaml())) {
+            body.write(g);
+            Generators.finish(g, n.yaml());
+        }
+    }
+
+    void sendStatus(HttpServerExchange exchange, Negotiation n, ApiStatus status) throws IOException {
+        exchange.setStatusCode(status.code());
+        sendDocument(exchange, n, status::write);
+    }
+
+    private static void sendBytes(HttpServerExchange exchange, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
+        exchange.getOutputStream().write(body);
+    }
+
+    /** Paths nothing serves get Go's plain NotFound, as kube-apiserver's final handler writes it. */
+    private static void sendNotFoundPage(HttpServerExchange exchange) throws IOException {
+        exchange.setStatusCode(404);
+        exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        sendBytes(exchange, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static String param(HttpServerExchange exchange, String name) {
+        Map<String, Deque<String>> q = exchange.getQueryParameters();
+        Deque<String> v = q.get(name);
+        return v == null || v.isEmpty() ? null : v.getFirst();
+    }
+
+    private static boolean isTrue(String v) {
+        return v != null && (v.equals("true") || v.equals("1") || v.equalsIgnoreCase("True"));
+    }
+
+    private static String serverAddress(HttpServerExchange exchange) {
+        InetSocketAddress local = exchange.getConnection().getLocalAddress(InetSocketAddress.class);
+        if (local == null) {
+            return "";
+        }
+        String host = local.getAddress() == null ? local.getHostString() : local.getAddress().getHostAddress();
+        int zone = host.indexOf('%');
+        if (zone >= 0) {
+            host = host.substring(0, zone);
+        }
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + local.getPort();
+    }
+
+    private static String peer(HttpServerExchange exchange) {
+        InetSocketAddress a = exchange.getSourceAddress();
+        return a == null ? "?" : a.getHostString();
+    }
+
+    /** v0.1.0-SNAPSHOT → v0.1.0, as upstream cuts the OpenAPI version at the first '-'. */
+    static String shortVersion(String version) {
+        String v = version.startsWith("v") ? version : "v" + version;
+        int dash = v.indexOf('-');
+        return dash > 0 ? v.substring(0, dash) : v;
+    }
+
+    ApiSettings settings() {
+        return settings;
+    }
+}

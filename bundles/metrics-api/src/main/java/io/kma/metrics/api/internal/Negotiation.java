@@ -1,0 +1,105 @@
+package io.kma.metrics.api.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Chooses the response representation from the Accept header, as kube-apiserver's negotiation does for
+ * the media types served here: JSON (default, also for {@code *}{@code /*}), YAML, and the meta.k8s.io
+ * Table in either. Protobuf is not served; clients list a JSON fallback, and when nothing listed is
+ * servable JSON is answered anyway rather than 406, which every Kubernetes client decodes.
+ *
+ * @param yaml  YAML instead of JSON
+ * @param table a meta.k8s.io/v1 Table (only meaningful for metrics resources)
+ */
+record Negotiation(boolean yaml, boolean table) {
+
+    static final Negotiation JSON = new Negotiation(false, false);
+
+    static final String JSON_TYPE = "application/json";
+    static final String YAML_TYPE = "application/yaml";
+
+    private record Range(String type, String subtype, double q, String as, String g, String v, int order) {
+    }
+
+    static Negotiation of(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return JSON;
+        }
+        List<Range> ranges = parse(accept);
+        // Highest q first; equal q keeps the client's order, which is how clients express preference.
+        ranges.sort(Comparator.comparingDouble((Range r) -> -r.q).thenComparingInt(r -> r.order));
+        for (Range r : ranges) {
+            if (r.q <= 0) {
+                continue;
+            }
+            boolean json = r.subtype.equals("json") && (r.type.equals("application") || r.type.equals("*"));
+            boolean yaml = r.subtype.equals("yaml") && (r.type.equals("application") || r.type.equals("*"));
+            boolean any = r.subtype.equals("*") && (r.type.equals("*") || r.type.equals("application"));
+            if (!json && !yaml && !any) {
+                continue;
+            }
+            if (r.as == null) {
+                return yaml ? new Negotiation(true, false) : JSON;
+            }
+            if (r.as.equals("Table") && "meta.k8s.io".equals(r.g) && ("v1".equals(r.v) || "v1beta1".equals(r.v))) {
+                return new Negotiation(yaml, true);
+            }
+            // Other "as" targets (PartialObjectMetadata, aggregated discovery) are not served; try the next.
+        }
+        return JSON;
+    }
+
+    String contentType() {
+        if (table) {
+            return (yaml ? YAML_TYPE : JSON_TYPE) + ";as=Table;v=v1;g=meta.k8s.io";
+        }
+        return yaml ? YAML_TYPE : JSON_TYPE;
+    }
+
+    private static List<Range> parse(String accept) {
+        List<Range> out = new ArrayList<>();
+        int order = 0;
+        for (String part : accept.split(",")) {
+            String[] params = part.split(";");
+            String mt = params[0].trim().toLowerCase(Locale.ROOT);
+            int slash = mt.indexOf('/');
+            if (slash <= 0 || slash == mt.length() - 1) {
+                continue;
+            }
+            double q = 1;
+            String as = null;
+            String g = null;
+            String v = null;
+            for (int i = 1; i < params.length; i++) {
+                String p = params[i].trim();
+                int eq = p.indexOf('=');
+                if (eq <= 0) {
+                    continue;
+                }
+                String key = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+                String val = p.substring(eq + 1).trim();
+                if (val.length() >= 2 && val.startsWith("\"") && val.endsWith("\"")) {
+                    val = val.substring(1, val.length() - 1);
+                }
+                switch (key) {
+                    case "q":
+                        try {
+                            q = Double.parseDouble(val);
+                        } catch (NumberFormatException e) {
+                            q = 0;
+                        }
+                        break;
+                    case "as": as = val; break;
+                    case "g": g = val; break;
+                    case "v": v = val; break;
+                    default: break;
+                }
+            }
+            out.add(new Range(mt.substring(0, slash), mt.substring(slash + 1), q, as, g, v, order++));
+        }
+        return out;
+    }
+}

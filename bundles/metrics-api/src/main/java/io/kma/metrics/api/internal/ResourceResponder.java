@@ -1,0 +1,183 @@
+package io.kma.metrics.api.internal;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import io.kma.api.cluster.ClusterView;
+import io.kma.api.cluster.LabelSelector;
+import io.kma.api.cluster.NodeInfo;
+import io.kma.api.cluster.PodInfo;
+import io.kma.api.metrics.Histogram;
+import io.kma.api.store.MetricsStore;
+import io.kma.api.store.NodeUsage;
+import io.kma.api.store.PodUsage;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+
+/**
+ * nodes and pods of metrics.k8s.io/v1beta1 (reference §4.1, §4.4, §4.5): candidates from the cluster
+ * caches (already sorted), filtered by selectors, kept when the store has usage, streamed as they are found.
+ */
+final class ResourceResponder {
+
+    private final ApiSettings settings;
+    private final Generators generators;
+    private final Histogram freshness;
+    private final LongSupplier epochNanos;
+
+    ResourceResponder(ApiSettings settings, Generators generators, Histogram freshness, LongSupplier epochNanos) {
+        this.settings = settings;
+        this.generators = generators;
+        this.freshness = freshness;
+        this.epochNanos = epochNanos;
+    }
+
+    /** nodes (cluster-scoped) and pods (namespaced or across namespaces), no subresources. */
+    boolean serves(RequestAttributes a) {
+        if (!a.subresource().isEmpty()) {
+            return false;
+        }
+        if (a.resource().equals("nodes")) {
+            return a.namespace().isEmpty();
+        }
+        if (a.resource().equals("pods")) {
+            // A named pod needs its namespace: /pods/<name> is not a path of the API.
+            return !a.namespace().isEmpty() || a.pathName().isEmpty();
+        }
+        return false;
+    }
+
+    void respond(HttpServerExchange exchange, Negotiation n, RequestAttributes a, ClusterView cluster, MetricsStore store)
+            throws IOException {
+        LabelSelector labels;
+        FieldSelector fields;
+        try {
+            labels = LabelSelector.parse(MetricsApiHandler.param(exchange, "labelSelector"));
+            fields = FieldSelector.parse(MetricsApiHandler.param(exchange, "fieldSelector"));
+        } catch (IllegalArgumentException e) {
+            sendStatus(exchange, n, ApiStatus.badRequest(e.getMessage()));
+            return;
+        }
+        boolean named = !a.pathName().isEmpty();
+        MetricsWriter.IncludeObject include = MetricsWriter.IncludeObject.of(MetricsApiHandler.param(exchange, "includeObject"));
+        if (a.resource().equals("nodes")) {
+            if (named) {
+                getNode(exchange, n, include, a.pathName(), cluster, store);
+            } else {
+                listNodes(exchange, n, include, labels, fields, cluster, store);
+            }
+        } else if (named) {
+            getPod(exchange, n, include, a.namespace(), a.pathName(), cluster, store);
+        } else {
+            listPods(exchange, n, include, a.namespace(), labels, fields, cluster, store);
+        }
+    }
+
+    private void getNode(HttpServerExchange exchange, Negotiation n, MetricsWriter.IncludeObject include, String name,
+            ClusterView cluster, MetricsStore store) throws IOException {
+        Optional<NodeInfo> node = cluster.node(name);
+        if (node.isEmpty()) {
+            sendStatus(exchange, n, ApiStatus.notFound("", "nodes", name));
+            return;
+        }
+        Optional<NodeUsage> usage = store.nodeUsage(name);
+        if (usage.isEmpty()) {
+            sendStatus(exchange, n, ApiStatus.notFound(MetricsWriter.GROUP, "nodemetrics", name));
+            return;
+        }
+        try (JsonGenerator g = start(exchange, n)) {
+            writer(g, n, include).single(node.get(), usage.get());
+            Generators.finish(g, n.yaml());
+        }
+    }
+
+    private void getPod(HttpServerExchange exchange, Negotiation n, MetricsWriter.IncludeObject include, String namespace,
+            String name, ClusterView cluster, MetricsStore store) throws IOException {
+        Optional<PodInfo> pod = cluster.pod(namespace, name);
+        if (pod.isEmpty()) {
+            sendStatus(exchange, n, ApiStatus.notFound("", "pods", name));
+            return;
+        }
+        Optional<PodUsage> usage = store.podUsage(namespace, name);
+        if (usage.isEmpty()) {
+            sendStatus(exchange, n, ApiStatus.notFound(MetricsWriter.GROUP, "podmetrics", namespace + "/" + name));
+            return;
+        }
+        try (JsonGenerator g = start(exchange, n)) {
+            writer(g, n, include).single(pod.get(), usage.get());
+            Generators.finish(g, n.yaml());
+        }
+    }
+
+    private void listNodes(HttpServerExchange exchange, Negotiation n, MetricsWriter.IncludeObject include,
+            LabelSelector labels, FieldSelector fields, ClusterView cluster, MetricsStore store) throws IOException {
+        LabelSelector selector = settings.nodeSelector().and(labels);
+        String onlyName = fields.requiredName();
+        Collection<NodeInfo> candidates = onlyName != null
+                ? cluster.node(onlyName).map(java.util.List::of).orElse(java.util.List.of())
+                : cluster.nodes();
+        try (JsonGenerator g = start(exchange, n)) {
+            MetricsWriter w = writer(g, n, include);
+            w.startList("NodeMetricsList");
+            for (NodeInfo node : candidates) {
+                if (!fields.matches(node.name(), null) || !selector.matches(node.labels())) {
+                    continue;
+                }
+                Optional<NodeUsage> usage = store.nodeUsage(node.name());
+                if (usage.isPresent()) {
+                    w.node(node, usage.get());
+                }
+            }
+            w.endList();
+            Generators.finish(g, n.yaml());
+        }
+    }
+
+    private void listPods(HttpServerExchange exchange, Negotiation n, MetricsWriter.IncludeObject include,
+            String namespace, LabelSelector labels, FieldSelector fields, ClusterView cluster, MetricsStore store)
+            throws IOException {
+        Collection<PodInfo> candidates = namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace);
+        boolean allLabels = labels.isEverything();
+        boolean allFields = fields.isEverything();
+        try (JsonGenerator g = start(exchange, n)) {
+            MetricsWriter w = writer(g, n, include);
+            w.startList("PodMetricsList");
+            for (PodInfo pod : candidates) {
+                if (!allFields && !fields.matches(pod.name(), pod.namespace())) {
+                    continue;
+                }
+                if (!allLabels && !labels.matches(pod.labels())) {
+                    continue;
+                }
+                Optional<PodUsage> usage = store.podUsage(pod.namespace(), pod.name());
+                if (usage.isPresent()) {
+                    w.pod(pod, usage.get());
+                }
+            }
+            w.endList();
+            Generators.finish(g, n.yaml());
+        }
+    }
+
+    private JsonGenerator start(HttpServerExchange exchange, Negotiation n) throws IOException {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, n.contentType());
+        return generators.create(exchange.getOutputStream(), n.yaml());
+    }
+
+    private MetricsWriter writer(JsonGenerator g, Negotiation n, MetricsWriter.IncludeObject include) {
+        return new MetricsWriter(g, n.table(), include, epochNanos.getAsLong(), freshness);
+    }
+
+    private void sendStatus(HttpServerExchange exchange, Negotiation n, ApiStatus status) throws IOException {
+        exchange.setStatusCode(status.code());
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, n.yaml() ? Negotiation.YAML_TYPE : Negotiation.JSON_TYPE);
+        try (JsonGenerator g = generators.create(exchange.getOutputStream(), n.yaml())) {
+            status.write(g);
+            Generators.finish(g, n.yaml());
+        }
+    }
+}
