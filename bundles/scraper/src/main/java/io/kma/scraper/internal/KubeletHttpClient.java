@@ -1,0 +1,192 @@
+package io.kma.scraper.internal;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.client5.http.ssl.HttpClientHostnameVerifier;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.http2.config.H2Config;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+import io.kma.api.kubelet.KubeletEndpoint;
+
+/**
+ * The HTTP side of scraping: one HttpClient 5 async client (non-blocking I/O on two reactor
+ * threads), pooled keep-alive connections, HTTP/2 when the kubelet offers it through ALPN and
+ * HTTP/1.1 otherwise, TLS with the given context and host-name verifier, and a hard deadline per
+ * request. One instance lives as long as its TLS setup (credentials service, CA, insecure flag)
+ * and timeout stay the same.
+ */
+final class KubeletHttpClient implements AutoCloseable {
+
+    private static final String USER_AGENT = "kube-metrics-appliance/0.1";
+
+    private final CloseableHttpAsyncClient client;
+    private final PoolingAsyncClientConnectionManager connections;
+    private final BufferPool buffers;
+
+    KubeletHttpClient(SSLContext sslContext, HttpClientHostnameVerifier verifier, long timeoutMillis,
+            int maxConcurrent, BufferPool buffers) {
+        this.buffers = buffers;
+        Timeout timeout = Timeout.ofMilliseconds(timeoutMillis);
+        TlsStrategy tls = ClientTlsStrategyBuilder.create()
+                .setSslContext(sslContext)
+                .setTlsVersions("TLSv1.3", "TLSv1.2")
+                .setHostnameVerifier(verifier)
+                // CLIENT: only our verifier decides on names; BUILTIN would demand an IP SAN for IP dials
+                .setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
+                .buildAsync();
+        connections = PoolingAsyncClientConnectionManagerBuilder.create()
+                .setTlsStrategy(tls)
+                // one kept-alive connection per kubelet, many kubelets
+                .setMaxConnPerRoute(2)
+                .setMaxConnTotal(Math.max(1024, maxConcurrent * 4))
+                .setMessageMultiplexing(true)
+                .setDefaultTlsConfig(TlsConfig.custom()
+                        .setVersionPolicy(HttpVersionPolicy.NEGOTIATE)
+                        .setHandshakeTimeout(timeout)
+                        .build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(timeout)
+                        .setSocketTimeout(timeout)
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                        .build())
+                .build();
+        client = HttpAsyncClients.custom()
+                .setConnectionManager(connections)
+                .setIOReactorConfig(IOReactorConfig.custom()
+                        .setIoThreadCount(2)
+                        .setSoTimeout(timeout)
+                        .build())
+                .setH2Config(H2Config.custom().setPushEnabled(false).build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(timeout)
+                        .setConnectionRequestTimeout(timeout)
+                        .build())
+                // a stale kept-alive connection is retried once at once; refusals and TLS errors are not
+                .setRetryStrategy(new NoDelayRetryStrategy())
+                .setUserAgent(USER_AGENT)
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableRedirectHandling()
+                .evictExpiredConnections()
+                .setThreadFactory(r -> {
+                    Thread t = new Thread(r, "kma-kubelet-io");
+                    t.setDaemon(true);
+                    return t;
+                })
+                .build();
+        client.start();
+    }
+
+    /** DefaultHttpRequestRetryStrategy without the 1 s pause and without retrying 429/503. */
+    private static final class NoDelayRetryStrategy extends DefaultHttpRequestRetryStrategy {
+        NoDelayRetryStrategy() {
+            super(1, TimeValue.ZERO_MILLISECONDS,
+                    List.of(java.io.InterruptedIOException.class, UnknownHostException.class, ConnectException.class,
+                            ConnectionClosedException.class, NoRouteToHostException.class, SSLException.class),
+                    List.of());
+        }
+    }
+
+    /**
+     * GETs {@code https://<endpoint><path>}. Completes with the response, or exceptionally with the
+     * I/O failure, {@link ResponseTooLargeException}, or {@link java.util.concurrent.TimeoutException}
+     * when the whole exchange (connect, TLS, response) took longer than {@code timeoutMillis}.
+     */
+    CompletableFuture<KubeletResponse> get(KubeletEndpoint endpoint, String path, String bearerToken,
+            long maxBytes, long timeoutMillis) {
+        SimpleRequestBuilder request = SimpleRequestBuilder.get("https://" + endpoint.authority() + path);
+        if (bearerToken != null && !bearerToken.isEmpty()) {
+            request.addHeader("Authorization", "Bearer " + bearerToken);
+        }
+        CompletableFuture<KubeletResponse> result = new CompletableFuture<>();
+        Future<KubeletResponse> exchange = client.execute(SimpleRequestProducer.create(request.build()),
+                new BoundedBodyConsumer(buffers, maxBytes), null, HttpClientContext.create(),
+                new FutureCallback<>() {
+                    @Override
+                    public void completed(KubeletResponse r) {
+                        if (!result.complete(r)) {
+                            buffers.give(r.body());
+                        }
+                    }
+
+                    @Override
+                    public void failed(Exception e) {
+                        result.completeExceptionally(e);
+                    }
+
+                    @Override
+                    public void cancelled() {
+                        result.completeExceptionally(new CancellationException("request cancelled"));
+                    }
+                });
+        // the deadline covers connect + TLS + response; cancelling aborts the exchange and its connection
+        result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
+            if (e != null) {
+                exchange.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    void giveBack(KubeletResponse r) {
+        buffers.give(r.body());
+    }
+
+    /** Closes connections idle for longer than the given time (kubelets that left, or stopped answering). */
+    void closeIdle(long millis) {
+        connections.closeIdle(TimeValue.ofMilliseconds(millis));
+    }
+
+    @Override
+    public void close() {
+        client.close(CloseMode.GRACEFUL);
+    }
+
+    static boolean isConnectFailure(Throwable e) {
+        return e instanceof ConnectException || e instanceof UnknownHostException || e instanceof NoRouteToHostException
+                || e instanceof org.apache.hc.client5.http.ConnectTimeoutException || e instanceof SSLException;
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while ((e instanceof java.util.concurrent.CompletionException
+                || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    static boolean isIo(Throwable e) {
+        return e instanceof IOException;
+    }
+}

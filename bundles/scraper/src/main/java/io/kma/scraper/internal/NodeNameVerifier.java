@@ -1,0 +1,190 @@
+package io.kma.scraper.internal;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import org.apache.hc.client5.http.ssl.HttpClientHostnameVerifier;
+
+/**
+ * Verifies a kubelet's serving certificate names against the node being scraped, not only against
+ * the dialled address. Kubelet certificates (self-signed or from the kubelet-serving signer) usually
+ * name the node and its hostname but often carry no IP SAN, which makes upstream fail with
+ * "x509: cannot validate certificate for IP because it doesn't contain any IP SANs" when it dials
+ * InternalIP. Here a certificate is accepted when its SANs (DNS or IP; CN only when there are none)
+ * name the dialled address, the node's name or one of its Hostname addresses. Chain validation is
+ * untouched: it is done by the trust manager before this runs.
+ *
+ * <p>The scraper registers, before each tick, which node names each dialled host stands for.
+ */
+final class NodeNameVerifier implements HttpClientHostnameVerifier {
+
+    /** Why a certificate was refused, in the words of the node's failure line. */
+    static final class NameMismatchException extends SSLPeerUnverifiedException {
+        private static final long serialVersionUID = 1L;
+
+        NameMismatchException(String message) {
+            super(message);
+        }
+    }
+
+    /** Who a dialled host is expected to be. */
+    record Expected(String node, Set<String> names) {
+    }
+
+    private volatile Map<String, List<Expected>> byHost = Map.of();
+
+    /** Replaces the expectations: dialled host (lower case) → nodes dialled there. */
+    void expect(Map<String, List<Expected>> hostToNodes) {
+        byHost = new ConcurrentHashMap<>(hostToNodes);
+    }
+
+    @Override
+    public boolean verify(String host, SSLSession session) {
+        try {
+            verify(host, (X509Certificate) session.getPeerCertificates()[0]);
+            return true;
+        } catch (SSLException | ClassCastException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void verify(String host, X509Certificate cert) throws SSLException {
+        List<String> certNames = certificateNames(cert);
+        if (matchesAny(certNames, host)) {
+            return;
+        }
+        List<Expected> nodes = byHost.getOrDefault(host.toLowerCase(Locale.ROOT), List.of());
+        for (Expected e : nodes) {
+            for (String name : e.names()) {
+                if (matchesAny(certNames, name)) {
+                    return;
+                }
+            }
+        }
+        StringBuilder msg = new StringBuilder("certificate names ").append(certNames).append(" match neither ").append(host);
+        Set<String> shown = new LinkedHashSet<>();
+        for (Expected e : nodes) {
+            shown.add("node " + e.node());
+            for (String n : e.names()) {
+                if (!n.equals(e.node()) && !n.equalsIgnoreCase(host)) {
+                    shown.add("hostname " + n);
+                }
+            }
+        }
+        for (String s : shown) {
+            msg.append(" nor ").append(s);
+        }
+        throw new NameMismatchException(msg.toString());
+    }
+
+    /** DNS and IP SANs; the subject CN only when the certificate has neither (RFC 6125 §6.4.4). */
+    static List<String> certificateNames(X509Certificate cert) {
+        List<String> names = new ArrayList<>();
+        try {
+            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
+            if (sans != null) {
+                for (List<?> san : sans) {
+                    Object type = san.get(0);
+                    if (type instanceof Integer && ((Integer) type == 2 || (Integer) type == 7)) {
+                        names.add(String.valueOf(san.get(1)));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            // unreadable SANs count as none; the CN fallback below still applies
+        }
+        if (names.isEmpty()) {
+            try {
+                for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                    if ("CN".equalsIgnoreCase(rdn.getType())) {
+                        names.add(String.valueOf(rdn.getValue()));
+                    }
+                }
+            } catch (InvalidNameException e) {
+                // no usable CN either
+            }
+        }
+        return names;
+    }
+
+    static boolean matchesAny(List<String> certNames, String wanted) {
+        boolean wantedIsIp = isIpLiteral(wanted);
+        for (String n : certNames) {
+            if (wantedIsIp) {
+                if (isIpLiteral(n) && sameIp(n, wanted)) {
+                    return true;
+                }
+            } else if (dnsMatches(n, wanted)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean dnsMatches(String pattern, String name) {
+        String p = pattern.toLowerCase(Locale.ROOT);
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.endsWith(".")) {
+            n = n.substring(0, n.length() - 1);
+        }
+        if (p.endsWith(".")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        if (p.equals(n)) {
+            return true;
+        }
+        // one wildcard, whole leftmost label only, never matching across dots
+        if (p.startsWith("*.") && p.indexOf('.', 2) > 0) {
+            int dot = n.indexOf('.');
+            return dot > 0 && n.substring(dot).equals(p.substring(1));
+        }
+        return false;
+    }
+
+    static boolean isIpLiteral(String s) {
+        if (s.indexOf(':') >= 0) {
+            return true;
+        }
+        int dots = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return dots == 3;
+    }
+
+    private static boolean sameIp(String a, String b) {
+        try {
+            // literals only (checked by the caller), so no name lookup happens here
+            return InetAddress.getByName(strip(a)).equals(InetAddress.getByName(strip(b)));
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String strip(String s) {
+        return s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
+    }
+}

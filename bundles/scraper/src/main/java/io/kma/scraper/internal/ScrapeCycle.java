@@ -1,0 +1,158 @@
+package io.kma.scraper.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.kma.api.cluster.NodeAddress;
+import io.kma.api.cluster.NodeInfo;
+import io.kma.api.kubelet.AddressResolver;
+import io.kma.api.kubelet.KubeletCredentials;
+import io.kma.api.kubelet.KubeletEndpoint;
+import io.kma.api.store.NodeScrape;
+import io.kma.api.store.ScrapeBatch;
+
+/**
+ * One scrape cycle over the selected nodes, run on the tick thread: resolves candidates, tells the
+ * host-name verifier which node each address stands for, starts the scrapes with a small random
+ * stagger (upstream's min(8 ms × nodes, 4 s)), never more than {@code maxConcurrent} in flight, waits
+ * until all finished or the cycle's deadline, and returns the batch. One WARN line per failed node.
+ */
+final class ScrapeCycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScrapeCycle.class);
+
+    private final NodeScraper scraper;
+    private final NodeNameVerifier verifier;
+    private final ScraperMetrics metrics;
+    private final int maxConcurrent;
+    private final boolean jitter;
+
+    ScrapeCycle(NodeScraper scraper, NodeNameVerifier verifier, ScraperMetrics metrics, int maxConcurrent, boolean jitter) {
+        this.scraper = scraper;
+        this.verifier = verifier;
+        this.metrics = metrics;
+        this.maxConcurrent = Math.max(1, maxConcurrent);
+        this.jitter = jitter;
+    }
+
+    ScrapeBatch run(List<NodeInfo> nodes, AddressResolver resolver, KubeletCredentials credentials, long deadlineNanos)
+            throws InterruptedException {
+        int n = nodes.size();
+        List<List<KubeletEndpoint>> candidates = new ArrayList<>(n);
+        Map<String, List<NodeNameVerifier.Expected>> expectations = new HashMap<>();
+        for (NodeInfo node : nodes) {
+            List<KubeletEndpoint> c;
+            try {
+                c = resolver.resolve(node);
+            } catch (RuntimeException e) {
+                LOG.warn("address resolver failed for node {}: {}", node.name(), e.toString());
+                c = List.of();
+            }
+            candidates.add(c == null ? List.of() : c);
+            NodeNameVerifier.Expected exp = new NodeNameVerifier.Expected(node.name(), acceptableNames(node));
+            for (KubeletEndpoint e : candidates.get(candidates.size() - 1)) {
+                expectations.computeIfAbsent(e.host().toLowerCase(Locale.ROOT), k -> new ArrayList<>(1)).add(exp);
+            }
+        }
+        verifier.expect(expectations);
+
+        Integer[] order = new Integer[n];
+        long[] offsets = new long[n];
+        long spreadMillis = jitter ? Math.min(8L * n, 4000L) : 0;
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            offsets[i] = spreadMillis == 0 ? 0 : ThreadLocalRandom.current().nextLong(spreadMillis);
+        }
+        Arrays.sort(order, Comparator.comparingLong(i -> offsets[i]));
+
+        AtomicReferenceArray<NodeResult> results = new AtomicReferenceArray<>(n);
+        List<CompletableFuture<NodeResult>> inFlight = new ArrayList<>(n);
+        CountDownLatch done = new CountDownLatch(n);
+        Semaphore permits = new Semaphore(maxConcurrent);
+        long cycleStart = System.nanoTime();
+        boolean[] started = new boolean[n];
+        for (int k = 0; k < n; k++) {
+            int i = order[k];
+            long startAt = cycleStart + TimeUnit.MILLISECONDS.toNanos(offsets[i]);
+            long wait = startAt - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(Math.min(wait, Math.max(0, deadlineNanos - System.nanoTime())));
+            }
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0 || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+            NodeInfo node = nodes.get(i);
+            CompletableFuture<NodeResult> f = scraper.scrape(node, candidates.get(i), credentials);
+            inFlight.add(f);
+            started[i] = true;
+            f.whenComplete((r, e) -> {
+                permits.release();
+                results.set(i, r);
+                done.countDown();
+            });
+        }
+        done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        for (CompletableFuture<NodeResult> f : inFlight) {
+            f.cancel(false);
+        }
+
+        List<NodeScrape> scraped = new ArrayList<>(n);
+        Set<String> failed = new LinkedHashSet<>();
+        Set<String> names = new HashSet<>(n * 2);
+        double now = System.currentTimeMillis() / 1000.0;
+        for (int i = 0; i < n; i++) {
+            NodeInfo node = nodes.get(i);
+            names.add(node.name());
+            NodeResult r = results.get(i);
+            if (r == null) {
+                String url = candidates.get(i).isEmpty() ? "(no address)"
+                        : "https://" + candidates.get(i).get(0).authority() + NodeScraper.RESOURCE_PATH;
+                ScrapeFailure f = new ScrapeFailure(Outcome.TIMEOUT, url, started[i]
+                        ? "did not finish within the cycle's deadline (metric resolution)"
+                        : "not started: the cycle's deadline passed while waiting for a free slot (maxConcurrentScrapes="
+                                + maxConcurrent + ")", false);
+                r = new NodeResult(node.name(), null, f, url, 0, System.nanoTime() - cycleStart);
+            }
+            metrics.nodeScraped(r, now);
+            if (r.failure() == null) {
+                scraped.add(r.scrape());
+            } else {
+                failed.add(node.name());
+                LOG.warn("scrape of node {} ({}) failed: {}{}", node.name(), r.url(), r.failure().getMessage(),
+                        node.ready() ? "" : " (node is NotReady)");
+            }
+        }
+        metrics.retainNodes(names);
+        return new ScrapeBatch(scraped, failed);
+    }
+
+    /** The node's name and its Hostname addresses: the names its serving certificate is expected to carry. */
+    static Set<String> acceptableNames(NodeInfo node) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(node.name());
+        for (NodeAddress a : node.addresses()) {
+            if ("Hostname".equals(a.type())) {
+                names.add(a.address());
+            }
+        }
+        return names;
+    }
+}
