@@ -1,0 +1,229 @@
+package io.kma.http.server.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.kma.api.http.HttpWhiteboard;
+import io.kma.http.server.internal.RouteTable.Route;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
+
+/**
+ * The handler whiteboard: handler services come and go (bind, unbind, updated) while the listener
+ * stays open. Each change rebuilds an immutable {@link RouteTable} and swaps it in one volatile write,
+ * so a request never sees a half-updated table and routing takes no lock.
+ *
+ * <p>A request for a prefix that was served before but has no handler right now (its bundle is being
+ * updated) waits on a worker thread until a handler is bound, at most {@code waitBound}, and is then
+ * served; after the bound it is answered 503 with a Kubernetes Status. A path no handler ever served
+ * is answered 404 at once.
+ *
+ * <p>Handlers are invoked on an XNIO worker thread, never on an I/O thread, so they may block (for
+ * example on a TokenReview).
+ */
+final class HandlerRoutes implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HandlerRoutes.class);
+    private static final HttpString RETRY_AFTER = new HttpString("Retry-After");
+
+    /** One bound service: its handler, prefixes and rank among services claiming the same prefix. */
+    private record Registration(Object key, HttpHandler handler, List<String> prefixes, int ranking, long serviceId) {
+
+        boolean outranks(Registration other) {
+            return ranking != other.ranking ? ranking > other.ranking : serviceId < other.serviceId;
+        }
+    }
+
+    private final Duration waitBound;
+    private final Set<String> reserved;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<Object, Registration> registrations = new HashMap<>(); // guarded by lock
+    private final Set<String> everServed = new LinkedHashSet<>(); // guarded by lock
+    private volatile RouteTable table = RouteTable.EMPTY;
+    private volatile boolean closed;
+
+    /**
+     * @param waitBound how long a request waits for a handler of a prefix that had one before
+     * @param reserved  prefixes this bundle serves itself (health); whiteboard claims on them are ignored
+     */
+    HandlerRoutes(Duration waitBound, Collection<String> reserved) {
+        this.waitBound = waitBound;
+        this.reserved = Set.copyOf(reserved);
+    }
+
+    /** Adds or replaces the service identified by {@code key}, with its current properties. */
+    void bind(Object key, HttpHandler handler, Map<String, ?> properties) {
+        List<String> prefixes = prefixes(properties.get(HttpWhiteboard.PATH_PREFIX), handler);
+        Registration registration = new Registration(key, handler, prefixes, intProperty(properties.get("service.ranking")),
+                longProperty(properties.get("service.id")));
+        lock.lock();
+        try {
+            registrations.put(key, registration);
+            rebuild();
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("Serving {} with {}", prefixes, handler.getClass().getName());
+    }
+
+    void unbind(Object key) {
+        Registration removed;
+        lock.lock();
+        try {
+            removed = registrations.remove(key);
+            rebuild();
+        } finally {
+            lock.unlock();
+        }
+        if (removed != null) {
+            LOG.info("Handler for {} gone ({})", removed.prefixes(), removed.handler().getClass().getName());
+        }
+    }
+
+    /** Wakes every waiting request and answers it 503: the listener is going away. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void rebuild() {
+        Map<String, Registration> best = new HashMap<>();
+        for (Registration r : registrations.values()) {
+            for (String prefix : r.prefixes()) {
+                best.merge(prefix, r, (a, b) -> b.outranks(a) ? b : a);
+            }
+        }
+        everServed.addAll(best.keySet());
+        Map<String, Route> routes = new HashMap<>();
+        for (String prefix : everServed) {
+            Registration r = best.get(prefix);
+            routes.put(prefix, new Route(prefix, r == null ? null : r.handler(), r == null ? null : r.key()));
+        }
+        table = new RouteTable(routes);
+        changed.signalAll();
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        String path = exchange.getRequestPath();
+        Route route = table.lookup(path);
+        if (route == null) {
+            Responses.notFound(exchange);
+        } else if (route.handler() != null) {
+            serve(exchange, route);
+        } else {
+            exchange.dispatch(() -> awaitHandler(exchange, path));
+        }
+    }
+
+    private static void serve(HttpServerExchange exchange, Route route) {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(() -> invoke(exchange, route.handler()));
+        } else {
+            invoke(exchange, route.handler());
+        }
+    }
+
+    private static void invoke(HttpServerExchange exchange, HttpHandler handler) {
+        try {
+            handler.handleRequest(exchange);
+        } catch (Exception e) {
+            HandlerFailure.answer(exchange, e);
+        }
+    }
+
+    /** Runs on a worker thread: waits, bounded, for the prefix to get a handler again. */
+    private void awaitHandler(HttpServerExchange exchange, String path) {
+        long start = System.nanoTime();
+        long remaining = waitBound.toNanos();
+        Route route = table.lookup(path);
+        lock.lock();
+        try {
+            // Bounded by waitBound: awaitNanos returns the time left, and the loop ends at zero.
+            while (!closed && (route == null || route.handler() == null) && remaining > 0) {
+                remaining = changed.awaitNanos(remaining);
+                route = table.lookup(path);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (route != null && route.handler() != null) {
+            LOG.debug("{} waited {} ms for a handler of {}", path, waitedMillis, route.prefix());
+            invoke(exchange, route.handler());
+        } else if (route == null) {
+            Responses.notFound(exchange);
+        } else {
+            LOG.warn("No handler for {} after {} ms: answered 503", route.prefix(), waitedMillis);
+            exchange.getResponseHeaders().put(RETRY_AFTER, "1");
+            Responses.status(exchange, 503, "ServiceUnavailable",
+                    "the server is currently unable to handle the request (no handler for " + route.prefix()
+                            + " is available)");
+        }
+    }
+
+    private List<String> prefixes(Object value, HttpHandler handler) {
+        List<String> raw = new ArrayList<>();
+        if (value instanceof String s) {
+            raw.add(s);
+        } else if (value instanceof String[] array) {
+            raw.addAll(List.of(array));
+        } else if (value instanceof Collection<?> c) {
+            c.forEach(o -> raw.add(String.valueOf(o)));
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String p : raw) {
+            String prefix = RouteTable.normalize(p);
+            if (prefix == null) {
+                LOG.warn("Ignoring {}=\"{}\" of {}: a prefix starts with '/'", HttpWhiteboard.PATH_PREFIX, p,
+                        handler.getClass().getName());
+            } else if (reserved.contains(prefix)) {
+                LOG.warn("Ignoring {}=\"{}\" of {}: served by the http-server bundle itself", HttpWhiteboard.PATH_PREFIX,
+                        p, handler.getClass().getName());
+            } else {
+                out.add(prefix);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static int intProperty(Object o) {
+        return o instanceof Number n ? n.intValue() : 0;
+    }
+
+    private static long longProperty(Object o) {
+        return o instanceof Number n ? n.longValue() : Long.MAX_VALUE;
+    }
+
+    /** For tests and diagnostics: the prefixes known, served or not. */
+    Set<String> knownPrefixes() {
+        lock.lock();
+        try {
+            return new HashSet<>(everServed);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

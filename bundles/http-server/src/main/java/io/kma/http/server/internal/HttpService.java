@@ -1,0 +1,77 @@
+package io.kma.http.server.internal;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+import org.xnio.Xnio;
+
+import io.kma.api.tls.TlsException;
+import io.kma.api.tls.TlsMaterials;
+import io.kma.http.server.internal.HttpsServer.ListenerException;
+
+/**
+ * The listener and what it serves, without OSGi: the routes, health endpoints and metrics outlive
+ * listener restarts, so a configuration change never loses a handler or a counter. The DS component
+ * is a thin adapter over this class; tests drive it directly.
+ */
+final class HttpService {
+
+    private final Xnio xnio;
+    private final TlsMaterials tls;
+    private final HandlerRoutes routes;
+    private final ShutdownCheck shutdown;
+    private final RootHandler root;
+    private final Duration drain;
+    private HttpsServer server; // guarded by this
+
+    HttpService(Xnio xnio, TlsMaterials tls, HandlerRoutes routes, HealthEndpoints health, HttpRequestMetrics metrics,
+            ShutdownCheck shutdown, Duration drain) {
+        this.xnio = xnio;
+        this.tls = tls;
+        this.routes = routes;
+        this.shutdown = shutdown;
+        this.root = new RootHandler(health, routes, metrics);
+        this.drain = drain;
+    }
+
+    /**
+     * Starts the listener, or applies changed settings: a new certificate source is swapped in on the
+     * open port; a changed address, port or TLS version restarts the listener.
+     */
+    synchronized void apply(ServerSettings settings) throws ListenerException {
+        shutdown.markServing();
+        if (server != null) {
+            ServerSettings current = server.settings();
+            if (current.sameListener(settings)) {
+                if (!current.sameCertificate(settings)) {
+                    try {
+                        server.replaceCertificate(settings);
+                    } catch (TlsException e) {
+                        throw new ListenerException(e.getMessage() + " (still serving the previous certificate)");
+                    }
+                }
+                return;
+            }
+            server.stop(drain);
+            server = null;
+        }
+        HttpsServer next = new HttpsServer(settings, xnio, tls, root);
+        next.start();
+        server = next;
+    }
+
+    /** The bound address, null when no listener runs. */
+    synchronized InetSocketAddress address() {
+        return server == null ? null : server.address();
+    }
+
+    /** Fails the shutdown check, releases waiting requests, stops accepting and drains. */
+    synchronized void stop() {
+        shutdown.markStopping();
+        routes.close();
+        if (server != null) {
+            server.stop(drain);
+            server = null;
+        }
+    }
+}
