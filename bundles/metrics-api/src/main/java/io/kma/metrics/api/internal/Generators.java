@@ -26,7 +26,8 @@ final class Generators {
         json.setCharacterEscapes(new GoEscapes());
         yaml = YAMLFactory.builder()
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                // Every string value quoted: unquoted, YAML 1.1 readers take times, "1" or "true" for other types.
+                .disable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                 .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
                 .build();
     }

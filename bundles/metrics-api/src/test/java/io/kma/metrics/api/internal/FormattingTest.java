@@ -1,0 +1,52 @@
+package io.kma.metrics.api.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Quantity, duration and time strings byte-for-byte as apimachinery and Go write them (reference §4.2, §4.6). */
+class FormattingTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "4710169, 4710169n", "1500000, 1500u", "500000000, 500m", "1000000000, 1", "0, 0",
+        "10000000, 10m", "1500000000, 1500m", "2000000000000, 2k", "100, 100n", "1000, 1u", "10, 10n",
+        "179554087, 179554087n", "123456789, 123456789n", "250000000000, 250", "1, 1n", "3000000000, 3"})
+    void cpuIsDecimalSiAtNanoScale(long nanoCores, String expected) {
+        assertEquals(expected, Quantities.cpu(nanoCores));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "12533760, 12240Ki", "5242880, 5Mi", "1025, 1025", "1536, 1536", "1024, 1Ki", "0, 0", "512, 512",
+        "1000, 1k", "1629532160, 1591340Ki", "1073741824, 1Gi", "1099511627776, 1Ti", "4097, 4097", "1023, 1023"})
+    void memoryIsCanonicalBinarySi(long bytes, String expected) {
+        assertEquals(expected, Quantities.memory(bytes));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "15012000000, 15.012s", "60500000000, 1m0.5s", "0, 0s", "1000, 1µs", "1, 1ns", "1500000, 1.5ms",
+        "3600000000000, 1h0m0s", "14900000000, 14.9s", "10588000000, 10.588s", "1100, 1.1µs",
+        "1000000000, 1s", "90061000000000, 25h1m1s", "999999999, 999.999999ms", "-1500000000, -1.5s"})
+    void windowIsGoDurationString(long nanos, String expected) {
+        assertEquals(expected, GoDurations.format(nanos));
+    }
+
+    @Test
+    void timesAreRfc3339UtcSeconds() {
+        Instant t = Instant.parse("2026-08-04T10:00:01.987654321Z");
+        long nanos = t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        Rfc3339 f = new Rfc3339();
+        assertEquals("2026-08-04T10:00:01Z", f.formatNanos(nanos));
+        assertEquals("2026-08-04T10:00:01Z", f.formatNanos(nanos - 900_000_000L), "same second, cached");
+        assertEquals("2026-08-04T10:00:02Z", f.formatNanos(nanos + 100_000_000L));
+        assertEquals("1970-01-01T00:00:00Z", Rfc3339.format(0L));
+        assertEquals("2000-02-29T23:59:59Z", Rfc3339.format(Instant.parse("2000-02-29T23:59:59Z")));
+        assertEquals("1969-12-31T23:59:59Z", f.formatNanos(-1), "floors before the epoch");
+    }
+}
