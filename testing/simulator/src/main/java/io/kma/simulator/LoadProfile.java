@@ -1,0 +1,85 @@
+package io.kma.simulator;
+
+/**
+ * The deterministic load formulas. Tests use them to compute the exact figures {@code kubectl top}
+ * must show. Pods added by churn on node i get the next index j and follow the same formulas.
+ */
+public record LoadProfile(int nodes, int podsPerNode, int containersPerPod) {
+    public static final long MIB = 1024L * 1024;
+    public static final int NODE_CPU_CORES = 8;
+    public static final long NODE_MEMORY_BYTES = 32L * 1024 * MIB;
+    public static final int NAMESPACES = 5;
+
+    public static String nodeName(int i) {
+        return "sim-node-" + i;
+    }
+
+    public static String podName(int i, int j) {
+        return "sim-pod-" + i + "-" + j;
+    }
+
+    public static String namespace(int j) {
+        return "sim-ns-" + (j % NAMESPACES);
+    }
+
+    public static String containerName(int k) {
+        return "c" + k;
+    }
+
+    public static String appLabel(int j) {
+        return "sim-app-" + (j % 3);
+    }
+
+    /** 10 m × (1 + (i + j + k) mod 10). */
+    public static int containerMillicores(int i, int j, int k) {
+        return 10 * (1 + (i + j + k) % 10);
+    }
+
+    /** 16 MiB × (1 + (j + k) mod 8). */
+    public static long containerMemoryBytes(int j, int k) {
+        return 16 * MIB * (1 + (j + k) % 8);
+    }
+
+    /** 100 m × (1 + i mod 4). */
+    public static int systemMillicores(int i) {
+        return 100 * (1 + i % 4);
+    }
+
+    /** 256 MiB × (1 + i mod 4). */
+    public static long systemMemoryBytes(int i) {
+        return 256 * MIB * (1 + i % 4);
+    }
+
+    public int podMillicores(int i, int j) {
+        int sum = 0;
+        for (int k = 0; k < containersPerPod; k++) {
+            sum += containerMillicores(i, j, k);
+        }
+        return sum;
+    }
+
+    public long podMemoryBytes(int j) {
+        long sum = 0;
+        for (int k = 0; k < containersPerPod; k++) {
+            sum += containerMemoryBytes(j, k);
+        }
+        return sum;
+    }
+
+    /** Node usage with its initial pods: containers plus the system share. */
+    public int nodeMillicores(int i) {
+        int sum = systemMillicores(i);
+        for (int j = 0; j < podsPerNode; j++) {
+            sum += podMillicores(i, j);
+        }
+        return sum;
+    }
+
+    public long nodeMemoryBytes(int i) {
+        long sum = systemMemoryBytes(i);
+        for (int j = 0; j < podsPerNode; j++) {
+            sum += podMemoryBytes(j);
+        }
+        return sum;
+    }
+}
