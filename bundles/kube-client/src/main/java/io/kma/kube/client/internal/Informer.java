@@ -255,7 +255,7 @@ final class Informer<T> {
     private String[] readPage(ObjectMapper mapper, InputStream in, List<T> items) throws IOException {
         String rv = null;
         String cont = null;
-        try (JsonParser p = mapper.getFactory().createParser(in)) {
+        try (JsonParser p = parser(mapper, in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("list answer is not a JSON object");
             }
@@ -293,8 +293,10 @@ final class Informer<T> {
         // Tolerate silence a little longer than the server-side timeout; bookmarks come about every minute.
         try (ApiClient.Call call = client.open("watch", q.toString(), spec.watchAccept(),
                 Timeout.ofSeconds(timeout + 30L), this::track)) {
+            // Connected: whatever failed before is over (the health checks show lastError).
+            lastError = null;
             ObjectMapper mapper = client.mapper();
-            try (JsonParser p = mapper.getFactory().createParser(call.body())) {
+            try (JsonParser p = parser(mapper, call.body())) {
                 JsonToken t;
                 while (running && (t = p.nextToken()) != null) {
                     if (t != JsonToken.START_OBJECT) {
@@ -343,6 +345,16 @@ final class Informer<T> {
         if (rv != null && !rv.isEmpty()) {
             resourceVersion = rv;
         }
+    }
+
+    /**
+     * The parser must not close the response stream: closing a chunked stream drains it, which blocks
+     * on an open watch. {@link ApiClient.Call#close()} aborts the connection instead.
+     */
+    private static JsonParser parser(ObjectMapper mapper, InputStream in) throws IOException {
+        JsonParser p = mapper.getFactory().createParser(in);
+        p.configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, false);
+        return p;
     }
 
     private void track(HttpUriRequestBase request) {
