@@ -15,9 +15,10 @@ import io.kma.api.store.NodeScrape;
  * (reference §2.3) when building the {@link NodeScrape}:
  * <ul>
  * <li>the node point is dropped when its timestamp, CPU or memory is zero;</li>
- * <li>a container whose CPU and memory are both zero is ignored (it contributes nothing);</li>
+ * <li>a container whose values are all zero (CPU, memory, start time) is ignored;</li>
  * <li>a pod with any other container lacking CPU or memory is dropped for this batch, because a pod
- * is only served when all of its containers are.</li>
+ * is only served when all of its containers are (so a container with only a start time drops its pod,
+ * as upstream).</li>
  * </ul>
  * For a node or a container, the last CPU or memory sample parsed sets the timestamp.
  */
@@ -91,7 +92,7 @@ final class NodeScrapeAssembler {
             ContainerKey k = e.getKey();
             Point p = e.getValue();
             PodKey pk = new PodKey(k.namespace(), k.pod());
-            if (p.cpu == 0 && p.memory == 0) {
+            if (p.cpu == 0 && p.memory == 0 && p.start == 0) {
                 continue;
             }
             if (p.cpu == 0 || p.memory == 0 || p.timestamp == 0) {

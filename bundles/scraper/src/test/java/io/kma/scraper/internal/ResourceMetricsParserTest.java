@@ -1,0 +1,219 @@
+package io.kma.scraper.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.kma.api.store.ContainerSample;
+import io.kma.api.store.MetricPoint;
+import io.kma.api.store.NodeScrape;
+
+class ResourceMetricsParserTest {
+
+    private static final long DEFAULT_TS = 1_700_000_000_000_000_000L;
+
+    private final Interner interner = new Interner(10);
+
+    private NodeScrape parse(String body) throws MalformedMetricsException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        NodeScrapeAssembler a = new NodeScrapeAssembler("n1");
+        new ResourceMetricsParser(interner).parse(b, b.length, DEFAULT_TS, a);
+        return a.build();
+    }
+
+    private static Map<String, ContainerSample> byName(NodeScrape s) {
+        return s.containers().stream().collect(Collectors.toMap(
+                c -> c.namespace() + "/" + c.pod() + "/" + c.container(), Function.identity()));
+    }
+
+    @Test
+    void upstreamDecodeTestSample() throws Exception {
+        NodeScrape s = parse("""
+                container_cpu_usage_seconds_total{container="coredns",namespace="kube-system",pod="coredns-558bd4d5db-4dpjz"} 4.710169 1633253812125
+                container_memory_working_set_bytes{container="coredns",namespace="kube-system",pod="coredns-558bd4d5db-4dpjz"} 1.253376e+07 1633253812125
+                container_start_time_seconds{container="coredns",namespace="kube-system",pod="coredns-558bd4d5db-4dpjz"} 1.633252712e+9 1633253812125
+                node_cpu_usage_seconds_total 357.35491 1633253809720
+                node_memory_working_set_bytes 1.616273408e+09 1633253809720
+                """);
+        assertEquals(new MetricPoint(1633253809720_000_000L, 357_354_910_000L, 1_616_273_408L, 0), s.nodePoint());
+        assertEquals(1, s.containers().size());
+        ContainerSample c = s.containers().get(0);
+        assertEquals("kube-system", c.namespace());
+        assertEquals("coredns-558bd4d5db-4dpjz", c.pod());
+        assertEquals("coredns", c.container());
+        assertEquals(new MetricPoint(1633253812125_000_000L, 4_710_169_000L, 12_533_760L, 1_633_252_712_000_000_000L),
+                c.point());
+    }
+
+    @Test
+    void realisticKubeletBodyWithHelpTypeAndOtherFamilies() throws Exception {
+        NodeScrape s = parse("""
+                # HELP container_cpu_usage_seconds_total [STABLE] Cumulative cpu time consumed by the container in core-seconds
+                # TYPE container_cpu_usage_seconds_total counter
+                container_cpu_usage_seconds_total{container="app",namespace="default",pod="web-0"} 12.5 1700000001000
+                container_cpu_usage_seconds_total{container="sidecar",namespace="default",pod="web-0"} 0.25 1700000001000
+                # HELP container_memory_working_set_bytes [STABLE] Current working set of the container in bytes
+                # TYPE container_memory_working_set_bytes gauge
+                container_memory_working_set_bytes{container="app",namespace="default",pod="web-0"} 2.4e+07 1700000001000
+                container_memory_working_set_bytes{container="sidecar",namespace="default",pod="web-0"} 4096 1700000001000
+                # HELP container_start_time_seconds [STABLE] Start time of the container since unix epoch in seconds
+                # TYPE container_start_time_seconds gauge
+                container_start_time_seconds{container="app",namespace="default",pod="web-0"} 1.6999e+09
+                container_swap_usage_bytes{container="app",namespace="default",pod="web-0"} 0 1700000001000
+
+                # HELP node_cpu_usage_seconds_total [STABLE] Cumulative cpu time consumed by the node in core-seconds
+                # TYPE node_cpu_usage_seconds_total counter
+                node_cpu_usage_seconds_total 1000 1700000000500
+                node_memory_working_set_bytes 8.0e9 1700000000500
+                node_swap_usage_bytes 0 1700000000500
+                pod_cpu_usage_seconds_total{namespace="default",pod="web-0"} 12.75 1700000001000
+                pod_memory_working_set_bytes{namespace="default",pod="web-0"} 2.4004096e+07 1700000001000
+                # HELP resource_scrape_error [STABLE] 1 if there was an error while getting container metrics, 0 otherwise
+                # TYPE resource_scrape_error gauge
+                resource_scrape_error 0
+                scrape_error 0
+                """);
+        assertEquals(new MetricPoint(1700000000500_000_000L, 1_000_000_000_000L, 8_000_000_000L, 0), s.nodePoint());
+        Map<String, ContainerSample> c = byName(s);
+        assertEquals(2, c.size());
+        assertEquals(new MetricPoint(1700000001000_000_000L, 12_500_000_000L, 24_000_000L, 1_699_900_000_000_000_000L),
+                c.get("default/web-0/app").point());
+        assertEquals(new MetricPoint(1700000001000_000_000L, 250_000_000L, 4096L, 0), c.get("default/web-0/sidecar").point());
+    }
+
+    @Test
+    void missingTimestampsDefaultToRequestTime() throws Exception {
+        NodeScrape s = parse("node_cpu_usage_seconds_total 1.5\nnode_memory_working_set_bytes 100\n"
+                + "container_cpu_usage_seconds_total{container=\"c\",namespace=\"n\",pod=\"p\"} 2\n"
+                + "container_memory_working_set_bytes{container=\"c\",namespace=\"n\",pod=\"p\"} 3");
+        assertEquals(DEFAULT_TS, s.nodePoint().timestampNanos());
+        assertEquals(1_500_000_000L, s.nodePoint().cpuNanoSeconds());
+        assertEquals(DEFAULT_TS, s.containers().get(0).point().timestampNanos());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "1.4864384e+07, 14864384",
+        "1.4864384E7, 14864384",
+        "14864384, 14864384",
+        "+14864384.0, 14864384",
+        "0.5e3, 500",
+        "1e-1, 0",
+        ".5e1, 5",
+        "123456789012345678, 123456789012345678",
+    })
+    void numberForms(String value, long bytes) throws Exception {
+        NodeScrape s = parse("node_cpu_usage_seconds_total 1 1\nnode_memory_working_set_bytes " + value + " 1\n");
+        if (bytes == 0) {
+            assertNull(s.nodePoint());
+        } else {
+            assertEquals(bytes, s.nodePoint().memoryBytes());
+        }
+    }
+
+    @Test
+    void labelsInAnyOrderWithEscapesSpacesAndTrailingComma() throws Exception {
+        NodeScrape s = parse("""
+                container_cpu_usage_seconds_total{ pod = "p\\"1" , id="x\\\\y}", container="c",namespace="ns",} 1 10
+                container_memory_working_set_bytes{namespace="ns",image="a,b=c",container="c",pod="p\\"1"} 2 10
+                """);
+        ContainerSample c = s.containers().get(0);
+        assertEquals("p\"1", c.pod());
+        assertEquals("ns", c.namespace());
+        assertEquals("c", c.container());
+        assertEquals(2, c.point().memoryBytes());
+    }
+
+    @Test
+    void namesMustMatchExactly() throws Exception {
+        NodeScrape s = parse("""
+                node_cpu_usage_seconds_total_extra 5 1
+                node_cpu_usage_seconds_totalx{a="b"} 5 1
+                node_cpu_usage_seconds_total 7 1
+                node_memory_working_set_bytes 7 1
+                """);
+        assertEquals(7_000_000_000L, s.nodePoint().cpuNanoSeconds());
+    }
+
+    @Test
+    void crlfLineEndingsAndNoFinalNewline() throws Exception {
+        NodeScrape s = parse("node_cpu_usage_seconds_total 7 1\r\nnode_memory_working_set_bytes 8 1");
+        assertEquals(8, s.nodePoint().memoryBytes());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "node_cpu_usage_seconds_total|line 2: missing value for node_cpu_usage_seconds_total",
+        "node_cpu_usage_seconds_total abc|line 2: invalid value abc",
+        "node_cpu_usage_seconds_total NaN|line 2: value NaN of node_cpu_usage_seconds_total is not a usable number",
+        "node_memory_working_set_bytes +Inf|line 2: value +Inf of node_memory_working_set_bytes is not a usable number",
+        "node_memory_working_set_bytes -5|line 2: negative value -5",
+        "node_cpu_usage_seconds_total 1 -1633253812125|line 2: negative timestamp",
+        "node_cpu_usage_seconds_total 1 12.5|line 2: invalid timestamp 12.5",
+        "node_cpu_usage_seconds_total 1 1 extra|line 2: unexpected text 'e' after the timestamp",
+        "container_cpu_usage_seconds_total{container=\"c\" 1|line 2: expected ',' or '}' after the value of label container",
+        "container_cpu_usage_seconds_total{container=c} 1|line 2: expected '\"' to open the value of label container",
+        "container_cpu_usage_seconds_total{container=\"c} 1|line 2: unterminated value of label container",
+        "container_cpu_usage_seconds_total{container \"c\"} 1|line 2: expected '=' after label container",
+        "container_cpu_usage_seconds_total{1x=\"c\"} 1|line 2: expected a label name",
+        "container_cpu_usage_seconds_total{container=\"\\q\"} 1|line 2: invalid escape \\q",
+        "node_cpu_usage_seconds_total 1e|line 2: invalid exponent",
+        "node_memory_working_set_bytes 1e30|line 2: value 1e30 out of range",
+        "{a=\"b\"} 1|line 2: expected a metric name",
+        "node-cpu 1|line 2: invalid character '-' in metric name",
+    })
+    void malformedLinesFailWithLineNumberAndReason(String line, String expected) {
+        MalformedMetricsException e = assertThrows(MalformedMetricsException.class,
+                () -> parse("# HELP x y\n" + line + "\nnode_memory_working_set_bytes 1\n"));
+        assertTrue(e.getMessage().startsWith(expected), () -> "message was: " + e.getMessage());
+    }
+
+    @Test
+    void completenessNodePointDroppedWhenCpuOrMemoryZero() throws Exception {
+        assertNull(parse("node_cpu_usage_seconds_total 0 1\nnode_memory_working_set_bytes 10 1\n").nodePoint());
+        assertNull(parse("node_cpu_usage_seconds_total 1 1\nnode_memory_working_set_bytes 0 1\n").nodePoint());
+        assertNull(parse("node_cpu_usage_seconds_total 1 1\n").nodePoint());
+        assertNotNull(parse("node_cpu_usage_seconds_total 1 1\nnode_memory_working_set_bytes 1 1\n").nodePoint());
+    }
+
+    @Test
+    void completenessContainerRules() throws Exception {
+        NodeScrape s = parse("""
+                container_cpu_usage_seconds_total{container="a",namespace="n",pod="complete"} 1 1
+                container_memory_working_set_bytes{container="a",namespace="n",pod="complete"} 1 1
+                container_cpu_usage_seconds_total{container="zero",namespace="n",pod="complete"} 0 1
+                container_memory_working_set_bytes{container="zero",namespace="n",pod="complete"} 0 1
+                container_cpu_usage_seconds_total{container="a",namespace="n",pod="no-memory"} 1 1
+                container_cpu_usage_seconds_total{container="b",namespace="n",pod="no-memory"} 1 1
+                container_memory_working_set_bytes{container="b",namespace="n",pod="no-memory"} 1 1
+                container_start_time_seconds{container="a",namespace="n",pod="start-only"} 1 1
+                container_cpu_usage_seconds_total{container="b",namespace="n",pod="start-only"} 1 1
+                container_memory_working_set_bytes{container="b",namespace="n",pod="start-only"} 1 1
+                """);
+        Map<String, ContainerSample> c = byName(s);
+        // the all-zero container is ignored; the pods with an incomplete container are dropped whole
+        assertEquals(Map.of("n/complete/a", c.get("n/complete/a")), c);
+    }
+
+    @Test
+    void internsNamesAcrossScrapes() throws Exception {
+        String body = "container_cpu_usage_seconds_total{container=\"c\",namespace=\"ns\",pod=\"p\"} 1 1\n"
+                + "container_memory_working_set_bytes{container=\"c\",namespace=\"ns\",pod=\"p\"} 1 1\n";
+        ContainerSample a = parse(body).containers().get(0);
+        ContainerSample b = parse(body).containers().get(0);
+        assertSame(a.pod(), b.pod());
+        assertSame(a.namespace(), b.namespace());
+    }
+}
