@@ -1,8 +1,6 @@
 package io.kma.store.internal;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,12 +22,6 @@ import io.kma.api.store.Usage;
  * their pods) for exactly one cycle. One builder per cycle, used by the single writer.
  */
 final class SnapshotBuilder {
-
-    /** Containers of a node, grouped by pod and sorted by container name. */
-    private static final Comparator<ContainerSample> BY_POD_THEN_CONTAINER = Comparator
-            .comparing(ContainerSample::namespace)
-            .thenComparing(ContainerSample::pod)
-            .thenComparing(ContainerSample::container);
 
     private final Snapshot old;
     private final long resolutionNanos;
@@ -100,7 +92,7 @@ final class SnapshotBuilder {
 
     private void storeContainers(String node, List<ContainerSample> samples) {
         ContainerSample[] sorted = samples.toArray(new ContainerSample[0]);
-        Arrays.sort(sorted, BY_POD_THEN_CONTAINER);
+        Arrays.sort(sorted, SnapshotBuilder::byPodThenContainer);
         int start = 0;
         while (start < sorted.length) {
             int end = start + 1;
@@ -111,6 +103,15 @@ final class SnapshotBuilder {
             storePod(node, sorted, start, end);
             start = end;
         }
+    }
+
+    /** Groups a node's containers by pod, sorted by container name within each pod. */
+    private static int byPodThenContainer(ContainerSample a, ContainerSample b) {
+        int c = a.namespace().compareTo(b.namespace());
+        if (c == 0) {
+            c = a.pod().compareTo(b.pod());
+        }
+        return c != 0 ? c : a.container().compareTo(b.container());
     }
 
     /** Stores one pod from {@code sorted[from, to)}, all of the same pod, sorted by container name. */
@@ -189,36 +190,44 @@ final class SnapshotBuilder {
                 List.of(n == served.length ? served : Arrays.copyOf(served, n)));
     }
 
+    /**
+     * Bridges one failed scrape: a failed node that was not bridged in the previous cycle keeps its
+     * node series and its pods as they were. A node already bridged is dropped (second failure in a
+     * row). Only nodes that had something to keep are marked as bridged, so a node failing forever is
+     * reported once, not every other cycle.
+     */
     private void carryOver(Set<String> failed, Set<String> scraped) {
-        Set<String> carryNow = new HashSet<>();
+        Set<String> candidates = new HashSet<>();
         for (String node : failed) {
             if (scraped.contains(node)) {
                 continue; // reported both ways: the data wins
             }
             if (old.carriedNodes().contains(node)) {
                 droppedAfterSecondFailure++;
-                continue;
+            } else {
+                candidates.add(node);
             }
-            carryNow.add(node);
+        }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        for (String node : candidates) {
             NodeSeries series = old.node(node);
             if (series != null && !nodes.containsKey(node)) {
                 nodes.put(node, series);
+                carried.add(node);
                 if (series.usage() != null) {
                     servableNodes++;
                 }
             }
         }
-        if (carryNow.isEmpty()) {
-            return;
-        }
-        carried.addAll(carryNow);
-        carriedCount = carryNow.size();
         for (Map.Entry<String, Map<String, PodSeries>> ns : old.pods().entrySet()) {
             for (Map.Entry<String, PodSeries> p : ns.getValue().entrySet()) {
                 PodSeries series = p.getValue();
-                if (!carryNow.contains(series.node())) {
+                if (!candidates.contains(series.node())) {
                     continue;
                 }
+                carried.add(series.node());
                 Map<String, PodSeries> inNamespace = pods.computeIfAbsent(ns.getKey(), k -> new HashMap<>());
                 if (inNamespace.putIfAbsent(p.getKey(), series) == null && series.usage() != null) {
                     servablePods++;
@@ -226,5 +235,6 @@ final class SnapshotBuilder {
                 }
             }
         }
+        carriedCount = carried.size();
     }
 }
