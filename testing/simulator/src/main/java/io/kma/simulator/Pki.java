@@ -241,14 +241,33 @@ public final class Pki {
         }
     }
 
-    /** For --aggregator-insecure-skip-tls-verify, the APIService insecureSkipTLSVerify equivalent. */
-    static final class TrustAll implements X509TrustManager {
+    /**
+     * For --aggregator-insecure-skip-tls-verify, the APIService insecureSkipTLSVerify equivalent.
+     * Extended, so that JSSE does not add its own hostname check on top.
+     */
+    static final class TrustAll extends javax.net.ssl.X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
         }
 
         @Override
