@@ -22,7 +22,8 @@ record HostsTable(Map<String, String> addresses, int port, boolean useNodeStatus
     static final String STATIC = "Static";
 
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[\\w.-]+)?");
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\\.?");
+    /** DNS names and IPv4 addresses; underscores are tolerated because /etc/hosts-style names use them. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\\.?");
 
     HostsTable {
         addresses = Map.copyOf(addresses);

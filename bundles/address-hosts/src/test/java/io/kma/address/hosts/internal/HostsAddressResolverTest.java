@@ -103,7 +103,7 @@ class HostsAddressResolverTest {
     @Test
     void malformedEntriesNameTheEntry() {
         for (String bad : List.of("worker-1", "=192.0.2.1", "worker-1=", "worker-1=192.0.2.1:10250", "w=bad host",
-                "w=a_b")) {
+                "w=a/b")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> HostsTable.parse(new String[] {bad}, 10250, true), bad);
             assertTrue(e.getMessage().startsWith("kubelet.hosts entry '" + bad + "' is malformed: "), e.getMessage());
@@ -116,9 +116,9 @@ class HostsAddressResolverTest {
 
     @Test
     void acceptedForms() {
-        HostsTable t = HostsTable.parse(new String[] {"a=192.0.2.1", "b=[fd00::1]", "c=node-c.example.com", " ", "d=fe80::1%eth0"},
+        HostsTable t = HostsTable.parse(new String[] {"a=192.0.2.1", "b=[fd00::1]", "c=node-c.example.com", "e=legacy_host", " ", "d=fe80::1%eth0"},
                 10250, true);
-        assertEquals(Map.of("a", "192.0.2.1", "b", "fd00::1", "c", "node-c.example.com", "d", "fe80::1%eth0"),
+        assertEquals(Map.of("a", "192.0.2.1", "b", "fd00::1", "c", "node-c.example.com", "d", "fe80::1%eth0", "e", "legacy_host"),
                 t.addresses());
     }
 
