@@ -266,9 +266,9 @@ final class MetricsApiHandler implements HttpHandler {
         return a == null ? "?" : a.getHostString();
     }
 
-    /** v0.1.0-SNAPSHOT → v0.1.0, as upstream cuts the OpenAPI version at the first '-'. */
+    /** 0.1.0.SNAPSHOT → v0.1.0, as upstream cuts the OpenAPI version at the first '-'. */
     static String shortVersion(String version) {
-        String v = version.startsWith("v") ? version : "v" + version;
+        String v = VersionInfo.semver(version);
         int dash = v.indexOf('-');
         return dash > 0 ? v.substring(0, dash) : v;
     }

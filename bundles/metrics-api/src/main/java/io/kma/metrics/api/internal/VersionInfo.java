@@ -12,11 +12,10 @@ final class VersionInfo {
 
     /** @param version bundle version, e.g. 0.1.0.SNAPSHOT or 0.1.0-SNAPSHOT */
     static byte[] json(String version) {
-        String v = version.replace(".SNAPSHOT", "-SNAPSHOT");
-        String[] parts = v.split("[.-]");
+        String git = semver(version);
+        String[] parts = git.substring(1).split("[.-]");
         String major = parts.length > 0 ? parts[0] : "";
         String minor = parts.length > 1 ? parts[1] : "";
-        String git = v.startsWith("v") ? v : "v" + v;
         String platform = System.getProperty("os.name", "linux").toLowerCase(java.util.Locale.ROOT) + "/"
                 + arch(System.getProperty("os.arch", ""));
         String body = "{\n"
@@ -31,6 +30,16 @@ final class VersionInfo {
                 + "  \"platform\": \"" + platform + "\"\n"
                 + "}\n";
         return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** OSGi 0.1.0.SNAPSHOT (or Maven 0.1.0-SNAPSHOT) → v0.1.0-SNAPSHOT. */
+    static String semver(String version) {
+        String v = version.startsWith("v") ? version.substring(1) : version;
+        String[] parts = v.split("\\.", 4);
+        if (parts.length == 4) {
+            v = parts[0] + "." + parts[1] + "." + parts[2] + "-" + parts[3];
+        }
+        return "v" + v;
     }
 
     private static String arch(String a) {
