@@ -108,12 +108,16 @@ final class KubeletHttpClient implements AutoCloseable {
         client.start();
     }
 
-    /** DefaultHttpRequestRetryStrategy without the 1 s pause and without retrying 429/503. */
+    /**
+     * DefaultHttpRequestRetryStrategy without the 1 s pause, without retrying 429/503 and never retrying
+     * an oversized body (the same kubelet would send it again).
+     */
     private static final class NoDelayRetryStrategy extends DefaultHttpRequestRetryStrategy {
         NoDelayRetryStrategy() {
             super(1, TimeValue.ZERO_MILLISECONDS,
                     List.of(java.io.InterruptedIOException.class, UnknownHostException.class, ConnectException.class,
-                            ConnectionClosedException.class, NoRouteToHostException.class, SSLException.class),
+                            ConnectionClosedException.class, NoRouteToHostException.class, SSLException.class,
+                            ResponseTooLargeException.class),
                     List.of());
         }
     }

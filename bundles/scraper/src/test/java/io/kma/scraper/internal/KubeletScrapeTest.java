@@ -1,0 +1,266 @@
+package io.kma.scraper.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.JsonFactory;
+
+import io.kma.api.cluster.NodeAddress;
+import io.kma.api.cluster.NodeInfo;
+import io.kma.api.kubelet.AddressResolver;
+import io.kma.api.kubelet.KubeletCredentials;
+import io.kma.api.kubelet.KubeletEndpoint;
+import io.kma.api.store.ScrapeBatch;
+
+/** Scrapes against a local HTTPS kubelet stand-in that requires a client certificate. */
+class KubeletScrapeTest {
+
+    static final String BODY = """
+            # HELP node_cpu_usage_seconds_total [STABLE] Cumulative cpu time consumed by the node in core-seconds
+            # TYPE node_cpu_usage_seconds_total counter
+            node_cpu_usage_seconds_total 357.35491 1633253809720
+            node_memory_working_set_bytes 1.616273408e+09 1633253809720
+            container_cpu_usage_seconds_total{container="coredns",namespace="kube-system",pod="coredns-1"} 4.710169 1633253812125
+            container_memory_working_set_bytes{container="coredns",namespace="kube-system",pod="coredns-1"} 1.253376e+07 1633253812125
+            """;
+    static final String CLIENT_DESCRIPTION =
+            "client certificate /etc/kubernetes/pki/apiserver-kubelet-client.crt (CN=kube-apiserver-kubelet-client)";
+
+    static TestPki kubeletCa;
+    static TestPki clientCa;
+    static KubeletCredentials credentials;
+
+    KubeletStandIn kubelet;
+    KubeletHttpClient http;
+    NodeNameVerifier verifier;
+    EndpointMemory memory;
+    NodeScraper scraper;
+
+    @BeforeAll
+    static void pki() throws Exception {
+        kubeletCa = new TestPki("kubelet-ca");
+        clientCa = new TestPki("client-ca");
+        TestPki.Issued client = clientCa.issue("kube-apiserver-kubelet-client", false);
+        credentials = TestPki.credentials(TestPki.keyManager(client, clientCa.ca), null, CLIENT_DESCRIPTION);
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        // the serving certificate names the node only: no IP SAN, the upstream failure case
+        kubelet = new KubeletStandIn(kubeletCa.issue("sim-node-1", true, "sim-node-1"), kubeletCa.ca, clientCa.ca);
+        verifier = new NodeNameVerifier();
+        // generous: the first handshake in a cold JVM on a busy 2-core machine takes seconds
+        http = client(kubeletCa, 8000);
+        memory = new EndpointMemory(3_600_000);
+        scraper = new NodeScraper(http, memory, new Interner(10), new JsonFactory(), 8000, 64 * 1024);
+    }
+
+    KubeletHttpClient client(TestPki trusted, long timeoutMillis) throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(new javax.net.ssl.KeyManager[] {new CredentialsKeyManager(credentials)},
+                new javax.net.ssl.TrustManager[] {new KubeletTrustManager(trusted.trustManager(), "/etc/kubernetes/pki/ca.crt")},
+                null);
+        return new KubeletHttpClient(ctx, verifier, timeoutMillis, 16, new BufferPool(4, 1 << 20));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        http.close();
+        kubelet.close();
+    }
+
+    static NodeInfo node(String name) {
+        return new NodeInfo(name, Map.of(), Map.of(),
+                List.of(new NodeAddress("InternalIP", "127.0.0.1"), new NodeAddress("Hostname", name)), 0, true, null);
+    }
+
+    KubeletEndpoint endpoint() {
+        return new KubeletEndpoint("127.0.0.1", kubelet.port(), "InternalIP");
+    }
+
+    NodeResult scrape(NodeInfo node, List<KubeletEndpoint> candidates) throws Exception {
+        verifier.expect(Map.of("127.0.0.1", List.of(new NodeNameVerifier.Expected(node.name(),
+                ScrapeCycle.acceptableNames(node)))));
+        long t0 = System.nanoTime();
+        NodeResult r = scraper.scrape(node, candidates, credentials).get(10, TimeUnit.SECONDS);
+        System.out.printf("scrape %s: %s in %.1f ms%n", node.name(), r.outcome(), (System.nanoTime() - t0) / 1e6);
+        return r;
+    }
+
+    static int freePortThatRefuses() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void successDialledByIpWithCertificateNamingTheNode() throws Exception {
+        kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(BODY));
+        NodeResult r = scrape(node("sim-node-1"), List.of(endpoint()));
+        assertNull(r.failure(), () -> r.failure().getMessage());
+        assertEquals(357_354_910_000L, r.scrape().nodePoint().cpuNanoSeconds());
+        assertEquals(1, r.scrape().containers().size());
+        assertEquals("https://127.0.0.1:" + kubelet.port() + "/metrics/resource", r.url());
+        // keep-alive: a second scrape reuses the connection and still works
+        NodeResult again = scrape(node("sim-node-1"), List.of(endpoint()));
+        assertNull(again.failure());
+        assertEquals(2, kubelet.hits("/metrics/resource"));
+    }
+
+    @Test
+    void bearerTokenIsSent() throws Exception {
+        kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(BODY));
+        KubeletCredentials both = TestPki.credentials(credentials.keyManager().get(), "s3cret", "token and cert");
+        verifier.expect(Map.of("127.0.0.1", List.of(new NodeNameVerifier.Expected("sim-node-1", Set.of("sim-node-1")))));
+        NodeResult r = scraper.scrape(node("sim-node-1"), List.of(endpoint()), both).get(10, TimeUnit.SECONDS);
+        assertNull(r.failure());
+        assertEquals("Bearer s3cret", kubelet.lastAuthorization.get("/metrics/resource"));
+    }
+
+    @Test
+    void unauthorizedNamesTheCredential() throws Exception {
+        kubelet.answers.put("/metrics/resource", new KubeletStandIn.Answer(401, "Unauthorized".getBytes(), 0));
+        NodeResult r = scrape(node("sim-node-1"), List.of(endpoint()));
+        assertEquals(Outcome.UNAUTHORIZED, r.outcome());
+        assertEquals("kubelet refused " + CLIENT_DESCRIPTION + ": 401 Unauthorized — check kubelet --client-ca-file",
+                r.failure().getMessage());
+    }
+
+    @Test
+    void forbiddenExplainsRbac() throws Exception {
+        kubelet.answers.put("/metrics/resource", new KubeletStandIn.Answer(403,
+                "Forbidden (user=kube-apiserver-kubelet-client, verb=get, resource=nodes, subresource=metrics)".getBytes(), 0));
+        NodeResult r = scrape(node("sim-node-1"), List.of(endpoint()));
+        assertEquals(Outcome.FORBIDDEN, r.outcome());
+        assertTrue(r.failure().getMessage().startsWith(
+                "403 Forbidden: kubelet authorization denied — the identity needs nodes/metrics get (RBAC)"),
+                r.failure().getMessage());
+        assertTrue(r.failure().getMessage().contains("subresource=metrics"));
+    }
+
+    @Test
+    void notFoundFallsBackToSummaryAndRemembersIt() throws Exception {
+        kubelet.answers.put("/stats/summary", KubeletStandIn.Answer.ok(SummaryParserTest.SUMMARY));
+        NodeResult r = scrape(node("sim-node-1"), List.of(endpoint()));
+        assertNull(r.failure(), () -> r.failure().getMessage());
+        assertEquals(1_616_273_408L, r.scrape().nodePoint().memoryBytes());
+        assertEquals(2, r.scrape().containers().size());
+        NodeResult again = scrape(node("sim-node-1"), List.of(endpoint()));
+        assertNull(again.failure());
+        assertEquals(1, kubelet.hits("/metrics/resource"), "the summary API is remembered for the node");
+        assertEquals(2, kubelet.hits("/stats/summary"));
+    }
+
+    @Test
+    void timeout() throws Exception {
+        kubelet.answers.put("/metrics/resource", new KubeletStandIn.Answer(200, BODY.getBytes(), 3000));
+        http.close();
+        http = client(kubeletCa, 300);
+        scraper = new NodeScraper(http, memory, new Interner(10), new JsonFactory(), 300, 64 * 1024);
+        NodeResult r = scrape(node("sim-node-1"), List.of(endpoint()));
+        assertEquals(Outcome.TIMEOUT, r.outcome());
+        assertEquals("timeout after 300ms", r.failure().getMessage());
+    }
+
+    @Test
+    void oversizedBodyFailsTheNode() throws Exception {
+        StringBuilder big = new StringBuilder(BODY);
+        while (big.length() < 100_000) {
+            big.append("# padding padding padding padding padding padding padding padding\n");
+        }
+        kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(big.toString()));
+        NodeResult r = scrape(node("sim-node-1"), List.of(endpoint()));
+        assertEquals(Outcome.TOO_LARGE, r.outcome());
+        assertEquals("response larger than maxResponseBytes (65536 bytes)", r.failure().getMessage());
+    }
+
+    @Test
+    void garbageFailsWithLineNumber() throws Exception {
+        kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok("node_cpu_usage_seconds_total 1\n<html>\n"));
+        NodeResult r = scrape(node("sim-node-1"), List.of(endpoint()));
+        assertEquals(Outcome.PARSE_ERROR, r.outcome());
+        assertEquals("unparsable metrics response: line 2: expected a metric name, found '<'", r.failure().getMessage());
+    }
+
+    @Test
+    void fallsBackToTheNextEndpointWhenTheFirstRefusesAndRemembersIt() throws Exception {
+        kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(BODY));
+        KubeletEndpoint refused = new KubeletEndpoint("127.0.0.1", freePortThatRefuses(), "Hostname");
+        NodeResult r = scrape(node("sim-node-1"), List.of(refused, endpoint()));
+        assertNull(r.failure(), () -> r.failure().getMessage());
+        assertEquals(2, r.tried());
+        assertEquals(endpoint(), memory.remembered("sim-node-1"));
+        NodeResult again = scrape(node("sim-node-1"), List.of(refused, endpoint()));
+        assertEquals(1, again.tried(), "the endpoint that worked is tried first");
+    }
+
+    @Test
+    void allEndpointsRefusingIsOneFailure() throws Exception {
+        KubeletEndpoint a = new KubeletEndpoint("127.0.0.1", freePortThatRefuses(), "Hostname");
+        NodeResult r = scrape(node("sim-node-1"), List.of(a));
+        assertEquals(Outcome.CONNECT_ERROR, r.outcome());
+        assertTrue(r.failure().getMessage().startsWith("connection refused"), r.failure().getMessage());
+    }
+
+    @Test
+    void certificateNamingAnotherNodeIsRejected() throws Exception {
+        kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(BODY));
+        NodeResult r = scrape(node("sim-node-3"), List.of(endpoint()));
+        assertEquals(Outcome.TLS_ERROR, r.outcome());
+        assertEquals("TLS: certificate names [sim-node-1] match neither 127.0.0.1 nor node sim-node-3",
+                r.failure().getMessage());
+    }
+
+    @Test
+    void unknownCaIsRejected() throws Exception {
+        kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(BODY));
+        http.close();
+        http = client(new TestPki("some-other-ca"), 2000);
+        scraper = new NodeScraper(http, memory, new Interner(10), new JsonFactory(), 2000, 64 * 1024);
+        NodeResult r = scrape(node("sim-node-1"), List.of(endpoint()));
+        assertEquals(Outcome.TLS_ERROR, r.outcome());
+        assertEquals("TLS: kubelet certificate CN=sim-node-1 (issuer CN=kubelet-ca) is not signed by a CA in "
+                + "/etc/kubernetes/pki/ca.crt", r.failure().getMessage());
+    }
+
+    @Test
+    void cycleStoresGoodNodesAndListsFailedOnes() throws Exception {
+        kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(BODY));
+        int refusedPort = freePortThatRefuses();
+        AddressResolver resolver = n -> n.name().equals("sim-node-1") ? List.of(endpoint())
+                : List.of(new KubeletEndpoint("127.0.0.1", refusedPort, "InternalIP"));
+        ScraperMetrics metrics = new ScraperMetrics(15_000);
+        ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, metrics, 1, true);
+        ScrapeBatch batch = cycle.run(List.of(node("sim-node-1"), node("sim-node-2")), resolver, credentials,
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        assertEquals(1, batch.scraped().size());
+        assertEquals("sim-node-1", batch.scraped().get(0).node());
+        assertEquals(Set.of("sim-node-2"), batch.failedNodes());
+        StringBuilder out = new StringBuilder();
+        metrics.writeTo(out);
+        String text = out.toString();
+        assertTrue(text.contains("metrics_server_kubelet_request_total{success=\"true\"} 1\n"), text);
+        assertTrue(text.contains("metrics_server_kubelet_request_total{success=\"false\"} 1\n"), text);
+        assertTrue(text.contains("kube_metrics_appliance_scrape_duration_seconds_count{outcome=\"connect_error\"} 1\n"), text);
+        assertTrue(text.contains("metrics_server_kubelet_request_duration_seconds_bucket{node=\"sim-node-2\",le=\"0.005\"}"));
+
+        // a node that left the cluster loses its per-node series
+        cycle.run(List.of(node("sim-node-1")), resolver, credentials, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        out.setLength(0);
+        metrics.writeTo(out);
+        assertTrue(!out.toString().contains("sim-node-2"), out.toString());
+        assertTrue(out.toString().contains("kube_metrics_appliance_scrape_last_success_timestamp_seconds{node=\"sim-node-1\"}"));
+    }
+}

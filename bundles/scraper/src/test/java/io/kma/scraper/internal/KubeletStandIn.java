@@ -1,0 +1,112 @@
+package io.kma.scraper.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+
+/**
+ * A kubelet stand-in on 127.0.0.1: JDK HttpsServer requiring a client certificate from the given CA,
+ * answering each path with a configurable status, body and delay.
+ */
+final class KubeletStandIn implements AutoCloseable {
+
+    record Answer(int status, byte[] body, long delayMillis) {
+        static Answer ok(String body) {
+            return new Answer(200, body.getBytes(StandardCharsets.UTF_8), 0);
+        }
+    }
+
+    private final HttpsServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    final Map<String, String> lastAuthorization = new ConcurrentHashMap<>();
+
+    KubeletStandIn(TestPki.Issued serving, X509Certificate servingCa, X509Certificate clientCa) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("k", serving.key(), "x".toCharArray(), new X509Certificate[] {serving.cert(), servingCa});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "x".toCharArray());
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        ts.load(null, null);
+        ts.setCertificateEntry("ca", clientCa);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ts);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        server.setHttpsConfigurator(new HttpsConfigurator(ctx) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters p = ctx.getDefaultSSLParameters();
+                p.setNeedClientAuth(true);
+                params.setSSLParameters(p);
+            }
+        });
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (auth != null) {
+                lastAuthorization.put(path, auth);
+            }
+            Answer a = answers.getOrDefault(path, new Answer(404, "404 page not found\n".getBytes(StandardCharsets.UTF_8), 0));
+            if (a.delayMillis() > 0) {
+                try {
+                    Thread.sleep(a.delayMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            try {
+                exchange.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
+                if (a.body().length > 0) {
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(a.body());
+                    }
+                }
+            } catch (IOException e) {
+                // the client went away (timeout or body cap): expected in some tests
+            } finally {
+                exchange.close();
+            }
+        });
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    int hits(String path) {
+        AtomicInteger n = hits.get(path);
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.stop(0);
+        executor.shutdownNow();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
