@@ -1,0 +1,170 @@
+package io.kma.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Version;
+
+/**
+ * The distribution on the real Felix: every bundle resolves and starts, every DS component is
+ * satisfied, XNIO's provider arrives through the OSGi service registry, and a bundle dropped into
+ * the deploy directory replaces the running one without a restart.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FrameworkTest {
+
+    @TempDir
+    static Path work;
+    static Appliance appliance;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        int port = Appliance.freePort();
+        appliance = Appliance.start(work, port, """
+                kubeconfig: %s/absent.kubeconfig
+                server:
+                  bindAddress: 127.0.0.1
+                  securePort: %d
+                  certDir: %s/certs
+                """.formatted(work, port, work));
+        appliance.awaitStatus("/livez", 200, Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (appliance != null) {
+            appliance.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyBundleIsActive() {
+        List<String> notActive = appliance.bundles().stream()
+                .filter(b -> b.getState() != Bundle.ACTIVE && b.getHeaders().get("Fragment-Host") == null)
+                .map(b -> b.getSymbolicName() + " " + b.getVersion() + " state " + b.getState())
+                .collect(Collectors.toList());
+        assertEquals(List.of(), notActive);
+        for (String bsn : List.of("io.kma.api", "io.kma.config", "io.kma.tls", "io.kma.http.server", "io.kma.kube.client",
+                "io.kma.store", "io.kma.scraper", "io.kma.metrics.api", "io.kma.address.preferred", "io.kma.address.hosts",
+                "io.kma.kubelet.auth.x509", "io.kma.kubelet.auth.token", "io.kma.third-party",
+                "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
+            assertEquals(Bundle.ACTIVE, appliance.bundle(bsn).getState(), bsn);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void everyComponentIsSatisfied() throws Exception {
+        Appliance.await("all DS components satisfied", Duration.ofSeconds(15), () -> unsatisfied().isEmpty());
+        Map<String, String> states = appliance.componentStates();
+        assertTrue(states.size() >= 10, "expected the appliance's components, found " + states);
+        assertEquals(Map.of(), unsatisfied());
+    }
+
+    private static Map<String, String> unsatisfied() {
+        try {
+            return appliance.componentStates().entrySet().stream()
+                    .filter(e -> !e.getValue().matches("(ACTIVE|SATISFIED)(,(ACTIVE|SATISFIED))*"))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void livezServesOverTlsWithTheGeneratedCertificate() {
+        var r = appliance.get("/livez");
+        assertEquals(200, r.statusCode());
+        assertEquals("ok", r.body());
+        assertTrue(Files.exists(work.resolve("certs/apiserver.crt")), "self-signed certificate written to certDir");
+    }
+
+    /**
+     * XNIO finds its NIO provider through ServiceLoader, which cannot see across bundles; the
+     * http-server component therefore waits for xnio-nio's Xnio service. Without it the listener is
+     * down; when it comes back the listener serves again, with no restart of anything else.
+     */
+    @Test
+    @Order(4)
+    void httpServerWaitsForXnioProviderService() throws Exception {
+        Bundle xnioNio = appliance.bundles().stream().filter(b -> "org.jboss.xnio.nio".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow(() -> new AssertionError("xnio-nio bundle missing"));
+        xnioNio.stop();
+        try {
+            Appliance.await("http-server without XNIO provider", Duration.ofSeconds(10),
+                    () -> appliance.status("/livez") == -1);
+        } finally {
+            xnioNio.start();
+        }
+        appliance.awaitStatus("/livez", 200, Duration.ofSeconds(15));
+    }
+
+    @Test
+    @Order(5)
+    void bundleDroppedIntoDeployReplacesTheRunningOne() throws Exception {
+        String bsn = "io.kma.address.hosts";
+        Bundle original = appliance.bundle(bsn);
+        long frameworkStart = appliance.launcher().framework().getBundleId();
+        Version newVersion = new Version(original.getVersion().getMajor(), original.getVersion().getMinor(),
+                original.getVersion().getMicro() + 1, "hotdeploy");
+        Path source = Files.list(Appliance.distribution().resolve("bundles"))
+                .filter(p -> p.getFileName().toString().startsWith(bsn + "-")).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + bsn + " jar in the distribution"));
+        Path dropped = appliance.deployDir().resolve(bsn + "-" + newVersion + ".jar");
+        withVersion(source, dropped, newVersion);
+
+        Appliance.await(bsn + " " + newVersion + " active and the old version gone", Duration.ofSeconds(30), () -> {
+            List<Bundle> same = appliance.bundles().stream().filter(b -> bsn.equals(b.getSymbolicName())).toList();
+            return same.size() == 1 && same.get(0).getVersion().equals(newVersion) && same.get(0).getState() == Bundle.ACTIVE;
+        });
+        assertEquals(Bundle.UNINSTALLED, original.getState());
+        assertEquals(frameworkStart, appliance.launcher().framework().getBundleId());
+        assertEquals(Bundle.ACTIVE, appliance.launcher().framework().getState(), "the framework kept running");
+        assertEquals(200, appliance.status("/livez"));
+        Appliance.await("components satisfied after the swap", Duration.ofSeconds(15), () -> unsatisfied().isEmpty());
+    }
+
+    /** Copies a bundle jar, changing only its Bundle-Version. */
+    static void withVersion(Path source, Path target, Version version) throws IOException {
+        try (InputStream in = Files.newInputStream(source); JarInputStream jar = new JarInputStream(in)) {
+            Manifest mf = new Manifest(jar.getManifest());
+            mf.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version.toString());
+            Path tmp = target.getParent().resolveSibling(target.getFileName() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream jo = new JarOutputStream(out, mf)) {
+                JarEntry e;
+                while ((e = jar.getNextJarEntry()) != null) {
+                    jo.putNextEntry(new JarEntry(e.getName()));
+                    jar.transferTo(jo);
+                    jo.closeEntry();
+                }
+            }
+            // written outside the watched directory: File Install only sees the complete jar
+            Files.move(tmp, target);
+        }
+    }
+}
