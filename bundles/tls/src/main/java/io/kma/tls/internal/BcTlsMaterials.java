@@ -79,8 +79,7 @@ public final class BcTlsMaterials implements TlsMaterials {
     @Override
     public X509ExtendedKeyManager keyManager(Path certChain, Path privateKey) throws TlsException {
         WatchedFiles<ServingIdentity> watched = new WatchedFiles<>(List.of(certChain, privateKey),
-                () -> identity(PemReader.readFile(certChain), certChain.toString(), PemReader.readFile(privateKey),
-                        privateKey.toString()),
+                () -> identity(certChain, privateKey),
                 ServingIdentity::describe, nanoClock, checkIntervalNanos);
         return new ReloadingKeyManager(watched::current);
     }
@@ -100,8 +99,7 @@ public final class BcTlsMaterials implements TlsMaterials {
         if (Files.exists(crt) || Files.exists(key)) {
             String unusable;
             try {
-                ServingIdentity existing = identity(PemReader.readFile(crt), crt.toString(), PemReader.readFile(key),
-                        key.toString());
+                ServingIdentity existing = identity(crt, key);
                 if (!SelfSignedCertificate.expired(existing.leaf(), Instant.now())) {
                     return new CertificateFiles(crt, key, false);
                 }
@@ -116,11 +114,21 @@ public final class BcTlsMaterials implements TlsMaterials {
         return new CertificateFiles(crt, key, true);
     }
 
+    /** Reads a chain file and its key file, the chain first so that its error comes first. */
+    private ServingIdentity identity(Path certChain, Path privateKey) throws TlsException {
+        List<X509Certificate> chain = pem.certificates(PemReader.readFile(certChain), certChain.toString());
+        PrivateKey key = pem.privateKey(PemReader.readFile(privateKey), privateKey.toString());
+        return identity(chain, certChain.toString(), key, privateKey.toString());
+    }
+
     /** Parses a chain and its key and checks that they belong together. */
     private ServingIdentity identity(String chainPem, String chainSource, String keyPem, String keySource)
             throws TlsException {
-        List<X509Certificate> chain = pem.certificates(chainPem, chainSource);
-        PrivateKey key = pem.privateKey(keyPem, keySource);
+        return identity(pem.certificates(chainPem, chainSource), chainSource, pem.privateKey(keyPem, keySource), keySource);
+    }
+
+    private ServingIdentity identity(List<X509Certificate> chain, String chainSource, PrivateKey key, String keySource)
+            throws TlsException {
         if (!KeyPairMatch.matches(chain.get(0).getPublicKey(), key)) {
             String where = chainSource.equals(keySource) ? chainSource : chainSource + ", " + keySource;
             throw new TlsException(where + ": certificate and key do not match");

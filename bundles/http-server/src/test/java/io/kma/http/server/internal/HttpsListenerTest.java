@@ -209,7 +209,9 @@ class HttpsListenerTest {
     @Test
     void stopLetsRequestsInFlightFinishThenRefusesConnections() throws Exception {
         listener = new TestListener(Duration.ofSeconds(5)).start(TestListener.selfSigned(tmp.resolve("certs")));
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         listener.addHandler(exchange -> {
+            entered.countDown();
             Thread.sleep(300);
             exchange.getResponseSender().send("slow done");
         }, 0, "/slow");
@@ -223,7 +225,7 @@ class HttpsListenerTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(100); // let the request reach the handler
+        assertTrue(entered.await(10, TimeUnit.SECONDS), "the request reached the handler");
         long t0 = System.nanoTime();
         listener.close();
         System.out.printf("stop with one slow request in flight took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
