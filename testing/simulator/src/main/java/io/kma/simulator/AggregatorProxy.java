@@ -111,7 +111,9 @@ final class AggregatorProxy {
     }
 
     private static void unavailable(HttpServerExchange ex, Attributes a, String cause) throws IOException {
-        String what = a.isResource() ? a.verb() + " " + a.resource() + "." + a.group() : "get";
+        // kubectl's wording for a 503: the HTTP verb, lower case, and resource.group
+        String verb = ex.getRequestMethod().toString().toLowerCase(Locale.ROOT);
+        String what = a.isResource() ? verb + " " + a.resource() + "." + a.group() : verb;
         LOG.info("aggregator: backend unreachable for {}: {}", ex.getRequestPath(), cause);
         Http.json(ex, 503, g -> {
             g.writeStartObject();
