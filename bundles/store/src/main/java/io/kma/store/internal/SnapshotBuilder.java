@@ -52,7 +52,10 @@ final class SnapshotBuilder {
     Snapshot build(ScrapeBatch batch) {
         names.nextCycle();
         Set<String> scraped = new HashSet<>();
-        for (NodeScrape scrape : batch.scraped()) {
+        for (NodeScrape scrape : batch.scraped() == null ? List.<NodeScrape>of() : batch.scraped()) {
+            if (scrape == null || scrape.node() == null) {
+                continue;
+            }
             if (!scraped.add(scrape.node())) {
                 if (duplicates++ == 0) {
                     duplicateExample = "node " + scrape.node();
@@ -91,7 +94,17 @@ final class SnapshotBuilder {
     }
 
     private void storeContainers(String node, List<ContainerSample> samples) {
-        ContainerSample[] sorted = samples.toArray(new ContainerSample[0]);
+        ContainerSample[] sorted = new ContainerSample[samples.size()];
+        int n = 0;
+        for (ContainerSample s : samples) {
+            // The scraper sends complete samples only; a broken one must not cost the whole cycle.
+            if (s != null && s.namespace() != null && s.pod() != null && s.container() != null && s.point() != null) {
+                sorted[n++] = s;
+            }
+        }
+        if (n < sorted.length) {
+            sorted = Arrays.copyOf(sorted, n);
+        }
         Arrays.sort(sorted, SnapshotBuilder::byPodThenContainer);
         int start = 0;
         while (start < sorted.length) {

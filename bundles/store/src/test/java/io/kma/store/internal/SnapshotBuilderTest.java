@@ -54,6 +54,18 @@ class SnapshotBuilderTest {
     }
 
     @Test
+    void incompleteSamplesAreSkippedNotFatal() {
+        java.util.List<io.kma.api.store.ContainerSample> samples = new java.util.ArrayList<>();
+        samples.add(new io.kma.api.store.ContainerSample("ns", "p", "a", Batches.point(0, 1, 1, -100)));
+        samples.add(new io.kma.api.store.ContainerSample("ns", null, "a", Batches.point(0, 1, 1, -100)));
+        samples.add(new io.kma.api.store.ContainerSample("ns", "q", "a", null));
+        samples.add(null);
+        store(new ScrapeBatch(java.util.List.of(new io.kma.api.store.NodeScrape("n1", null, samples)), null));
+        assertEquals(1, current.pods().get("ns").size());
+        assertTrue(current.pod("ns", "p") != null);
+    }
+
+    @Test
     void namesAreSharedAcrossPods() {
         store(batch().node("n1", 0, 1, 1)
                 .container(new String("ns"), "p1", new String("app"), 0, 1, 1, -100)

@@ -3,6 +3,8 @@ package io.kma.store.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,10 +38,14 @@ class StoreScaleBench {
         String[] pods = new String[namespaces.length];
         int cycles = 6;
         long[] storeMillis = new long[cycles];
+        long[] storeCpuMillis = new long[cycles];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int cycle = 0; cycle < cycles; cycle++) {
             ScrapeBatch batch = batch(cycle, namespaces, pods);
             long start = System.nanoTime();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             store.store(batch);
+            storeCpuMillis[cycle] = (threads.getCurrentThreadCpuTime() - cpuStart) / 1_000_000L;
             storeMillis[cycle] = (System.nanoTime() - start) / 1_000_000L;
         }
         assertEquals(NODES * PODS_PER_NODE * 2, store.containerSeries());
@@ -61,8 +67,8 @@ class StoreScaleBench {
         }
         long nodeMicros = (System.nanoTime() - nodeStart) / 1_000L;
         assertEquals((long) passes * pods.length * 2 + NODES, checksum);
-        System.out.printf("store() of %d nodes x %d pods x 2 containers, ms per cycle: %s%n", NODES, PODS_PER_NODE,
-                Arrays.toString(storeMillis));
+        System.out.printf("store() of %d nodes x %d pods x 2 containers, ms per cycle: %s (writer thread cpu ms: %s)%n",
+                NODES, PODS_PER_NODE, Arrays.toString(storeMillis), Arrays.toString(storeCpuMillis));
         System.out.printf("podUsage over all %d pods, ns per call per pass: %s (one full list: %.1f ms)%n", pods.length,
                 Arrays.toString(readNanosPerPod), readNanosPerPod[passes - 1] * pods.length / 1e6);
         System.out.printf("nodeUsage over all %d nodes: %d us%n", NODES, nodeMicros);
