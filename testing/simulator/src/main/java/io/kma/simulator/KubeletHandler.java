@@ -2,7 +2,6 @@ package io.kma.simulator;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.SSLSessionInfo;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import org.xnio.IoUtils;
@@ -158,9 +157,5 @@ final class KubeletHandler implements HttpHandler {
             // the client stopped reading: expected when it enforces a size limit
             IoUtils.safeClose(exchange.getConnection());
         }
-    }
-
-    static String describe(SSLSessionInfo ssl) {
-        return ssl == null ? "plain" : ssl.getCipherSuite();
     }
 }

@@ -149,7 +149,7 @@ public final class Main {
         }
     }
 
-    private static int subcommand(String cmd, Deque<String> args) throws IOException {
+    static int subcommand(String cmd, Deque<String> args) throws IOException {
         Path dir = null;
         String node = null;
         String mode = null;
