@@ -4,8 +4,13 @@ import static io.kma.store.internal.Batches.batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
+import io.kma.api.store.ContainerSample;
+import io.kma.api.store.NodeScrape;
 import io.kma.api.store.ScrapeBatch;
 
 class SnapshotBuilderTest {
@@ -55,12 +60,12 @@ class SnapshotBuilderTest {
 
     @Test
     void incompleteSamplesAreSkippedNotFatal() {
-        java.util.List<io.kma.api.store.ContainerSample> samples = new java.util.ArrayList<>();
-        samples.add(new io.kma.api.store.ContainerSample("ns", "p", "a", Batches.point(0, 1, 1, -100)));
-        samples.add(new io.kma.api.store.ContainerSample("ns", null, "a", Batches.point(0, 1, 1, -100)));
-        samples.add(new io.kma.api.store.ContainerSample("ns", "q", "a", null));
+        List<ContainerSample> samples = new ArrayList<>();
+        samples.add(new ContainerSample("ns", "p", "a", Batches.point(0, 1, 1, -100)));
+        samples.add(new ContainerSample("ns", null, "a", Batches.point(0, 1, 1, -100)));
+        samples.add(new ContainerSample("ns", "q", "a", null));
         samples.add(null);
-        store(new ScrapeBatch(java.util.List.of(new io.kma.api.store.NodeScrape("n1", null, samples)), null));
+        store(new ScrapeBatch(List.of(new NodeScrape("n1", null, samples)), null));
         assertEquals(1, current.pods().get("ns").size());
         assertTrue(current.pod("ns", "p") != null);
     }
