@@ -44,6 +44,16 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
         }
     }
 
+    enum Kind { DNS, IP, CN }
+
+    /** A name a certificate carries. An IP matches iPAddress SANs (or a legacy CN), never a DNS SAN. */
+    record CertName(String value, Kind kind) {
+        @Override
+        public String toString() {
+            return value;
+        }
+    }
+
     /** Who a dialled host is expected to be. */
     record Expected(String node, Set<String> names) {
     }
@@ -67,7 +77,7 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
 
     @Override
     public void verify(String host, X509Certificate cert) throws SSLException {
-        List<String> certNames = certificateNames(cert);
+        List<CertName> certNames = certificateNames(cert);
         if (matchesAny(certNames, host)) {
             return;
         }
@@ -96,15 +106,15 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
     }
 
     /** DNS and IP SANs; the subject CN only when the certificate has neither (RFC 6125 §6.4.4). */
-    static List<String> certificateNames(X509Certificate cert) {
-        List<String> names = new ArrayList<>();
+    static List<CertName> certificateNames(X509Certificate cert) {
+        List<CertName> names = new ArrayList<>();
         try {
             Collection<List<?>> sans = cert.getSubjectAlternativeNames();
             if (sans != null) {
                 for (List<?> san : sans) {
                     Object type = san.get(0);
                     if (type instanceof Integer && ((Integer) type == 2 || (Integer) type == 7)) {
-                        names.add(String.valueOf(san.get(1)));
+                        names.add(new CertName(String.valueOf(san.get(1)), (Integer) type == 7 ? Kind.IP : Kind.DNS));
                     }
                 }
             }
@@ -115,7 +125,7 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
             try {
                 for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
                     if ("CN".equalsIgnoreCase(rdn.getType())) {
-                        names.add(String.valueOf(rdn.getValue()));
+                        names.add(new CertName(String.valueOf(rdn.getValue()), Kind.CN));
                     }
                 }
             } catch (InvalidNameException e) {
@@ -125,14 +135,14 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
         return names;
     }
 
-    static boolean matchesAny(List<String> certNames, String wanted) {
+    static boolean matchesAny(List<CertName> certNames, String wanted) {
         boolean wantedIsIp = isIpLiteral(wanted);
-        for (String n : certNames) {
+        for (CertName n : certNames) {
             if (wantedIsIp) {
-                if (isIpLiteral(n) && sameIp(n, wanted)) {
+                if (n.kind() != Kind.DNS && isIpLiteral(n.value()) && sameIp(n.value(), wanted)) {
                     return true;
                 }
-            } else if (dnsMatches(n, wanted)) {
+            } else if (n.kind() != Kind.IP && dnsMatches(n.value(), wanted)) {
                 return true;
             }
         }

@@ -51,13 +51,17 @@ final class TestPki {
     record Issued(X509Certificate cert, PrivateKey key) {
     }
 
-    /** A leaf; names starting with a digit are IP SANs, others DNS SANs. */
+    /** A leaf; names starting with a digit are IP SANs, others (and names prefixed "dns:") DNS SANs. */
     Issued issue(String cn, boolean server, String... sans) throws Exception {
         KeyPair k = keys();
         List<String> dns = new ArrayList<>();
         List<String> ips = new ArrayList<>();
         for (String s : sans) {
-            (Character.isDigit(s.charAt(0)) ? ips : dns).add(s);
+            if (s.startsWith("dns:")) {
+                dns.add(s.substring(4));
+            } else {
+                (Character.isDigit(s.charAt(0)) || s.indexOf(':') >= 0 ? ips : dns).add(s);
+            }
         }
         return new Issued(cert("CN=" + cn, k, ca.getSubjectX500Principal().getName(), caKeys.getPrivate(), false, dns, ips,
                 server ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth), k.getPrivate());
