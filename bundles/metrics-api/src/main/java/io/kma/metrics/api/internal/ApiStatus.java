@@ -57,7 +57,7 @@ record ApiStatus(int code, String reason, String message, boolean details, Strin
     }
 
     static ApiStatus internalError(String message) {
-        return new ApiStatus(500, "InternalError", "Internal error occurred: " + message, true, "", "", "", null);
+        return new ApiStatus(500, "InternalError", "Internal error occurred: " + message, false, "", "", "", null);
     }
 
     void write(JsonGenerator g) throws IOException {

@@ -55,7 +55,7 @@ final class Authenticator {
     }
 
     /** Request-header settings in effect: from the configuration file, or from the ConfigMap. */
-    private record HeaderConfig(X509ExtendedTrustManager trust, List<String> allowedNames, List<String> userHeaders,
+    private record HeaderConfig(List<String> allowedNames, List<String> userHeaders,
             List<String> groupHeaders, List<String> extraPrefixes) {
     }
 
@@ -86,26 +86,27 @@ final class Authenticator {
     Result authenticate(HttpServerExchange exchange) {
         HeaderMap headers = exchange.getRequestHeaders();
         Optional<RequestHeaderSettings> fromConfigMap = services.configMapSettings();
-        HeaderConfig hc;
+        HeaderConfig hc = headerNames(fromConfigMap);
+        Claimed claimed = claim(headers, hc);
+        // Before anything else: whatever happens next, no later reader sees these headers.
+        strip(headers, hc);
+        X509ExtendedTrustManager requestHeaderTrust = null;
         String headerConfigProblem = null;
         try {
-            hc = headerConfig(fromConfigMap);
+            requestHeaderTrust = requestHeaderTrust(fromConfigMap);
         } catch (TlsException e) {
-            hc = null;
             headerConfigProblem = "request-header CA unusable, front-proxy requests cannot be authenticated: " + e.getMessage();
         }
-        Claimed claimed = claim(headers, hc);
-        strip(headers, hc);
 
         X509Certificate[] chain = peerCertificates(exchange);
         List<String> failures = new ArrayList<>(2);
         if (chain != null) {
             // 1. request-header
-            if (hc == null) {
+            if (requestHeaderTrust == null) {
                 failures.add(headerConfigProblem != null ? headerConfigProblem
                         : "no request-header CA configured (file empty, ConfigMap not read): front-proxy client certificate "
                                 + describe(chain[0]) + " not trusted");
-            } else if (verifies(hc.trust(), chain)) {
+            } else if (verifies(requestHeaderTrust, chain)) {
                 String cn = commonName(chain[0]);
                 if (!hc.allowedNames().isEmpty() && !hc.allowedNames().contains(cn)) {
                     failures.add("front-proxy client certificate CN=" + cn + " not in allowed names " + hc.allowedNames());
@@ -137,7 +138,8 @@ final class Authenticator {
         }
         if (failures.isEmpty()) {
             failures.add(claimed.anyHeader()
-                    ? "request-header user " + quote(claimed.user()) + " ignored: connection has no client certificate"
+                    ? "request-header headers" + (claimed.user() == null ? "" : " (user " + quote(claimed.user()) + ")")
+                            + " ignored: connection has no client certificate"
                     : "request without credentials (no client certificate, no bearer token)");
         }
         return new Result(null, String.join("; ", failures));
@@ -149,7 +151,7 @@ final class Authenticator {
         Optional<UserInfo> cached = tokens.get(key);
         if (cached != null) {
             return cached.map(u -> new Result(withAuthenticated(u), null))
-                    .orElseGet(() -> new Result(null, "bearer token sha256:" + shortKey + " rejected by TokenReview (cached)"));
+                    .orElseGet(() -> new Result(null, "bearer token sha256:" + shortKey + " rejected by TokenReview"));
         }
         TokenReviewer reviewer = services.tokenReviewer();
         if (reviewer == null) {
@@ -170,7 +172,22 @@ final class Authenticator {
                 .orElseGet(() -> new Result(null, "bearer token sha256:" + shortKey + " rejected by TokenReview"));
     }
 
-    private HeaderConfig headerConfig(Optional<RequestHeaderSettings> fromConfigMap) throws TlsException {
+    /** Header names in effect: from the configuration file's settings, or from the ConfigMap (maybe none yet). */
+    private HeaderConfig headerNames(Optional<RequestHeaderSettings> fromConfigMap) {
+        if (!settings.requestHeaderCaFile().isEmpty()) {
+            return new HeaderConfig(settings.allowedNames(), settings.usernameHeaders(), settings.groupHeaders(),
+                    settings.extraHeaderPrefixes());
+        }
+        if (fromConfigMap.isEmpty()) {
+            return new HeaderConfig(List.of(), List.of(), List.of(), List.of());
+        }
+        RequestHeaderSettings s = fromConfigMap.get();
+        return new HeaderConfig(nonNull(s.allowedNames()), nonNull(s.usernameHeaders()), nonNull(s.groupHeaders()),
+                nonNull(s.extraHeaderPrefixes()));
+    }
+
+    /** The request-header CA: the configured file, or the ConfigMap's PEM; null when neither is known. */
+    private X509ExtendedTrustManager requestHeaderTrust(Optional<RequestHeaderSettings> fromConfigMap) throws TlsException {
         if (!settings.requestHeaderCaFile().isEmpty()) {
             X509ExtendedTrustManager t = fileTrust;
             if (t == null) {
@@ -178,21 +195,19 @@ final class Authenticator {
                 t = services.tls().trustManager(Path.of(settings.requestHeaderCaFile()));
                 fileTrust = t;
             }
-            return new HeaderConfig(t, settings.allowedNames(), settings.usernameHeaders(), settings.groupHeaders(),
-                    settings.extraHeaderPrefixes());
+            return t;
         }
         if (fromConfigMap.isEmpty() || fromConfigMap.get().clientCaPem() == null || fromConfigMap.get().clientCaPem().isBlank()) {
             return null;
         }
-        RequestHeaderSettings s = fromConfigMap.get();
+        String pem = fromConfigMap.get().clientCaPem();
         CachedTrust c = configMapRequestHeaderTrust;
-        if (c == null || !c.pem().equals(s.clientCaPem())) {
-            c = new CachedTrust(s.clientCaPem(), services.tls().trustManager(s.clientCaPem(),
+        if (c == null || !c.pem().equals(pem)) {
+            c = new CachedTrust(pem, services.tls().trustManager(pem,
                     "ConfigMap kube-system/extension-apiserver-authentication requestheader-client-ca-file"));
             configMapRequestHeaderTrust = c;
         }
-        return new HeaderConfig(c.trust(), nonNull(s.allowedNames()), nonNull(s.usernameHeaders()),
-                nonNull(s.groupHeaders()), nonNull(s.extraHeaderPrefixes()));
+        return c.trust();
     }
 
     private X509ExtendedTrustManager clientCaTrust(Optional<RequestHeaderSettings> fromConfigMap) {
@@ -221,9 +236,6 @@ final class Authenticator {
                 any = true;
                 break;
             }
-        }
-        if (hc == null) {
-            return new Claimed(headers.getFirst("X-Remote-User"), List.of(), Map.of(), any);
         }
         String user = null;
         for (String h : hc.userHeaders()) {
@@ -260,7 +272,7 @@ final class Authenticator {
         for (HttpString name : headers.getHeaderNames()) {
             String lower = name.toString().toLowerCase(Locale.ROOT);
             boolean match = lower.startsWith(REMOTE_PREFIX);
-            if (!match && hc != null) {
+            if (!match) {
                 match = containsIgnoreCase(hc.userHeaders(), lower) || containsIgnoreCase(hc.groupHeaders(), lower)
                         || startsWithAny(hc.extraPrefixes(), lower);
             }
@@ -274,7 +286,7 @@ final class Authenticator {
     }
 
     private static X509Certificate[] peerCertificates(HttpServerExchange exchange) {
-        SSLSessionInfo info = exchange.getConnection().getSslSessionInfo();
+        SSLSessionInfo info = exchange.getConnection() == null ? null : exchange.getConnection().getSslSessionInfo();
         if (info == null) {
             return null;
         }

@@ -19,11 +19,15 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 final class Generators {
 
     private final JsonFactory json;
+    private final JsonFactory escapingJson;
     private final YAMLFactory yaml;
 
     Generators() {
+        // Object names and label keys/values cannot hold < > & (Kubernetes validation), so metrics bodies
+        // use Jackson's fast path; free text (Status messages, discovery) goes through Go's escaping.
         json = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
-        json.setCharacterEscapes(new GoEscapes());
+        escapingJson = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+        escapingJson.setCharacterEscapes(new GoEscapes());
         yaml = YAMLFactory.builder()
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 // Every string value quoted: unquoted, YAML 1.1 readers take times, "1" or "true" for other types.
@@ -32,7 +36,13 @@ final class Generators {
                 .build();
     }
 
+    /** For free text: Status messages and documents. */
     JsonGenerator create(OutputStream out, boolean asYaml) throws IOException {
+        return asYaml ? yaml.createGenerator(out) : escapingJson.createGenerator(out);
+    }
+
+    /** For metrics items, whose strings are validated Kubernetes names, labels and quantities. */
+    JsonGenerator createForMetrics(OutputStream out, boolean asYaml) throws IOException {
         return asYaml ? yaml.createGenerator(out) : json.createGenerator(out);
     }
 

@@ -46,7 +46,6 @@ final class MetricsWriter {
     private String windowNanosCached;
     private long windowCachedFor = Long.MIN_VALUE;
     private boolean columnsWritten;
-    private boolean list;
 
     /**
      * @param freshness receives now − timestamp (seconds) for every item written, may be null
@@ -62,7 +61,6 @@ final class MetricsWriter {
 
     /** Starts a NodeMetricsList / PodMetricsList (or a Table). */
     void startList(String kind) throws IOException {
-        list = true;
         g.writeStartObject();
         if (table) {
             tableHeader();
@@ -308,9 +306,5 @@ final class MetricsWriter {
             g.writeNullField("columnDefinitions");
             g.writeNullField("rows");
         }
-    }
-
-    boolean isList() {
-        return list;
     }
 }

@@ -165,7 +165,7 @@ final class ResourceResponder {
 
     private JsonGenerator start(HttpServerExchange exchange, Negotiation n) throws IOException {
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, n.contentType());
-        return generators.create(exchange.getOutputStream(), n.yaml());
+        return generators.createForMetrics(exchange.getOutputStream(), n.yaml());
     }
 
     private MetricsWriter writer(JsonGenerator g, Negotiation n, MetricsWriter.IncludeObject include) {
