@@ -75,6 +75,7 @@ final class Informer<T> {
     private volatile String resourceVersion;
     private volatile HttpUriRequestBase inFlight;
     private volatile String lastError;
+    private java.net.URI lastServer;
     private Thread thread;
 
     Informer(Spec spec, Decoder<T> decoder, Store<T> store, Supplier<ApiClient> clients, InformerTiming timing) {
@@ -149,6 +150,12 @@ final class Informer<T> {
                 continue;
             }
             started = true;
+            if (lastServer != null && !lastServer.equals(client.server())) {
+                // Another apiserver (the kubeconfig changed): its resourceVersions mean nothing here.
+                LOG.info("{} cache: kube-apiserver changed to {}, listing again", spec.logName(), client.server());
+                resourceVersion = null;
+            }
+            lastServer = client.server();
             String phase = resourceVersion == null ? "list" : "watch";
             try {
                 if (resourceVersion == null) {
@@ -178,6 +185,10 @@ final class Informer<T> {
             } catch (IOException | RuntimeException e) {
                 if (!running) {
                     break;
+                }
+                if (clients.get() != client) {
+                    // The kubeconfig was reloaded and the old client closed under us: carry on at once.
+                    continue;
                 }
                 failed(phase, client, e);
             }
