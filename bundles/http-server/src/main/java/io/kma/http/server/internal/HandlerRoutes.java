@@ -56,6 +56,7 @@ final class HandlerRoutes implements HttpHandler {
     private final Set<String> everServed = new LinkedHashSet<>(); // guarded by lock
     private volatile RouteTable table = RouteTable.EMPTY;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param waitBound how long a request waits for a handler of a prefix that had one before
@@ -157,6 +158,7 @@ final class HandlerRoutes implements HttpHandler {
         long start = System.nanoTime();
         long remaining = waitBound.toNanos();
         Route route = table.lookup(path);
+        waiting.incrementAndGet();
         lock.lock();
         try {
             // Bounded by waitBound: awaitNanos returns the time left, and the loop ends at zero.
@@ -168,6 +170,7 @@ final class HandlerRoutes implements HttpHandler {
             Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
+            waiting.decrementAndGet();
         }
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (route != null && route.handler() != null) {
@@ -215,6 +218,11 @@ final class HandlerRoutes implements HttpHandler {
 
     private static long longProperty(Object o) {
         return o instanceof Number n ? n.longValue() : Long.MAX_VALUE;
+    }
+
+    /** For tests and diagnostics: requests waiting for a handler right now. */
+    int waitingRequests() {
+        return waiting.get();
     }
 
     /** For tests and diagnostics: the prefixes known, served or not. */

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +54,12 @@ public final class HttpServerComponent {
     @Reference(target = "(name=nio)")
     private Xnio xnio;
 
-    @Reference
-    private TlsMaterials tls;
+    /*
+     * Dynamic and greedy: when a new tls bundle registers its TlsMaterials before the old one leaves
+     * (an rpm upgrade installs the new jar first), the open port switches to it without a restart.
+     * When the last one leaves, DS deactivates this component: there is nothing to serve TLS with.
+     */
+    private volatile TlsMaterials tls;
 
     @Reference
     private ShutdownCheck shutdown;
@@ -65,11 +70,11 @@ public final class HttpServerComponent {
     // Created with the instance: DS binds the dynamic references below before activate().
     private final HandlerRoutes routes = new HandlerRoutes(HANDLER_WAIT, HealthEndpoints.paths());
     private final HealthEndpoints health = new HealthEndpoints();
-    private HttpService service;
+    private volatile HttpService service;
 
     @Activate
     void activate(HttpServerConfig config) {
-        service = new HttpService(xnio, tls, routes, health, metrics, shutdown, DRAIN);
+        service = new HttpService(xnio, () -> tls, routes, health, metrics, shutdown, DRAIN);
         apply(config);
     }
 
@@ -96,6 +101,23 @@ public final class HttpServerComponent {
         } catch (ListenerException e) {
             LOG.error("HTTPS listener not started: {}", e.getMessage());
         }
+    }
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindTls(TlsMaterials materials) {
+        HttpService current = service;
+        tls = materials;
+        if (current != null) { // a replacement while active; the first bind happens before activate()
+            try {
+                current.tlsReplaced();
+            } catch (ListenerException e) {
+                LOG.error("Replaced TlsMaterials cannot serve: {}", e.getMessage());
+            }
+        }
+    }
+
+    void unbindTls(TlsMaterials materials) {
+        // Nothing to do: a replacement was bound first, or DS is deactivating this component.
     }
 
     @Reference(service = HttpHandler.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -2,6 +2,7 @@ package io.kma.http.server.internal;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import org.xnio.Xnio;
 
@@ -17,14 +18,18 @@ import io.kma.http.server.internal.HttpsServer.ListenerException;
 final class HttpService {
 
     private final Xnio xnio;
-    private final TlsMaterials tls;
+    private final Supplier<TlsMaterials> tls;
     private final HandlerRoutes routes;
     private final ShutdownCheck shutdown;
     private final RootHandler root;
     private final Duration drain;
     private HttpsServer server; // guarded by this
 
-    HttpService(Xnio xnio, TlsMaterials tls, HandlerRoutes routes, HealthEndpoints health, HttpRequestMetrics metrics,
+    /**
+     * @param tls the current TlsMaterials service; asked again at each (re)start, so a replaced tls
+     *            bundle is used from then on
+     */
+    HttpService(Xnio xnio, Supplier<TlsMaterials> tls, HandlerRoutes routes, HealthEndpoints health, HttpRequestMetrics metrics,
             ShutdownCheck shutdown, Duration drain) {
         this.xnio = xnio;
         this.tls = tls;
@@ -45,7 +50,7 @@ final class HttpService {
             if (current.sameListener(settings)) {
                 if (!current.sameCertificate(settings)) {
                     try {
-                        server.replaceCertificate(settings);
+                        server.replaceCertificate(settings, tls.get());
                     } catch (TlsException e) {
                         throw new ListenerException(e.getMessage() + " (still serving the previous certificate)");
                     }
@@ -55,9 +60,23 @@ final class HttpService {
             server.stop(drain);
             server = null;
         }
-        HttpsServer next = new HttpsServer(settings, xnio, tls, root);
+        HttpsServer next = new HttpsServer(settings, xnio, tls.get(), root);
         next.start();
         server = next;
+    }
+
+    /**
+     * The TlsMaterials service was replaced (a new tls bundle registered before the old one left):
+     * the open port switches to key material from the new one on new handshakes.
+     */
+    synchronized void tlsReplaced() throws ListenerException {
+        if (server != null) {
+            try {
+                server.replaceCertificate(server.settings(), tls.get());
+            } catch (TlsException e) {
+                throw new ListenerException(e.getMessage() + " (still serving the previous certificate)");
+            }
+        }
     }
 
     /** The bound address, null when no listener runs. */

@@ -31,7 +31,7 @@ final class HttpsServer {
 
     private ServerSettings settings;
     private final Xnio xnio;
-    private final TlsMaterials tls;
+    private final TlsMaterials tls; // for start(); replaceCertificate() is given the current one
     private final GracefulShutdownHandler graceful;
     private Undertow undertow;
     private XnioWorker worker;
@@ -111,8 +111,8 @@ final class HttpsServer {
      * Serves another certificate source (changed file names or cert dir) on new handshakes, without
      * closing the port; open connections keep their sessions.
      */
-    synchronized void replaceCertificate(ServerSettings newSettings) throws TlsException {
-        ServingTls serving = ServingTls.create(newSettings, tls);
+    synchronized void replaceCertificate(ServerSettings newSettings, TlsMaterials materials) throws TlsException {
+        ServingTls serving = ServingTls.create(newSettings, materials);
         undertow.getListenerInfo().get(0).setSslContext(serving.context());
         settings = newSettings;
         LOG.info("Serving {} on {}", serving.description(), authority(address));

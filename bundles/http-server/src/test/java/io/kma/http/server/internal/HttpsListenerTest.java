@@ -226,6 +226,8 @@ class HttpsListenerTest {
             }
         });
         assertTrue(entered.await(10, TimeUnit.SECONDS), "the request reached the handler");
+        SSLSocket idle = TestClient.connect(client, port);
+        assertEquals(200, TestClient.request(idle, "GET", "/livez").status());
         long t0 = System.nanoTime();
         listener.close();
         System.out.printf("stop with one slow request in flight took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
@@ -235,5 +237,15 @@ class HttpsListenerTest {
         assertEquals(200, r.status());
         assertEquals("slow done", r.body());
         assertThrows(ConnectException.class, () -> TestClient.get(client, port, "/livez"));
+        try (idle) {
+            idle.setSoTimeout(3000);
+            int read;
+            try {
+                read = idle.getInputStream().read();
+            } catch (IOException closed) {
+                read = -1;
+            }
+            assertEquals(-1, read, "idle keep-alive connections are closed by the stop");
+        }
     }
 }

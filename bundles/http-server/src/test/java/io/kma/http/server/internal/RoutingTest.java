@@ -47,6 +47,13 @@ class RoutingTest {
         return TestClient.get(client, listener.port(), path);
     }
 
+    private void awaitWaitingRequest() throws InterruptedException {
+        for (int i = 0; i < 500 && listener.routes.waitingRequests() == 0; i++) { // bounded: 500 × 10 ms
+            Thread.sleep(10);
+        }
+        assertEquals(1, listener.routes.waitingRequests(), "the request is waiting for a handler");
+    }
+
     @Test
     void longestMatchingPrefixWins() throws Exception {
         start(Duration.ofSeconds(5));
@@ -105,7 +112,8 @@ class RoutingTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(300);
+        awaitWaitingRequest();
+        Thread.sleep(100);
         assertEquals(false, waiting.isDone(), "the request waits while no handler serves /apis");
         listener.addHandler(answering("new"), 0, "/apis");
         Response r = waiting.get(5, TimeUnit.SECONDS);
@@ -142,7 +150,7 @@ class RoutingTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(200);
+        awaitWaitingRequest();
         long t0 = System.nanoTime();
         listener.close();
         listener = null;

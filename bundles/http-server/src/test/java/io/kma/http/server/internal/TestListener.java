@@ -32,7 +32,7 @@ final class TestListener implements AutoCloseable {
 
     TestListener(Duration handlerWait) {
         routes = new HandlerRoutes(handlerWait, HealthEndpoints.paths());
-        service = new HttpService(Xnio.getInstance(), tls, routes, health, metrics, shutdown, Duration.ofSeconds(2));
+        service = new HttpService(Xnio.getInstance(), () -> tls, routes, health, metrics, shutdown, Duration.ofSeconds(2));
         addCheck(new PingCheck(), 0, "livez", "readyz", "healthz");
         addCheck(new LogCheck(), 10, "livez", "readyz", "healthz");
         addCheck(new MaxInFlightFilterHook(), 20, "livez", "readyz", "healthz");
