@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -33,7 +31,6 @@ final class HealthEndpoints implements HttpHandler {
     static final List<String> ENDPOINTS = List.of("livez", "readyz", "healthz");
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthEndpoints.class);
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private record Registered(Object key, HealthCheck check, String name, Set<String> endpoints, int order, int ranking,
             long serviceId) {
@@ -45,15 +42,14 @@ final class HealthEndpoints implements HttpHandler {
 
     private final Map<Object, Registered> registered = new HashMap<>(); // guarded by this
     private volatile Map<String, List<Registered>> byEndpoint = Map.of();
-    private final Map<String, Long> lastFailureLog = new ConcurrentHashMap<>();
-    private final LongSupplier nanoClock;
+    private final ProbeFailureLog failures;
 
     HealthEndpoints() {
         this(System::nanoTime);
     }
 
     HealthEndpoints(LongSupplier nanoClock) {
-        this.nanoClock = nanoClock;
+        this.failures = new ProbeFailureLog(nanoClock);
     }
 
     /** The prefixes served, for the router to keep away from the whiteboard. */
@@ -201,23 +197,9 @@ final class HealthEndpoints implements HttpHandler {
             result = Result.failed(e.toString());
         }
         if (!result.ok()) {
-            logFailure(r.name(), result.reason());
+            failures.failed(r.name(), result.reason());
         }
         return result;
-    }
-
-    /** One line per failing probe, at most once a minute per probe, as upstream's "Failed probe". */
-    private void logFailure(String probe, String reason) {
-        long now = nanoClock.getAsLong();
-        Long last = lastFailureLog.get(probe);
-        if (last != null && now - last < LOG_INTERVAL_NANOS) {
-            return;
-        }
-        boolean won = last == null ? lastFailureLog.putIfAbsent(probe, now) == null
-                : lastFailureLog.replace(probe, last, now);
-        if (won) {
-            LOG.warn("Failed probe probe={} err={}", probe, reason);
-        }
     }
 
     /** Go's %q for the plain names used here. */

@@ -114,6 +114,14 @@ class HttpsListenerTest {
         try (SSLSocket s = TestClient.connect(client, listener.port(), "TLSv1.2")) {
             assertEquals("TLSv1.2", s.getSession().getProtocol());
         }
+
+        // Only ECDHE with AEAD in TLS 1.2: a client offering only a CBC suite is refused.
+        try (SSLSocket cbc = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", listener.port())) {
+            cbc.setSoTimeout(10_000);
+            cbc.setEnabledProtocols(new String[] {"TLSv1.2"});
+            cbc.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"});
+            assertThrows(SSLException.class, cbc::startHandshake);
+        }
     }
 
     @Test
