@@ -3,17 +3,18 @@ package io.kma.launcher;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.AllServiceListener;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceEvent;
-import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 
 /**
  * Watches the config bundle's ConfigurationStatus service by object class and properties only: the launcher
- * has no class of any bundle.
+ * has no class of any bundle. An AllServiceListener, because a plain ServiceListener drops the events when the
+ * class path happens to hold another copy of the API class (as in tests).
  */
-final class ConfigStatusWatch implements ServiceListener {
+final class ConfigStatusWatch implements AllServiceListener {
 
     static final String OBJECT_CLASS = "io.kma.api.config.ConfigurationStatus";
     static final String STATE = "kma.config.state";

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.slf4j.Logger;
-
 /** Command line: {@code run}, {@code demo}, {@code version}, {@code help}. */
 public final class Main {
 
@@ -81,13 +79,9 @@ public final class Main {
             err.println("kube-metrics-appliance: configuration file " + configFile + " does not exist");
             return 1;
         }
-        Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
-        if (!explicit && !Files.exists(configFile)) {
-            log.info("no configuration file at {}; running on the built-in defaults", configFile);
-        }
         Path home = home();
-        LaunchOptions options1 = new LaunchOptions(home, configFile, explicit, stateDir(home), deployDir(home), Map.of());
-        return runUntilStopped(options1);
+        // Without the file the config bundle logs that it runs on the built-in defaults.
+        return runUntilStopped(new LaunchOptions(home, configFile, explicit, stateDir(home), deployDir(home), Map.of()));
     }
 
     /** Runs the launcher until the framework stops; SIGTERM (shutdown hook) stops every bundle first. */

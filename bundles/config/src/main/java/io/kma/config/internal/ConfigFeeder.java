@@ -108,13 +108,11 @@ public final class ConfigFeeder {
             reject(e.getMessage());
             return;
         }
-        if (missing) {
-            LOG.info("no configuration file at {}; running on defaults", file.path());
-        }
         try {
             List<String> written = writer.write(PidMapping.toPids(settings));
             if (!applied) {
-                LOG.info("configuration applied from {} ({} PIDs written)", missing ? "defaults" : file.path(), written.size());
+                LOG.info("configuration applied from {} ({} PIDs written)",
+                        missing ? "the built-in defaults (there is no " + file.path() + ")" : file.path(), written.size());
             } else if (!written.isEmpty()) {
                 LOG.info("configuration re-applied from {}: updated {}", file.path(), String.join(", ", written));
             } else {

@@ -1,0 +1,82 @@
+package io.kma.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/** A real Felix; the test plays File Install's part (install from deploy/, uninstall when the jar goes). */
+@org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+class HotDeployTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void newerDeployedBundleReplacesTheOriginalAndRemovalRestoresIt() throws Exception {
+        Path home = dir.resolve("home");
+        Path deploy = dir.resolve("deploy");
+        TestBundles.manifestOnly(home.resolve("bundles"), "test.swap", "1.0.0");
+        TestBundles.manifestOnly(home.resolve("bundles"), "test.other", "1.0.0");
+        Path v2 = TestBundles.manifestOnly(deploy, "test.swap", "2.0.0");
+
+        try (Launcher launcher = Launcher.start(new LaunchOptions(home, dir.resolve("none.yaml"), false,
+                dir.resolve("state"), deploy, Map.of()))) {
+            BundleContext context = launcher.framework().getBundleContext();
+            assertEquals(List.of("1.0.0"), versions(context, "test.swap"));
+            assertEquals(Bundle.ACTIVE, bundles(context, "test.swap").get(0).getState());
+
+            long t0 = System.nanoTime();
+            Bundle deployed = context.installBundle(v2.toUri().toString());
+            awaitTrue(() -> versions(context, "test.swap").equals(List.of("2.0.0")) && deployed.getState() == Bundle.ACTIVE);
+            System.out.printf("replacement took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            assertEquals(List.of("1.0.0"), versions(context, "test.other"), "other bundles stay");
+
+            deployed.uninstall();
+            awaitTrue(() -> versions(context, "test.swap").equals(List.of("1.0.0"))
+                    && bundles(context, "test.swap").get(0).getState() == Bundle.ACTIVE);
+            assertTrue(bundles(context, "test.swap").get(0).getLocation().contains("/home/bundles/"));
+        }
+    }
+
+    @Test
+    void olderDeployedBundleDoesNotReplaceTheRunningOne() throws Exception {
+        Path home = dir.resolve("home");
+        Path deploy = dir.resolve("deploy");
+        TestBundles.manifestOnly(home.resolve("bundles"), "test.swap", "2.0.0");
+        Path v1 = TestBundles.manifestOnly(deploy, "test.swap", "1.0.0");
+        try (Launcher launcher = Launcher.start(new LaunchOptions(home, null, false, dir.resolve("state"), deploy, Map.of()))) {
+            BundleContext context = launcher.framework().getBundleContext();
+            context.installBundle(v1.toUri().toString());
+            Thread.sleep(500);
+            assertEquals(List.of("1.0.0", "2.0.0"), versions(context, "test.swap"));
+        }
+    }
+
+    static List<Bundle> bundles(BundleContext context, String name) {
+        return java.util.Arrays.stream(context.getBundles()).filter(b -> name.equals(b.getSymbolicName())).toList();
+    }
+
+    static List<String> versions(BundleContext context, String name) {
+        return bundles(context, name).stream().map(b -> b.getVersion().toString()).sorted().toList();
+    }
+
+    /** Polls for at most 10 s. */
+    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertTrue(condition.getAsBoolean(), "condition not met within 10 s");
+    }
+}

@@ -1,0 +1,42 @@
+package io.kma.launcher;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/** Jars for the launcher tests: tiny manifest-only bundles, and real bundles taken from the test class path. */
+final class TestBundles {
+
+    private TestBundles() {
+    }
+
+    static Path manifestOnly(Path dir, String symbolicName, String version) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", symbolicName);
+        main.putValue("Bundle-Version", version);
+        Files.createDirectories(dir);
+        Path jar = dir.resolve(symbolicName + "-" + version + ".jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+            return jar;
+        }
+    }
+
+    /** Copies the class-path jar whose file name starts with {@code prefix}; null when it is not a jar (e.g. target/classes). */
+    static Path copyFromClassPath(String prefix, Path dir) throws IOException {
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (path.getFileName().toString().startsWith(prefix) && entry.endsWith(".jar")) {
+                Files.createDirectories(dir);
+                return Files.copy(path, dir.resolve(path.getFileName()));
+            }
+        }
+        return null;
+    }
+}
