@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SortedMap;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.cluster.PodInfo;
@@ -36,6 +37,19 @@ final class MetricsWriter {
         }
     }
 
+    // Field names pre-encoded once: each item of a large list writes a dozen of them.
+    private static final SerializedString METADATA = new SerializedString("metadata");
+    private static final SerializedString NAME = new SerializedString("name");
+    private static final SerializedString NAMESPACE = new SerializedString("namespace");
+    private static final SerializedString CREATED = new SerializedString("creationTimestamp");
+    private static final SerializedString LABELS = new SerializedString("labels");
+    private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
+    private static final SerializedString WINDOW = new SerializedString("window");
+    private static final SerializedString CONTAINERS = new SerializedString("containers");
+    private static final SerializedString USAGE = new SerializedString("usage");
+    private static final SerializedString CPU = new SerializedString("cpu");
+    private static final SerializedString MEMORY = new SerializedString("memory");
+
     private final JsonGenerator g;
     private final boolean table;
     private final IncludeObject include;
@@ -43,6 +57,7 @@ final class MetricsWriter {
     private final long nowNanos;
     private final String now;
     private final Rfc3339 times = new Rfc3339();
+    private final char[] quantity = new char[Quantities.MAX_CHARS];
     private String windowNanosCached;
     private long windowCachedFor = Long.MIN_VALUE;
     private boolean columnsWritten;
@@ -168,13 +183,11 @@ final class MetricsWriter {
             g.writeStringField("apiVersion", GROUP_VERSION);
         }
         metadata(node.name(), null, node.labels());
-        g.writeFieldName("timestamp");
+        g.writeFieldName(TIMESTAMP);
         time(usage.timestampNanos());
-        g.writeStringField("window", window(usage.windowNanos()));
-        g.writeObjectFieldStart("usage");
-        g.writeStringField("cpu", Quantities.cpu(usage.usage().cpuNanoCores()));
-        g.writeStringField("memory", Quantities.memory(usage.usage().memoryBytes()));
-        g.writeEndObject();
+        g.writeFieldName(WINDOW);
+        g.writeString(window(usage.windowNanos()));
+        usage(usage.usage().cpuNanoCores(), usage.usage().memoryBytes());
         g.writeEndObject();
     }
 
@@ -185,17 +198,17 @@ final class MetricsWriter {
             g.writeStringField("apiVersion", GROUP_VERSION);
         }
         metadata(pod.name(), pod.namespace(), pod.labels());
-        g.writeFieldName("timestamp");
+        g.writeFieldName(TIMESTAMP);
         time(usage.timestampNanos());
-        g.writeStringField("window", window(usage.windowNanos()));
-        g.writeArrayFieldStart("containers");
+        g.writeFieldName(WINDOW);
+        g.writeString(window(usage.windowNanos()));
+        g.writeFieldName(CONTAINERS);
+        g.writeStartArray();
         for (ContainerUsage c : usage.containers()) {
             g.writeStartObject();
-            g.writeStringField("name", c.name());
-            g.writeObjectFieldStart("usage");
-            g.writeStringField("cpu", Quantities.cpu(c.usage().cpuNanoCores()));
-            g.writeStringField("memory", Quantities.memory(c.usage().memoryBytes()));
-            g.writeEndObject();
+            g.writeFieldName(NAME);
+            g.writeString(c.name());
+            usage(c.usage().cpuNanoCores(), c.usage().memoryBytes());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -204,12 +217,16 @@ final class MetricsWriter {
 
     /** ObjectMeta in Go's field order: name, namespace, creationTimestamp (now, as upstream), labels. */
     private void metadata(String name, String namespace, Map<String, String> labels) throws IOException {
-        g.writeObjectFieldStart("metadata");
-        g.writeStringField("name", name);
+        g.writeFieldName(METADATA);
+        g.writeStartObject();
+        g.writeFieldName(NAME);
+        g.writeString(name);
         if (namespace != null && !namespace.isEmpty()) {
-            g.writeStringField("namespace", namespace);
+            g.writeFieldName(NAMESPACE);
+            g.writeString(namespace);
         }
-        g.writeStringField("creationTimestamp", now);
+        g.writeFieldName(CREATED);
+        g.writeString(now);
         labels(labels);
         g.writeEndObject();
     }
@@ -222,12 +239,23 @@ final class MetricsWriter {
         g.writeEndObject();
     }
 
+    private void usage(long cpu, long memory) throws IOException {
+        g.writeFieldName(USAGE);
+        g.writeStartObject();
+        g.writeFieldName(CPU);
+        g.writeString(quantity, 0, Quantities.cpu(cpu, quantity));
+        g.writeFieldName(MEMORY);
+        g.writeString(quantity, 0, Quantities.memory(memory, quantity));
+        g.writeEndObject();
+    }
+
     /** Labels with sorted keys, as Go writes maps; omitted when empty (omitempty). */
     private void labels(Map<String, String> labels) throws IOException {
         if (labels == null || labels.isEmpty()) {
             return;
         }
-        g.writeObjectFieldStart("labels");
+        g.writeFieldName(LABELS);
+        g.writeStartObject();
         if (labels instanceof SortedMap<?, ?> || labels.size() == 1) {
             for (Map.Entry<String, String> e : labels.entrySet()) {
                 g.writeStringField(e.getKey(), e.getValue());

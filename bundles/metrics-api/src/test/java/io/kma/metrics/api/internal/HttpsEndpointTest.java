@@ -410,4 +410,29 @@ class HttpsEndpointTest {
         assertEquals(200, get(frontProxy, "/apis/metrics.k8s.io/v1beta1", ADMIN).statusCode());
         assertEquals(401, get(intruder, "/apis/metrics.k8s.io/v1beta1", ADMIN).statusCode());
     }
+
+    @Test
+    void largePodListIsStreamedInChunks() throws Exception {
+        int count = Integer.getInteger("kma.measure.httpPods", 5_000);
+        for (int i = 0; i < count; i++) {
+            pod("bulk-" + (i / 70), "pod-" + i, Map.of("app", "bulk"), true);
+        }
+        long t0 = System.nanoTime();
+        HttpResponse<java.io.InputStream> r = frontProxy.send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + port + "/apis/metrics.k8s.io/v1beta1/pods"))
+                .header("X-Remote-User", "admin").header("X-Remote-Group", "system:masters")
+                .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        long bytes = 0;
+        try (java.io.InputStream in = r.body()) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                bytes += n;
+            }
+        }
+        System.out.printf("GET /apis/metrics.k8s.io/v1beta1/pods over HTTPS: %d pods, %d bytes in %.1f ms%n",
+                count + 3, bytes, (System.nanoTime() - t0) / 1e6);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Length").isEmpty(), "streamed, not buffered: no Content-Length");
+        assertTrue(bytes > 300L * count, "all pods arrived: " + bytes);
+    }
 }
