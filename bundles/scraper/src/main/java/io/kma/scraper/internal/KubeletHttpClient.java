@@ -34,6 +34,7 @@ import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.reactor.ssl.SSLBufferMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -64,12 +65,15 @@ final class KubeletHttpClient implements AutoCloseable {
                 .setHostnameVerifier(verifier)
                 // CLIENT: only our verifier decides on names; BUILTIN would demand an IP SAN for IP dials
                 .setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
+                // idle kept-alive sessions (one per kubelet, thousands of them) release their TLS buffers
+                .setSslBufferMode(SSLBufferMode.DYNAMIC)
                 .buildAsync();
         connections = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setTlsStrategy(tls)
-                // one kept-alive connection per kubelet, many kubelets
+                // one kept-alive connection per kubelet, for thousands of kubelets (idle ones are closed
+                // after a few resolutions by closeIdle); when full, the pool closes the oldest idle one
                 .setMaxConnPerRoute(2)
-                .setMaxConnTotal(Math.max(1024, maxConcurrent * 4))
+                .setMaxConnTotal(Math.max(16_384, maxConcurrent * 4))
                 .setMessageMultiplexing(true)
                 .setDefaultTlsConfig(TlsConfig.custom()
                         .setVersionPolicy(HttpVersionPolicy.NEGOTIATE)

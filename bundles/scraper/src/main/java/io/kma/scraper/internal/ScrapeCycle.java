@@ -126,7 +126,8 @@ final class ScrapeCycle {
                 String url = candidates.get(i).isEmpty() ? "(no address)"
                         : "https://" + candidates.get(i).get(0).authority() + NodeScraper.RESOURCE_PATH;
                 ScrapeFailure f = new ScrapeFailure(Outcome.TIMEOUT, url, started[i]
-                        ? "did not finish within the cycle's deadline (metric resolution)"
+                        ? "timeout: did not finish within the scrape cycle's deadline ("
+                                + Durations.format(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - cycleStart)) + ")"
                         : "not started: the cycle's deadline passed while waiting for a free slot (maxConcurrentScrapes="
                                 + maxConcurrent + ")", false);
                 r = new NodeResult(node.name(), null, f, url, 0, System.nanoTime() - cycleStart);

@@ -216,4 +216,18 @@ class ResourceMetricsParserTest {
         assertSame(a.pod(), b.pod());
         assertSame(a.namespace(), b.namespace());
     }
+
+    @Test
+    void benchmarkBodyParsesCompletely() throws Exception {
+        String body = ResourceMetricsParserBenchmark.kubeletBody(70);
+        NodeScrape s = parse(body);
+        assertEquals(140, s.containers().size());
+        assertNotNull(s.nodePoint());
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 200; i++) {
+            parse(body);
+        }
+        System.out.printf("parse of a 140-container body (%d bytes): %.1f us (unwarmed average of 200)%n",
+                body.length(), (System.nanoTime() - t0) / 200 / 1e3);
+    }
 }
