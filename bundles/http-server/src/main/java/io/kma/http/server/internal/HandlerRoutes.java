@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -56,7 +58,8 @@ final class HandlerRoutes implements HttpHandler {
     private final Set<String> everServed = new LinkedHashSet<>(); // guarded by lock
     private volatile RouteTable table = RouteTable.EMPTY;
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(2));
 
     /**
      * @param waitBound how long a request waits for a handler of a prefix that had one before
@@ -157,10 +160,12 @@ final class HandlerRoutes implements HttpHandler {
     private void awaitHandler(HttpServerExchange exchange, String path) {
         long start = System.nanoTime();
         long remaining = waitBound.toNanos();
-        Route route = table.lookup(path);
+        Route route = null;
         waiting.incrementAndGet();
         lock.lock();
         try {
+            // Looked up under the lock that bind() holds while swapping the table: no wake-up is missed.
+            route = table.lookup(path);
             // Bounded by waitBound: awaitNanos returns the time left, and the loop ends at zero.
             while (!closed && (route == null || route.handler() == null) && remaining > 0) {
                 remaining = changed.awaitNanos(remaining);
@@ -179,7 +184,12 @@ final class HandlerRoutes implements HttpHandler {
         } else if (route == null) {
             Responses.notFound(exchange);
         } else {
-            LOG.warn("No handler for {} after {} ms: answered 503", route.prefix(), waitedMillis);
+            long now = System.nanoTime();
+            long last = lastUnavailableLog.get();
+            // One line per second at most: during an outage every request lands here.
+            if (now - last >= TimeUnit.SECONDS.toNanos(1) && lastUnavailableLog.compareAndSet(last, now)) {
+                LOG.warn("No handler for {} after {} ms: answered 503", route.prefix(), waitedMillis);
+            }
             exchange.getResponseHeaders().put(RETRY_AFTER, "1");
             Responses.status(exchange, 503, "ServiceUnavailable",
                     "the server is currently unable to handle the request (no handler for " + route.prefix()
