@@ -9,8 +9,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streaming generators for JSON and YAML bodies. JSON is escaped as Go's encoding/json escapes it
@@ -20,7 +19,7 @@ final class Generators {
 
     private final JsonFactory json;
     private final JsonFactory escapingJson;
-    private final YAMLFactory yaml;
+    private final JsonFactory yaml;
 
     Generators() {
         // Object names and label keys/values cannot hold < > & (Kubernetes validation), so metrics bodies
@@ -28,12 +27,22 @@ final class Generators {
         json = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
         escapingJson = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
         escapingJson.setCharacterEscapes(new GoEscapes());
-        yaml = YAMLFactory.builder()
-                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                // Every string value quoted: unquoted, YAML 1.1 readers take times, "1" or "true" for other types.
-                .disable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-                .build();
+        yaml = yamlFactory();
+    }
+
+    private static JsonFactory yamlFactory() {
+        try {
+            return YamlSupport.factory();
+        } catch (LinkageError e) {
+            LoggerFactory.getLogger(Generators.class).warn(
+                    "jackson-dataformat-yaml is not installed: requests for application/yaml are answered in JSON");
+            return null;
+        }
+    }
+
+    /** False when jackson-dataformat-yaml is missing; negotiation then picks JSON. */
+    boolean yamlAvailable() {
+        return yaml != null;
     }
 
     /** For free text: Status messages and documents. */

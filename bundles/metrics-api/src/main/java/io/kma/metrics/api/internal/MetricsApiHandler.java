@@ -97,6 +97,9 @@ final class MetricsApiHandler implements HttpHandler {
 
     private void serve(HttpServerExchange exchange) throws IOException {
         Negotiation negotiation = Negotiation.of(exchange.getRequestHeaders().getFirst(Headers.ACCEPT));
+        if (negotiation.yaml() && !generators.yamlAvailable()) {
+            negotiation = new Negotiation(false, negotiation.table());
+        }
         Authenticator.Result authn = authenticator.authenticate(exchange);
         if (authn.user() == null) {
             authnFailures.warn("Unable to authenticate the request from " + peer(exchange) + ": " + authn.failure());
