@@ -1,10 +1,12 @@
 package io.kma.http.server.internal;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +92,7 @@ final class HealthEndpoints implements HttpHandler {
         List<Registered> sorted = new ArrayList<>(registered.values());
         sorted.sort(LISTING);
         for (String endpoint : ENDPOINTS) {
-            Set<String> names = new java.util.HashSet<>();
+            Set<String> names = new HashSet<>();
             List<Registered> list = new ArrayList<>();
             for (Registered r : sorted) {
                 // Two services with one name (old and new version of a bundle during an update): list it once.
@@ -141,7 +143,7 @@ final class HealthEndpoints implements HttpHandler {
 
     private void composite(HttpServerExchange exchange, String endpoint) {
         Map<String, Deque<String>> query = exchange.getQueryParameters();
-        Set<String> excluded = new TreeSet<>(query.getOrDefault("exclude", new java.util.ArrayDeque<>()));
+        Set<String> excluded = new TreeSet<>(query.getOrDefault("exclude", new ArrayDeque<>()));
         StringBuilder listing = new StringBuilder();
         List<String> failed = new ArrayList<>();
         for (Registered r : byEndpoint.getOrDefault(endpoint, List.of())) {
