@@ -68,6 +68,9 @@ final class ApiClient implements Closeable {
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
+                // Otherwise pooled TLS connections carry the client-certificate principal as their state,
+                // requests (which carry none) never match it, and every request opens a new connection.
+                .disableConnectionState()
                 .evictIdleConnections(org.apache.hc.core5.util.TimeValue.ofMinutes(1))
                 .build();
     }

@@ -35,7 +35,8 @@ import com.sun.net.httpserver.HttpsServer;
 final class FakeApiServer implements AutoCloseable {
 
     /** A recorded request; header names are lower-case. */
-    record Request(String method, String path, String rawQuery, Map<String, String> headers, String body) {
+    record Request(String method, String path, String rawQuery, Map<String, String> headers, String body,
+            int remotePort) {
 
         String param(String name) {
             if (rawQuery == null) {
@@ -144,7 +145,7 @@ final class FakeApiServer implements AutoCloseable {
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Request r = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
-                    headers, body);
+                    headers, body, ex.getRemoteAddress().getPort());
             requests.add(r);
             Handler h = handlers.get(r.path());
             if (h == null) {

@@ -78,6 +78,9 @@ class ReviewsTest {
         assertEquals("TokenReview", body.path("kind").asText());
         assertEquals("good-token", body.path("spec").path("token").asText());
         assertEquals(2, counter.get("create", "201"));
+        // Both reviews went over one pooled TLS connection (client-certificate connections used to be
+        // opened anew for every request).
+        assertEquals(r.remotePort(), server.requestsTo(TokenReviews.PATH).get(1).remotePort());
     }
 
     @Test
