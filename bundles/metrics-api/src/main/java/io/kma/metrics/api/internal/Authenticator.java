@@ -339,10 +339,9 @@ final class Authenticator {
         List<String> out = new ArrayList<>();
         try {
             LdapName dn = new LdapName(cert.getSubjectX500Principal().getName());
-            // LdapName lists RDNs from the last to the first; Go keeps the certificate's order.
-            List<Rdn> list = dn.getRdns();
-            for (int i = list.size() - 1; i >= 0; i--) {
-                Rdn r = list.get(i);
+            // getRdns() indexes from the right of the RFC 2253 string, which is the certificate's encoding
+            // order, the order Go reports groups in.
+            for (Rdn r : dn.getRdns()) {
                 if (r.getType().equalsIgnoreCase(type)) {
                     out.add(String.valueOf(r.getValue()));
                 }

@@ -435,4 +435,18 @@ class HttpsEndpointTest {
         assertTrue(r.headers().firstValue("Content-Length").isEmpty(), "streamed, not buffered: no Content-Length");
         assertTrue(bytes > 300L * count, "all pods arrived: " + bytes);
     }
+
+    @Test
+    void clientCertificateFromTheClusterCaAuthenticatesItsSubject() throws Exception {
+        TestPki.Issued clusterCa = TestPki.ca("kubernetes");
+        HttpClient alice = client(TestPki.client(clusterCa, "CN=alice,O=devs,O=qa", true));
+        assertEquals(401, get(alice, "/apis/metrics.k8s.io/v1beta1/nodes").statusCode(), "client CA not known yet");
+        services.configMap = java.util.Optional.of(new io.kma.api.auth.RequestHeaderSettings(frontProxyCa.pem(),
+                List.of("front-proxy-client"), List.of("X-Remote-User"), List.of("X-Remote-Group"), List.of("X-Remote-Extra-"),
+                clusterCa.pem()));
+        assertEquals(200, get(alice, "/apis/metrics.k8s.io/v1beta1/nodes", "X-Remote-User", "admin",
+                "X-Remote-Group", "system:masters").statusCode());
+        assertEquals(new UserInfo("alice", "", List.of("devs", "qa", "system:authenticated"), Map.of()),
+                access.requests.get(0).user(), "CN and O from the certificate; the forged headers are ignored");
+    }
 }
