@@ -6,6 +6,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,6 +39,8 @@ final class NodeScraper {
     private final JsonFactory json;
     private final long timeoutMillis;
     private final long maxBytes;
+    /** Exchanges of this cycle still running, so the cycle can abort them at its deadline. */
+    private final Set<CompletableFuture<KubeletResponse>> inFlight = ConcurrentHashMap.newKeySet();
 
     NodeScraper(KubeletHttpClient http, EndpointMemory memory, Interner interner, JsonFactory json,
             long timeoutMillis, long maxBytes) {
@@ -111,6 +115,8 @@ final class NodeScraper {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(classify(e, url, credentials));
         }
+        inFlight.add(exchange);
+        exchange.whenComplete((r, e) -> inFlight.remove(exchange));
         return exchange.handle((resp, err) -> {
             if (err != null) {
                 throw new CompletionException(classify(unwrap(err), url, credentials));
@@ -145,6 +151,17 @@ final class NodeScraper {
                 http.giveBack(resp);
             }
         }).thenCompose(f -> f);
+    }
+
+    /** Aborts every exchange still running (the cycle's deadline passed); they fail as timeouts. */
+    void abortAll() {
+        for (CompletableFuture<KubeletResponse> f : inFlight) {
+            f.cancel(false);
+        }
+    }
+
+    int inFlight() {
+        return inFlight.size();
     }
 
     static ScrapeFailure statusFailure(KubeletResponse resp, String url, KubeletCredentials credentials) {
@@ -187,8 +204,12 @@ final class NodeScraper {
         if (e instanceof ScrapeFailure) {
             return (ScrapeFailure) e;
         }
-        if (e instanceof TimeoutException || e instanceof CancellationException) {
+        if (e instanceof TimeoutException) {
             return new ScrapeFailure(Outcome.TIMEOUT, url, "timeout after " + Durations.format(timeoutMillis), false);
+        }
+        if (e instanceof CancellationException) {
+            return new ScrapeFailure(Outcome.TIMEOUT, url,
+                    "timeout: aborted at the end of the scrape cycle (the cycle may not outlast the metric resolution)", false);
         }
         if (e instanceof ResponseTooLargeException) {
             return new ScrapeFailure(Outcome.TOO_LARGE, url, e.getMessage(), false);

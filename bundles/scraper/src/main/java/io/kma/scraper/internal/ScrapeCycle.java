@@ -110,6 +110,8 @@ final class ScrapeCycle {
             });
         }
         done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        // abort what is still running: its connections and permits are not carried into the next cycle
+        scraper.abortAll();
         for (CompletableFuture<NodeResult> f : inFlight) {
             f.cancel(false);
         }

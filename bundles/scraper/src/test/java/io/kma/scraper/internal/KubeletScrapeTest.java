@@ -263,4 +263,17 @@ class KubeletScrapeTest {
         assertTrue(!out.toString().contains("sim-node-2"), out.toString());
         assertTrue(out.toString().contains("kube_metrics_appliance_scrape_last_success_timestamp_seconds{node=\"sim-node-1\"}"));
     }
+
+    @Test
+    void cycleDeadlineAbortsSlowKubelets() throws Exception {
+        kubelet.answers.put("/metrics/resource", new KubeletStandIn.Answer(200, BODY.getBytes(), 4000));
+        ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, new ScraperMetrics(15_000), 4, false);
+        long t0 = System.nanoTime();
+        ScrapeBatch batch = cycle.run(List.of(node("sim-node-1")), n -> List.of(endpoint()), credentials,
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500));
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.printf("cycle with a 1.5 s deadline and a 4 s kubelet returned after %d ms%n", took);
+        assertEquals(Set.of("sim-node-1"), batch.failedNodes());
+        assertEquals(0, scraper.inFlight(), "the slow exchange was aborted at the deadline");
+    }
 }
