@@ -24,6 +24,8 @@ final class FakeAppliance implements AutoCloseable {
     }
 
     final List<Seen> seen = new CopyOnWriteArrayList<>();
+    /** Response bodies by request path, overriding the default empty NodeMetricsList. */
+    final Map<String, String> bodies = new java.util.concurrent.ConcurrentHashMap<>();
     private final Undertow server;
     final URI url;
 
@@ -50,6 +52,8 @@ final class FakeAppliance implements AutoCloseable {
             ex.getResponseSender().send("{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"metrics.k8s.io/v1beta1\",\"resources\":["
                     + "{\"name\":\"nodes\",\"singularName\":\"\",\"namespaced\":false,\"kind\":\"NodeMetrics\",\"verbs\":[\"get\",\"list\"]},"
                     + "{\"name\":\"pods\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"PodMetrics\",\"verbs\":[\"get\",\"list\"]}]}");
+        } else if (bodies.containsKey(ex.getRequestPath())) {
+            ex.getResponseSender().send(bodies.get(ex.getRequestPath()));
         } else {
             ex.setStatusCode(200);
             ex.getResponseSender().send("{\"kind\":\"NodeMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"metadata\":{},\"items\":[]}");

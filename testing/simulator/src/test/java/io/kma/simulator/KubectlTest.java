@@ -93,6 +93,68 @@ class KubectlTest {
         assertTrue(pods.out().contains("sim-pod-0-2"), pods.out());
     }
 
+    /** NodeMetricsList / PodMetricsList JSON with exactly the profile's figures, as a correct appliance would serve. */
+    static String nodeMetrics(LoadProfile p) {
+        StringBuilder sb = new StringBuilder("{\"kind\":\"NodeMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"metadata\":{},\"items\":[");
+        for (int i = 0; i < p.nodes(); i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"").append(LoadProfile.nodeName(i))
+                    .append("\"},\"timestamp\":\"2026-11-25T15:00:00Z\",\"window\":\"15s\",\"usage\":{\"cpu\":\"")
+                    .append(p.nodeMillicores(i)).append("m\",\"memory\":\"").append(p.nodeMemoryBytes(i) / 1024).append("Ki\"}}");
+        }
+        return sb.append("]}").toString();
+    }
+
+    static String podMetrics(LoadProfile p, String namespace) {
+        StringBuilder sb = new StringBuilder("{\"kind\":\"PodMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"metadata\":{},\"items\":[");
+        boolean first = true;
+        for (int i = 0; i < p.nodes(); i++) {
+            for (int j = 0; j < p.podsPerNode(); j++) {
+                if (!LoadProfile.namespace(j).equals(namespace)) {
+                    continue;
+                }
+                sb.append(first ? "" : ",").append("{\"metadata\":{\"name\":\"").append(LoadProfile.podName(i, j)).append("\",\"namespace\":\"")
+                        .append(namespace).append("\"},\"timestamp\":\"2026-11-25T15:00:00Z\",\"window\":\"15s\",\"containers\":[");
+                first = false;
+                for (int k = 0; k < p.containersPerPod(); k++) {
+                    sb.append(k == 0 ? "" : ",").append("{\"name\":\"c").append(k).append("\",\"usage\":{\"cpu\":\"")
+                            .append(LoadProfile.containerMillicores(i, j, k)).append("m\",\"memory\":\"")
+                            .append(LoadProfile.containerMemoryBytes(j, k) / 1024).append("Ki\"}}");
+                }
+                sb.append("]}");
+            }
+        }
+        return sb.append("]}").toString();
+    }
+
+    @Test
+    void topThroughTheAggregatorShowsTheBackendsFigures() throws Exception {
+        LoadProfile p = sim.profile();
+        try (FakeAppliance app = new FakeAppliance(sim.frontProxyCaCertificate())) {
+            app.bodies.put("/apis/metrics.k8s.io/v1beta1/nodes", nodeMetrics(p));
+            app.bodies.put("/apis/metrics.k8s.io/v1beta1/namespaces/sim-ns-1/pods", podMetrics(p, "sim-ns-1"));
+            sim.registerAppliance(app.url);
+            assertTrue(sim.registration().checkNow());
+            String cache = dir.resolve("topcache").toString();
+            Result nodes = run("admin.kubeconfig", "--cache-dir", cache, "top", "node");
+            assertEquals(0, nodes.exit(), nodes.out());
+            // node 1: containers + system share; kubectl prints millicores and MiB, % of 8 cores / 32 GiB
+            String n1 = nodes.out().lines().filter(l -> l.startsWith("sim-node-1 ")).findFirst().orElseThrow();
+            assertTrue(n1.matches("sim-node-1\\s+" + p.nodeMillicores(1) + "m\\s+" + (p.nodeMillicores(1) * 100 / 8000) + "%\\s+"
+                    + p.nodeMemoryBytes(1) / LoadProfile.MIB + "Mi\\s+\\d+%\\s*"), n1);
+            Result pods = run("admin.kubeconfig", "--cache-dir", cache, "top", "pod", "-n", "sim-ns-1", "--containers");
+            assertEquals(0, pods.exit(), pods.out());
+            String c1 = pods.out().lines().filter(l -> l.startsWith("sim-pod-2-1 ") && l.contains(" c1 ")).findFirst().orElseThrow();
+            assertTrue(c1.matches("sim-pod-2-1\\s+c1\\s+" + LoadProfile.containerMillicores(2, 1, 1) + "m\\s+"
+                    + LoadProfile.containerMemoryBytes(1, 1) / LoadProfile.MIB + "Mi\\s*"), c1);
+            FakeAppliance.Seen s = app.last();
+            assertEquals(List.of("kubernetes-admin"), s.headers().get("X-Remote-User"));
+            assertEquals(List.of("system:masters", "system:authenticated"), s.headers().get("X-Remote-Group"));
+            System.out.println("kubectl top node through the simulator:\n" + nodes.out() + "kubectl top pod -n sim-ns-1 --containers:\n" + pods.out());
+        } finally {
+            sim.registerAppliance(null);
+        }
+    }
+
     @Test
     void topWithoutApplianceSaysMetricsApiNotAvailable() throws Exception {
         Result r = run("admin.kubeconfig", "--cache-dir", dir.resolve("tcache").toString(), "top", "node");
