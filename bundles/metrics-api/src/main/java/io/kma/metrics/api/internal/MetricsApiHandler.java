@@ -35,7 +35,6 @@ final class MetricsApiHandler implements HttpHandler {
     private static final String VERSION_PATH = "/apis/" + MetricsWriter.GROUP_VERSION;
 
     private final Collaborators services;
-    private final ApiSettings settings;
     private final Authenticator authenticator;
     private final Authorizer authorizer;
     private final ResourceResponder resources;
@@ -52,7 +51,6 @@ final class MetricsApiHandler implements HttpHandler {
      */
     MetricsApiHandler(ApiSettings settings, Collaborators services, Histogram freshness, String version,
             LongSupplier epochNanos, LongSupplier nanoClock) {
-        this.settings = settings;
         this.services = services;
         this.authenticator = new Authenticator(settings, services, nanoClock);
         this.authorizer = new Authorizer(settings, services, nanoClock);
@@ -274,9 +272,5 @@ final class MetricsApiHandler implements HttpHandler {
         String v = VersionInfo.semver(version);
         int dash = v.indexOf('-');
         return dash > 0 ? v.substring(0, dash) : v;
-    }
-
-    ApiSettings settings() {
-        return settings;
     }
 }

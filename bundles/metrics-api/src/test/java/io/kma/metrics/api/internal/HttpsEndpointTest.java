@@ -413,7 +413,7 @@ class HttpsEndpointTest {
 
     @Test
     void largePodListIsStreamedInChunks() throws Exception {
-        int count = Integer.getInteger("kma.measure.httpPods", 5_000);
+        int count = Integer.getInteger("kma.measure.httpPods", 2_000);
         for (int i = 0; i < count; i++) {
             pod("bulk-" + (i / 70), "pod-" + i, Map.of("app", "bulk"), true);
         }
