@@ -35,6 +35,8 @@ final class FrameworkProperties {
         // The deploy directory may be read-only (owned by the package); configuration comes from config.yaml.
         p.put("felix.fileinstall.enableConfigSave", "false");
         p.put("felix.fileinstall.bundles.new.start", "true");
+        // Only bundles: configuration has one source, config.yaml; a dropped .cfg would fight the config bundle.
+        p.put("felix.fileinstall.filter", ".*\\.jar");
         p.put("felix.fileinstall.log.level", "2");
 
         p.putAll(o.extraFrameworkProperties());

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Measures the unpacked distribution: launch -> first 200 on /livez (or "bundles started" when nothing answers),
+# RSS after 10 s idle, SIGTERM -> exit, size. Usage: assembly/measure.sh [runs]   (binds 127.0.0.1 only)
+set -euo pipefail
+dist=$(cd "$(dirname "$0")" && pwd)/target/kube-metrics-appliance
+runs=${1:-3}
+work=$(mktemp -d /tmp/kma-measure.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$work/config.yaml" <<YAML
+kubeconfig: $work/absent.kubeconfig
+server:
+  bindAddress: 127.0.0.1
+  securePort: $port
+  certDir: $work/certs
+YAML
+now_ms() { date +%s%3N; }
+echo "distribution: $(du -sh "$dist" | cut -f1) unpacked, $(du -sh "$dist.tar.gz" | cut -f1) tar.gz, $(find "$dist" -name '*.jar' | wc -l) jars"
+for run in $(seq 1 "$runs"); do
+    rm -rf "$work/state" "$work/certs"
+    t0=$(now_ms)
+    KMA_STATE_DIR=$work/state "$dist/bin/kube-metrics-appliance" run --config "$work/config.yaml" >"$work/run$run.log" 2>&1 &
+    pid=$!
+    livez="" code=""
+    deadline=$(( t0 + 60000 ))
+    for _ in $(seq 1 3000); do   # at most 60 s
+        code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "https://127.0.0.1:$port/livez" || true)
+        if [ "$code" = 200 ]; then
+            livez=$(( $(now_ms) - t0 )); break
+        fi
+        if ! kill -0 "$pid" 2>/dev/null || [ "$(now_ms)" -gt "$deadline" ]; then break; fi
+        sleep 0.02
+    done
+    started=$(grep -o 'bundles started.* in [0-9]* ms' "$work/run$run.log" | grep -o '[0-9]* ms$' || echo "?")
+    sleep 10
+    rss=$(( $(ps -o rss= -p "$pid") / 1024 ))
+    threads=$(ps -o nlwp= -p "$pid" | tr -d ' ')
+    t1=$(now_ms); kill -TERM "$pid"; rc=0; wait "$pid" || rc=$?
+    stop=$(( $(now_ms) - t1 ))
+    echo "run $run: livez 200 after ${livez:-none (last code $code)} ms; all bundles started after $started (launcher log); RSS after 10 s idle ${rss} MiB, ${threads} threads; SIGTERM -> exit ${stop} ms, exit code $rc"
+done
+echo "logs: $work"
