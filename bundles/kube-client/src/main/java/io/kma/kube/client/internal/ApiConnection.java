@@ -62,7 +62,7 @@ public final class ApiConnection {
 
     @Activate
     void activate(KubeClientConfig config) {
-        Path p = Path.of(config.kubeconfig());
+        Path p = path(config);
         synchronized (this) {
             executor = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "kma-kube-client-kubeconfig");
@@ -79,7 +79,7 @@ public final class ApiConnection {
 
     @Modified
     void modified(KubeClientConfig config) {
-        Path p = Path.of(config.kubeconfig());
+        Path p = path(config);
         submit(() -> {
             path = p;
             reload(true);
@@ -141,9 +141,21 @@ public final class ApiConnection {
         }
     }
 
+    /** Null when the property is blank: reported as an error rather than reading the working directory. */
+    private static Path path(KubeClientConfig config) {
+        String s = config.kubeconfig();
+        return s == null || s.isBlank() ? null : Path.of(s.trim());
+    }
+
     /** Loads the kubeconfig when forced, when it changed on disk, or while it is broken. */
     private void reload(boolean force) {
         if (path == null) {
+            String msg = "kubeconfig: no path configured (set kubeconfig in config.yaml)";
+            error = msg;
+            if (!msg.equals(lastLoggedError)) {
+                lastLoggedError = msg;
+                LOG.error(msg);
+            }
             return;
         }
         Object fingerprint = fingerprint(path);

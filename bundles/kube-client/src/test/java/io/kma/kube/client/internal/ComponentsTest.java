@@ -61,10 +61,14 @@ class ComponentsTest {
     }
 
     static KubeClientConfig config(Path p) {
+        return config(p.toString());
+    }
+
+    static KubeClientConfig config(String path) {
         return new KubeClientConfig() {
             @Override
             public String kubeconfig() {
-                return p.toString();
+                return path;
             }
 
             @Override
@@ -72,6 +76,14 @@ class ComponentsTest {
                 return KubeClientConfig.class;
             }
         };
+    }
+
+    @Test
+    void blankKubeconfigPathIsReported() throws Exception {
+        connection = new ApiConnection();
+        connection.activate(config(" "));
+        assertTrue(await(() -> String.valueOf(connection.error()).startsWith("kubeconfig: no path configured"), MAX),
+                String.valueOf(connection.error()));
     }
 
     @Test

@@ -84,6 +84,23 @@ class ReviewsTest {
     }
 
     @Test
+    void rotatedTokenFileIsSentOnTheNextRequest() throws Exception {
+        server.on(TokenReviews.PATH, (ex, r) -> json(ex, 201, "{\"status\":{\"authenticated\":false}}"));
+        Path sub = java.nio.file.Files.createDirectories(dir.resolve("rotating"));
+        Path kc = TestClients.kubeconfig(sub, pki, server.url(), true, null);
+        java.nio.file.Files.writeString(sub.resolve("token"), "token-one\n");
+        java.nio.file.Files.writeString(kc, java.nio.file.Files.readString(kc) + "    tokenFile: token\n");
+        try (ApiClient c = TestClients.client(kc, counter)) {
+            TokenReviews.review(c, "x");
+            java.nio.file.Files.writeString(sub.resolve("token"), "token-number-two\n");
+            TokenReviews.review(c, "x");
+        }
+        List<FakeApiServer.Request> rs = server.requestsTo(TokenReviews.PATH);
+        assertEquals("Bearer token-one", rs.get(0).headers().get("authorization"));
+        assertEquals("Bearer token-number-two", rs.get(1).headers().get("authorization"));
+    }
+
+    @Test
     void subjectAccessReviewForResources() throws Exception {
         server.on(AccessReviews.PATH, (ex, r) -> json(ex, 201,
                 "{\"kind\":\"SubjectAccessReview\",\"status\":{\"allowed\":true,\"reason\":\"RBAC: allowed by ClusterRoleBinding\"}}"));
