@@ -72,42 +72,12 @@ public final class Launcher implements AutoCloseable {
         });
         ConfigStatusWatch statusWatch = new ConfigStatusWatch(context);
         Launcher launcher = new Launcher(framework, new HotDeploy(context, o.deployDir()));
-        framework.start();
-
-        List<Bundle> installed = new ArrayList<>();
-        List<Path> jars;
-        try (Stream<Path> files = Files.list(bundlesDir)) {
-            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
-        }
-        for (Path jar : jars) {
-            try {
-                installed.add(context.installBundle(jar.toUri().toString()));
-            } catch (BundleException e) {
-                LOG.error("cannot install bundles/{}: {}", jar.getFileName(), Problems.describe(e));
-            }
-        }
-        int active = 0;
-        List<String> failed = new ArrayList<>();
-        for (Bundle b : installed) {
-            if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) {
-                continue;
-            }
-            try {
-                b.start();
-                active++;
-            } catch (BundleException | IllegalStateException e) {
-                failed.add(b.getSymbolicName());
-                LOG.error("{} {} did not start: {}", b.getSymbolicName(), b.getVersion(), Problems.describe(e));
-            }
-        }
-        LOG.info("kube-metrics-appliance {}: {} bundles started{} in {} ms", BuildInfo.version(), active,
-                failed.isEmpty() ? "" : ", " + failed.size() + " failed (" + String.join(", ", failed) + ")",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-
         try {
-            if (installed.stream().anyMatch(b -> CONFIG_BUNDLE.equals(b.getSymbolicName()))) {
-                launcher.checkConfiguration(statusWatch);
-            }
+            framework.start();
+            launcher.installAndStart(context, bundlesDir, t0, statusWatch);
+        } catch (Exception | Error e) {
+            launcher.close();
+            throw e;
         } finally {
             statusWatch.close();
         }
@@ -140,6 +110,43 @@ public final class Launcher implements AutoCloseable {
             LOG.error("stopping the framework failed: {}", Problems.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void installAndStart(BundleContext context, Path bundlesDir, long t0, ConfigStatusWatch statusWatch)
+            throws IOException, InterruptedException {
+        List<Bundle> installed = new ArrayList<>();
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(bundlesDir)) {
+            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+        }
+        for (Path jar : jars) {
+            try {
+                installed.add(context.installBundle(jar.toUri().toString()));
+            } catch (BundleException e) {
+                LOG.error("cannot install bundles/{}: {}", jar.getFileName(), Problems.describe(e));
+            }
+        }
+        int active = 0;
+        List<String> failed = new ArrayList<>();
+        for (Bundle b : installed) {
+            if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) {
+                continue;
+            }
+            try {
+                b.start();
+                active++;
+            } catch (BundleException | IllegalStateException e) {
+                failed.add(b.getSymbolicName());
+                LOG.error("{} {} did not start: {}", b.getSymbolicName(), b.getVersion(), Problems.describe(e));
+            }
+        }
+        LOG.info("kube-metrics-appliance {}: {} bundles started{} in {} ms", BuildInfo.version(), active,
+                failed.isEmpty() ? "" : ", " + failed.size() + " failed (" + String.join(", ", failed) + ")",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+
+        if (installed.stream().anyMatch(b -> CONFIG_BUNDLE.equals(b.getSymbolicName()))) {
+            checkConfiguration(statusWatch);
         }
     }
 
