@@ -1,0 +1,80 @@
+package io.kma.scraper.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.Test;
+import org.xnio.Options;
+import org.xnio.SslClientAuthMode;
+
+import io.kma.api.kubelet.KubeletCredentials;
+import io.kma.api.kubelet.KubeletEndpoint;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+
+/** A kubelet that offers h2 through ALPN (as real kubelets do) is scraped over HTTP/2. */
+class Http2NegotiationTest {
+
+    @Test
+    void negotiatesHttp2WhenOffered() throws Exception {
+        TestPki kubeletCa = new TestPki("kubelet-ca");
+        TestPki clientCa = new TestPki("client-ca");
+        TestPki.Issued serving = kubeletCa.issue("node-h2", true, "node-h2");
+        KubeletCredentials creds = TestPki.credentials(TestPki.keyManager(clientCa.issue("client", false), clientCa.ca),
+                null, "test cert");
+
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("k", serving.key(), "x".toCharArray(), new X509Certificate[] {serving.cert(), kubeletCa.ca});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "x".toCharArray());
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        ts.load(null, null);
+        ts.setCertificateEntry("ca", clientCa.ca);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ts);
+        SSLContext serverCtx = SSLContext.getInstance("TLS");
+        serverCtx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        byte[] body = KubeletScrapeTest.BODY.getBytes(StandardCharsets.UTF_8);
+        Undertow server = Undertow.builder()
+                .addHttpsListener(0, "127.0.0.1", serverCtx)
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+                .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUIRED)
+                .setIoThreads(1)
+                .setWorkerThreads(2)
+                .setHandler(ex -> ex.getResponseSender().send(java.nio.ByteBuffer.wrap(body)))
+                .build();
+        server.start();
+        NodeNameVerifier verifier = new NodeNameVerifier();
+        verifier.expect(Map.of("127.0.0.1", List.of(new NodeNameVerifier.Expected("node-h2", java.util.Set.of("node-h2")))));
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(new KeyManager[] {new CredentialsKeyManager(creds)},
+                new TrustManager[] {new KubeletTrustManager(kubeletCa.trustManager(), "ca.crt")}, null);
+        try (KubeletHttpClient http = new KubeletHttpClient(ctx, verifier, 8000, 4, new BufferPool(2, 1 << 20))) {
+            int port = ((java.net.InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+            KubeletEndpoint ep = new KubeletEndpoint("127.0.0.1", port, "InternalIP");
+            for (int i = 0; i < 2; i++) {
+                long t0 = System.nanoTime();
+                KubeletResponse r = http.get(ep, "/metrics/resource", null, 1 << 20, 8000).get(10, TimeUnit.SECONDS);
+                System.out.printf("h2 scrape %d: %s %d in %.1f ms%n", i, r.protocol(), r.status(), (System.nanoTime() - t0) / 1e6);
+                assertEquals(200, r.status());
+                assertEquals("HTTP/2.0", r.protocol());
+                assertEquals(body.length, r.length());
+            }
+        } finally {
+            server.stop();
+        }
+    }
+}
