@@ -76,6 +76,7 @@ final class Informer<T> {
     private volatile HttpUriRequestBase inFlight;
     private volatile String lastError;
     private java.net.URI lastServer;
+    private long lastListNanos;
     private Thread thread;
 
     Informer(Spec spec, Decoder<T> decoder, Store<T> store, Supplier<ApiClient> clients, InformerTiming timing) {
@@ -179,6 +180,10 @@ final class Informer<T> {
                     LOG.info("{} {}: resourceVersion {} is too old (410 Gone), listing again", spec.logName(), phase,
                             resourceVersion);
                     resourceVersion = null;
+                    if (System.nanoTime() - lastListNanos < 1_000_000_000L) {
+                        // Gone again right after a list: something is wrong upstream, do not hammer it.
+                        pause(backoff.next());
+                    }
                     continue;
                 }
                 failed(phase, client, e);
@@ -254,6 +259,7 @@ final class Informer<T> {
             throw new IOException("list answer has no metadata.resourceVersion");
         }
         store.replace(items);
+        lastListNanos = System.nanoTime();
         resourceVersion = rv;
         synced = true;
         lastError = null;
