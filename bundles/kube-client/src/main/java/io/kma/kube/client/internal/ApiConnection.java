@@ -59,6 +59,7 @@ public final class ApiConnection {
     private Path path;
     private Object loadedFingerprint;
     private String lastLoggedError;
+    private String waitingFor;
 
     @Activate
     void activate(KubeClientConfig config) {
@@ -168,6 +169,7 @@ public final class ApiConnection {
             ApiClient old = client.getAndSet(fresh);
             loadedFingerprint = fingerprint;
             lastLoggedError = null;
+            waitingFor = null;
             error = null;
             LOG.info("kube-apiserver {} from {} (context {}, {})", kc.server(), kc.path(), kc.context(), credentials(kc));
             if (kc.insecureSkipTlsVerify()) {
@@ -190,6 +192,13 @@ public final class ApiConnection {
             } else {
                 // Do not retry a broken edit every few seconds; wait for the next change.
                 loadedFingerprint = fingerprint;
+            }
+            if (e instanceof KubeconfigException k && k.waitingForService() && !msg.equals(waitingFor)) {
+                // At start-up the tls bundle may simply not be active yet; its arrival triggers a reload.
+                // Only an absence that outlasts the next periodic check is an error worth logging.
+                waitingFor = msg;
+                LOG.info("waiting for the TlsMaterials service (bundle io.kma.tls) to connect to kube-apiserver");
+                return;
             }
             if (!msg.equals(lastLoggedError)) {
                 lastLoggedError = msg;

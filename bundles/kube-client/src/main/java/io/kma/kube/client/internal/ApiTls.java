@@ -40,7 +40,7 @@ final class ApiTls {
                 || kc.certificateAuthority() != null && !kc.insecureSkipTlsVerify();
         if (needsTls && tls == null) {
             throw new KubeconfigException(kc.path() + ": cannot read its certificates: the TlsMaterials service "
-                    + "(bundle io.kma.tls) is not available");
+                    + "(bundle io.kma.tls) is not available", true);
         }
         try {
             KeyManager[] km = null;

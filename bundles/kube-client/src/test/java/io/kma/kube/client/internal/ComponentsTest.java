@@ -87,6 +87,19 @@ class ComponentsTest {
     }
 
     @Test
+    void tlsServiceArrivingLaterConnects() throws Exception {
+        Path kc = TestClients.kubeconfig(dir, pki, "https://127.0.0.1:1", true, null);
+        connection = new ApiConnection();
+        connection.activate(config(kc));
+        assertTrue(await(() -> String.valueOf(connection.error()).endsWith(
+                "cannot read its certificates: the TlsMaterials service (bundle io.kma.tls) is not available"), MAX),
+                String.valueOf(connection.error()));
+        connection.bindTls(new JdkTlsMaterials());
+        assertTrue(await(() -> connection.client() != null, MAX));
+        assertNull(connection.error());
+    }
+
+    @Test
     void missingKubeconfigActivatesAndFailsChecksUntilFixed() throws Exception {
         server = new FakeApiServer(pki, 0);
         FakeApiServer.WatchFeed nodeFeed = new FakeApiServer.WatchFeed();
