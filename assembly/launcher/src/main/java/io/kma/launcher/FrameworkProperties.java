@@ -21,6 +21,8 @@ final class FrameworkProperties {
         String v = BuildInfo.slf4jVersion();
         p.put("org.osgi.framework.system.packages.extra", Stream.of("org.slf4j", "org.slf4j.spi", "org.slf4j.event", "org.slf4j.helpers")
                 .map(pkg -> pkg + ";version=" + v).collect(Collectors.joining(",")));
+        // Undertow and XNIO reach sun.misc.Unsafe reflectively (direct buffer release) without importing it.
+        p.put("org.osgi.framework.bootdelegation", "sun.*,com.sun.*");
         p.put("felix.log.level", "2");
         p.put("ds.loglevel", "warn");
 
