@@ -122,7 +122,7 @@ class HttpsEndpointTest {
         pod("ns2", "web-1", Map.of("app", "web"), true);
     }
 
-    private void pod(String ns, String name, Map<String, String> labels, boolean withUsage) {
+    void pod(String ns, String name, Map<String, String> labels, boolean withUsage) {
         cluster.add(new PodInfo(ns, name, labels, null));
         if (withUsage) {
             store.pods.put(ns + "/" + name, new PodUsage(ns, name, TS, 14_900_000_000L, List.of(
