@@ -118,6 +118,8 @@ public final class Main {
     private static void run(Deque<String> args) throws IOException {
         SimulatorOptions options = parse(args);
         boolean exitWithParent = args.contains("--exit-with-parent");
+        // the parent as of now: if it dies while we start, we must not adopt init as "parent"
+        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
         Simulator sim = Simulator.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -127,7 +129,6 @@ public final class Main {
         System.out.println("simulator ready: " + sim.apiserverUrl());
         System.out.flush();
         if (exitWithParent) {
-            ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
             Thread watchdog = new Thread(() -> {
                 while (parent != null && parent.isAlive()) {
                     try {
