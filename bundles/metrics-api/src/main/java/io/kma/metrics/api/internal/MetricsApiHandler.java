@@ -185,14 +185,13 @@ final class MetricsApiHandler implements HttpHandler {
                 sendDocument(exchange, negotiation, Discovery::writeResourceList);
                 break;
             case "/openapi/v2":
-                sendBytes(exchange, Negotiation.JSON_TYPE, openApi.v2());
+                sendTagged(exchange, openApi.v2Hash(), openApi.v2());
                 break;
             case "/openapi/v3":
                 sendBytes(exchange, Negotiation.JSON_TYPE, openApi.v3Index());
                 break;
             case "/openapi/v3/" + OpenApiDocuments.V3_GROUP_PATH:
-                exchange.getResponseHeaders().put(Headers.ETAG, "\"" + openApi.v3Hash() + "\"");
-                sendBytes(exchange, Negotiation.JSON_TYPE, openApi.v3());
+                sendTagged(exchange, openApi.v3Hash(), openApi.v3());
                 break;
             case "/version":
                 sendBytes(exchange, Negotiation.JSON_TYPE, versionInfo);
@@ -230,6 +229,18 @@ final class MetricsApiHandler implements HttpHandler {
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
         exchange.getOutputStream().write(body);
+    }
+
+    /** A fixed document with an ETag; a matching If-None-Match gets 304, as kube-apiserver's OpenAPI handlers. */
+    private static void sendTagged(HttpServerExchange exchange, String hash, byte[] body) throws IOException {
+        String etag = "\"" + hash + "\"";
+        exchange.getResponseHeaders().put(Headers.ETAG, etag);
+        String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
+        if (ifNoneMatch != null && (ifNoneMatch.equals(etag) || ifNoneMatch.equals(hash))) {
+            exchange.setStatusCode(304);
+            return;
+        }
+        sendBytes(exchange, Negotiation.JSON_TYPE, body);
     }
 
     /** Paths nothing serves get Go's plain NotFound, as kube-apiserver's final handler writes it. */

@@ -21,12 +21,14 @@ final class OpenApiDocuments {
     private final byte[] v3;
     private final byte[] v3Index;
     private final String v3Hash;
+    private final String v2Hash;
 
     /** @param version e.g. v0.1.0 (upstream cuts the build version at the first '-') */
     OpenApiDocuments(String version) {
         v2 = load("openapi-v2.json", version);
         v3 = load("openapi-v3.json", version);
         v3Hash = sha512(v3);
+        v2Hash = sha512(v2);
         v3Index = ("{\"paths\":{\"" + V3_GROUP_PATH + "\":{\"serverRelativeURL\":\"/openapi/v3/" + V3_GROUP_PATH
                 + "?hash=" + v3Hash + "\"}}}").getBytes(StandardCharsets.UTF_8);
     }
@@ -41,6 +43,11 @@ final class OpenApiDocuments {
 
     byte[] v3Index() {
         return v3Index;
+    }
+
+    /** ETag of the v2 document: the aggregator re-downloads it only when it changes. */
+    String v2Hash() {
+        return v2Hash;
     }
 
     /** The ETag kube-apiserver's OpenAPI v3 handler uses for the group document. */

@@ -392,6 +392,9 @@ class HttpsEndpointTest {
         for (String def : List.of("NodeMetrics", "NodeMetricsList", "PodMetrics", "PodMetricsList", "ContainerMetrics")) {
             assertTrue(r.body().contains("\"io.k8s.metrics.pkg.apis.metrics.v1beta1." + def + "\":{"), def);
         }
+        String etag = r.headers().firstValue("ETag").orElse("");
+        assertEquals(130, etag.length(), etag);
+        assertEquals(304, get(frontProxy, "/openapi/v2", "X-Remote-User", "system:aggregator", "If-None-Match", etag).statusCode());
         r = get(frontProxy, "/openapi/v3", ADMIN);
         assertTrue(r.body().startsWith("{\"paths\":{\"apis/metrics.k8s.io/v1beta1\":{\"serverRelativeURL\":\"/openapi/v3/apis/metrics.k8s.io/v1beta1?hash="), r.body());
         r = get(frontProxy, "/openapi/v3/apis/metrics.k8s.io/v1beta1", ADMIN);
