@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
@@ -45,8 +46,16 @@ final class Demo {
                 "--dir", dir.toString(), "--nodes", Integer.toString(nodes), "--pods-per-node", Integer.toString(podsPerNode),
                 "--appliance-url", "https://127.0.0.1:" + port, "--exit-with-parent")
                 .redirectErrorStream(true).redirectOutput(simulatorLog.toFile()).start();
-        Thread stopSimulator = new Thread(() -> stop(simulator), "kma-demo-simulator-stop");
-        Runtime.getRuntime().addShutdownHook(stopSimulator);
+        // One hook, so that on Ctrl-C the appliance stops before the cluster it watches disappears.
+        AtomicReference<Launcher> running = new AtomicReference<>();
+        Thread stopBoth = new Thread(() -> {
+            Launcher launcher = running.get();
+            if (launcher != null) {
+                launcher.close();
+            }
+            stop(simulator);
+        }, "kma-demo-stop");
+        Runtime.getRuntime().addShutdownHook(stopBoth);
         try {
             out.println("starting the cluster simulator (" + nodes + " nodes, " + podsPerNode + " pods per node) in " + dir
                     + "; its log: " + simulatorLog);
@@ -61,8 +70,7 @@ final class Demo {
             Files.writeString(config, configYaml(dir, port), StandardCharsets.UTF_8);
             LaunchOptions launch = new LaunchOptions(home, config, true, dir.resolve("state"), Main.deployDir(home), Map.of());
             Launcher launcher = Launcher.start(launch);
-            Thread hook = new Thread(launcher::close, "kma-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+            running.set(launcher);
             Signals.reloadOnHangup(launcher.framework());
             Path kubeconfig = dir.resolve("admin.kubeconfig");
             out.println();
@@ -73,17 +81,11 @@ final class Demo {
             }
             out.println("(metrics appear after two scrapes, about 30 s; configuration: " + config + "; Ctrl-C stops)");
             out.println();
-            int code = launcher.awaitStop();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running
-            }
-            return code;
+            return launcher.awaitStop();
         } finally {
             stop(simulator);
             try {
-                Runtime.getRuntime().removeShutdownHook(stopSimulator);
+                Runtime.getRuntime().removeShutdownHook(stopBoth);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running
             }
