@@ -77,6 +77,9 @@ final class Informer<T> {
     private volatile String lastError;
     private java.net.URI lastServer;
     private long lastListNanos;
+    private int failures;
+    private String lastLogged;
+    private long lastLoggedNanos;
     private Thread thread;
 
     Informer(Spec spec, Decoder<T> decoder, Store<T> store, Supplier<ApiClient> clients, InformerTiming timing) {
@@ -204,8 +207,26 @@ final class Informer<T> {
         long delay = backoff.next();
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         lastError = spec.logName() + " " + phase + " at " + client.server() + " failed: " + msg;
-        LOG.warn("{}; retrying in {} ms", lastError, delay);
+        failures++;
+        long now = System.nanoTime();
+        // While kube-apiserver stays down the same line would repeat at every retry: once a minute is enough.
+        if (!lastError.equals(lastLogged) || now - lastLoggedNanos > 60_000_000_000L) {
+            lastLogged = lastError;
+            lastLoggedNanos = now;
+            LOG.warn("{}; retrying in {} ms", lastError, delay);
+        }
         pause(delay);
+    }
+
+    /** Called when a request succeeded: says so once after failures. */
+    private void recovered(String what) {
+        if (failures > 0) {
+            LOG.info("{} {} at resourceVersion {} after {} failed attempt(s)", spec.logName(), what, resourceVersion,
+                    failures);
+            failures = 0;
+            lastLogged = null;
+        }
+        lastError = null;
     }
 
     private void pause(long millis) {
@@ -262,7 +283,7 @@ final class Informer<T> {
         lastListNanos = System.nanoTime();
         resourceVersion = rv;
         synced = true;
-        lastError = null;
+        recovered("list succeeded");
         backoff.reset();
         LOG.info("{} cache listed: {} objects in {} page(s) at resourceVersion {}", spec.logName(), items.size(),
                 pages, rv);
@@ -311,7 +332,7 @@ final class Informer<T> {
         try (ApiClient.Call call = client.open("watch", q.toString(), spec.watchAccept(),
                 Timeout.ofSeconds(timeout + 30L), this::track)) {
             // Connected: whatever failed before is over (the health checks show lastError).
-            lastError = null;
+            recovered("watch resumed");
             ObjectMapper mapper = client.mapper();
             try (JsonParser p = parser(mapper, call.body())) {
                 JsonToken t;
