@@ -213,9 +213,14 @@ class MetricsApiTest {
         assertEquals(403, denied.statusCode(), denied.body());
         assertTrue(denied.body().contains("User \\\"jane\\\" cannot list resource \\\"nodes\\\" in API group \\\"metrics.k8s.io\\\""), denied.body());
 
-        HttpClient otherCert = TlsClients.client(null, pki.resolve("admin.crt"), pki.resolve("admin.key"));
-        assertEquals(401, a.get(otherCert, path, "X-Remote-User", "kubernetes-admin", "X-Remote-Group", "system:masters").statusCode(),
-                "a certificate from another CA does not make the headers trusted");
+        HttpClient forged = TlsClients.foreignClient("front-proxy-client");
+        assertEquals(401, a.get(forged, path, "X-Remote-User", "kubernetes-admin", "X-Remote-Group", "system:masters").statusCode(),
+                "a front-proxy-client certificate from an unknown CA does not make the headers trusted");
+        // a cluster-CA client certificate authenticates as itself (client-ca-file), never as the headers it sends
+        HttpClient viewerCert = TlsClients.client(null, pki.resolve("appliance.crt"), pki.resolve("appliance.key"));
+        HttpResponse<String> asItself = a.get(viewerCert, path, "X-Remote-User", "kubernetes-admin", "X-Remote-Group", "system:masters");
+        assertEquals(403, asItself.statusCode(), asItself.body());
+        assertTrue(asItself.body().contains("system:kube-metrics-appliance"), asItself.body());
         assertEquals(200, a.status("/livez"), "health paths need no credentials");
     }
 

@@ -94,6 +94,37 @@ final class TlsClients {
         }
     }
 
+    /**
+     * A client presenting a certificate with {@code cn} and {@code O=system:masters} from a CA the
+     * cluster has never seen, as an attacker could make.
+     */
+    static HttpClient foreignClient(String cn) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        java.security.KeyPair ca = g.generateKeyPair();
+        java.security.KeyPair leaf = g.generateKeyPair();
+        java.util.Date from = new java.util.Date(System.currentTimeMillis() - 3_600_000L);
+        java.util.Date to = new java.util.Date(System.currentTimeMillis() + 86_400_000L);
+        org.bouncycastle.asn1.x500.X500Name caName = new org.bouncycastle.asn1.x500.X500Name("CN=front-proxy-ca");
+        org.bouncycastle.operator.ContentSigner signer =
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(ca.getPrivate());
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(caName, java.math.BigInteger.valueOf(2), from, to,
+                        new org.bouncycastle.asn1.x500.X500Name("CN=" + cn + ",O=system:masters"), leaf.getPublic())
+                        .addExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, false,
+                                new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth))
+                        .build(signer));
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("client", leaf.getPrivate(), new char[0], new Certificate[] {cert});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), new TrustManager[] {new TrustAll()}, null);
+        return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
     /** The appliance serves a self-signed certificate in these tests; name checks are not the point here. */
     static final class TrustAll extends X509ExtendedTrustManager {
         @Override public void checkClientTrusted(X509Certificate[] c, String a) { }

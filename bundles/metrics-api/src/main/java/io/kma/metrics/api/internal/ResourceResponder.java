@@ -81,7 +81,7 @@ final class ResourceResponder {
             ClusterView cluster, MetricsStore store) throws IOException {
         Optional<NodeInfo> node = cluster.node(name);
         if (node.isEmpty()) {
-            sendStatus(exchange, n, ApiStatus.notFound("", "nodes", name));
+            sendStatus(exchange, n, ApiStatus.notFound("", "node", name));
             return;
         }
         Optional<NodeUsage> usage = store.nodeUsage(name);

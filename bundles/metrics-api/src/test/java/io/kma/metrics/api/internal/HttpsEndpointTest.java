@@ -227,7 +227,7 @@ class HttpsEndpointTest {
                 + "\"nodemetrics.metrics.k8s.io \\\"node3\\\" not found\",\"reason\":\"NotFound\",\"details\":{\"name\":\"node3\","
                 + "\"group\":\"metrics.k8s.io\",\"kind\":\"nodemetrics\"},\"code\":404}\n", r.body());
         assertTrue(get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes/ghost", ADMIN).body()
-                .contains("\"message\":\"nodes \\\"ghost\\\" not found\""));
+                .contains("\"message\":\"node \\\"ghost\\\" not found\""));
         r = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/namespaces/ns1/pods/starting", ADMIN);
         assertEquals(404, r.statusCode());
         assertTrue(r.body().contains("\"message\":\"podmetrics.metrics.k8s.io \\\"ns1/starting\\\" not found\",\"reason\":\"NotFound\","
