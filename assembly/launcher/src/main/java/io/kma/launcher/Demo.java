@@ -41,10 +41,17 @@ final class Demo {
         Path dir = Files.createTempDirectory("kma-demo-");
         int port = freePort(DEFAULT_PORT);
         Path simulatorLog = dir.resolve("simulator.log");
-        Process simulator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>();
+        // In its own session, Ctrl-C reaches only this JVM, which stops the appliance before the simulator;
+        // --exit-with-parent still ends the simulator if this JVM dies.
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid");
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", simulatorLib + "/*", SIMULATOR_MAIN,
                 "--dir", dir.toString(), "--nodes", Integer.toString(nodes), "--pods-per-node", Integer.toString(podsPerNode),
-                "--appliance-url", "https://127.0.0.1:" + port, "--exit-with-parent")
+                "--appliance-url", "https://127.0.0.1:" + port, "--exit-with-parent"));
+        Process simulator = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(simulatorLog.toFile()).start();
         // One hook, so that on Ctrl-C the appliance stops before the cluster it watches disappears.
         AtomicReference<Launcher> running = new AtomicReference<>();
@@ -75,9 +82,9 @@ final class Demo {
             Path kubeconfig = dir.resolve("admin.kubeconfig");
             out.println();
             out.println("The appliance serves https://127.0.0.1:" + port + " behind the simulated kube-apiserver. Try:");
-            for (String command : List.of("top node", "top pod -A", "top pod -n sim-ns-1 --containers",
+            for (String kubectl : List.of("top node", "top pod -A", "top pod -n sim-ns-1 --containers",
                     "get --raw /apis/metrics.k8s.io/v1beta1/nodes")) {
-                out.println("  kubectl --kubeconfig " + kubeconfig + " " + command);
+                out.println("  kubectl --kubeconfig " + kubeconfig + " " + kubectl);
             }
             out.println("(metrics appear after two scrapes, about 30 s; configuration: " + config + "; Ctrl-C stops)");
             out.println();
