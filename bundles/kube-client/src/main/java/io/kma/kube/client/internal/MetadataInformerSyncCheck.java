@@ -9,8 +9,10 @@ import org.osgi.service.component.annotations.Reference;
 import io.kma.api.http.HealthCheck;
 
 /**
- * Upstream's {@code metadata-informer-sync}: fails while an informer has not started, which here means
- * it has had no usable kubeconfig yet.
+ * Upstream's {@code metadata-informer-sync}: fails while the informers have not been started. It is
+ * part of /livez, so it must not fail for a broken or missing kubeconfig: a restart would not fix
+ * that. Informers waiting for a usable kubeconfig count as started; {@code metric-informer-sync}
+ * (readyz) reports why they have not synced.
  */
 @Component(service = HealthCheck.class, property = {HealthCheck.ENDPOINTS + "=livez", HealthCheck.ENDPOINTS + "=readyz",
         HealthCheck.ENDPOINTS + "=healthz", HealthCheck.ORDER + ":Integer=60"})
@@ -29,6 +31,9 @@ public final class MetadataInformerSyncCheck implements HealthCheck {
 
     @Override
     public Result check() {
+        if (connection.error() != null) {
+            return Result.OK;
+        }
         List<String> notStarted = new ArrayList<>();
         for (Informer<?> i : caches.informers()) {
             if (!i.started()) {
@@ -39,8 +44,6 @@ public final class MetadataInformerSyncCheck implements HealthCheck {
             return Result.OK;
         }
         // Go prints a slice as [a b].
-        String msg = notStarted.size() + " informers not started yet: [" + String.join(" ", notStarted) + "]";
-        String cause = connection.error();
-        return Result.failed(cause == null ? msg : msg + ": " + cause);
+        return Result.failed(notStarted.size() + " informers not started yet: [" + String.join(" ", notStarted) + "]");
     }
 }

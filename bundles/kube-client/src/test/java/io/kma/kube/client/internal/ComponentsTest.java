@@ -144,8 +144,8 @@ class ComponentsTest {
 
         String expected = missing + ": file does not exist";
         assertTrue(await(() -> expected.equals(connection.error()), MAX), String.valueOf(connection.error()));
-        assertEquals(HealthCheck.Result.failed("2 informers not started yet: [*v1.Node *v1.PartialObjectMetadata]: " + expected),
-                metadataCheck.check());
+        // liveness does not fail for a broken kubeconfig (a restart would not help); readiness says why
+        assertEquals(HealthCheck.Result.OK, metadataCheck.check());
         assertEquals(HealthCheck.Result.failed("cache for node informer has not synced: " + expected), metricCheck.check());
         assertTrue(caches.nodes().isEmpty());
         IOException e = assertThrows(IOException.class, () -> auth.review("t"));
