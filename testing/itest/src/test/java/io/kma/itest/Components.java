@@ -26,7 +26,10 @@ final class Components {
      * @return component name → state of each configuration, or "DISABLED"/"NO_CONFIGURATION"
      */
     static Map<String, String> states(BundleContext ctx) throws Exception {
-        ServiceReference<?> ref = ctx.getServiceReference("org.osgi.service.component.runtime.ServiceComponentRuntime");
+        // getAllServiceReferences: the system bundle does not wire the DS runtime package, so the
+        // class-space filtered lookup would hide the service
+        ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.osgi.service.component.runtime.ServiceComponentRuntime", null);
+        ServiceReference<?> ref = refs == null || refs.length == 0 ? null : refs[0];
         if (ref == null) {
             throw new IllegalStateException("ServiceComponentRuntime is not registered: Felix SCR is not running");
         }
