@@ -172,12 +172,14 @@ class PipelineTest {
             }
             String node = LoadProfile.nodeName(i);
             FaultMode mode = modes.get(i);
-            String line = log.lines().filter(l -> l.contains(node + " ") || l.contains(node + ",") || l.contains(node + ")"))
+            String line = log.lines().filter(l -> l.contains("io.kma.scraper"))
+                    .filter(l -> l.contains(node + " ") || l.contains(node + ",") || l.contains(node + ")"))
                     .filter(l -> l.contains("WARN") || l.contains("ERROR")).findFirst()
                     .orElseThrow(() -> new AssertionError("no log line for " + node + " (" + mode + ")"));
             assertTrue(line.contains("127.0.0.1") || line.contains("https://"), "the line names the address: " + line);
         }
-        String unauthorized = log.lines().filter(l -> l.contains(LoadProfile.nodeName(modes.indexOf(FaultMode.HTTP_401))))
+        String unauthorized = log.lines().filter(l -> l.contains("io.kma.scraper"))
+                .filter(l -> l.contains(LoadProfile.nodeName(modes.indexOf(FaultMode.HTTP_401)) + " "))
                 .filter(l -> l.contains("401")).findFirst().orElseThrow(() -> new AssertionError("no 401 line:\n" + log));
         assertTrue(unauthorized.contains("apiserver-kubelet-client.crt"), "the refused credential is named: " + unauthorized);
         assertTrue(log.lines().noneMatch(l -> l.startsWith("\tat ")), "no stack traces");
