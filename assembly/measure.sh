@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
-# Measures the unpacked distribution: launch -> first 200 on /livez (or "bundles started" when nothing answers),
-# RSS after 10 s idle, SIGTERM -> exit, size. Usage: assembly/measure.sh [runs]   (binds 127.0.0.1 only)
+# Measures the unpacked distribution against the cluster simulator (lib/simulator): launch -> first 200 on
+# /livez, "all bundles started" (launcher log), RSS after 10 s idle, SIGTERM -> exit, size.
+# Usage: assembly/measure.sh [runs]. Binds 127.0.0.1 only; stops everything it starts.
 set -euo pipefail
 dist=$(cd "$(dirname "$0")" && pwd)/target/kube-metrics-appliance
 runs=${1:-3}
 work=$(mktemp -d /tmp/kma-measure.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat > "$work/config.yaml" <<YAML
-kubeconfig: $work/absent.kubeconfig
-server:
-  bindAddress: 127.0.0.1
-  securePort: $port
-  certDir: $work/certs
-YAML
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
-echo "distribution: $(du -sh "$dist" | cut -f1) unpacked, $(du -sh "$dist.tar.gz" | cut -f1) tar.gz, $(find "$dist" -name '*.jar' | wc -l) jars"
+port=$(free_port)
+
+java -cp "$dist/lib/simulator/*" io.kma.simulator.Main --dir "$work/sim" --nodes 10 --pods-per-node 10 \
+    --appliance-url "https://127.0.0.1:$port" >"$work/simulator.log" 2>&1 &
+sim=$!
+trap 'kill "$sim" 2>/dev/null || true; wait "$sim" 2>/dev/null || true' EXIT
+for _ in $(seq 1 900); do [ -f "$work/sim/simulator.properties" ] && break; sleep 0.1; done
+[ -f "$work/sim/simulator.properties" ] || { echo "simulator did not start; see $work/simulator.log" >&2; exit 1; }
+
+s=$work/sim
+cat > "$work/config.yaml" <<YAML
+kubeconfig: $s/appliance.kubeconfig
+server: {bindAddress: 127.0.0.1, securePort: $port, certDir: $work/certs}
+kubelet:
+  useNodeStatusPort: true
+  preferredAddressTypes: [InternalIP, Hostname]
+  certificateAuthority: $s/pki/ca.crt
+  clientCertificate: $s/pki/apiserver-kubelet-client.crt
+  clientKey: $s/pki/apiserver-kubelet-client.key
+authentication: {requestheaderClientCAFile: $s/pki/front-proxy-ca.crt}
+YAML
+echo "distribution: $(du -sh "$dist" | cut -f1) unpacked ($(du -sh --exclude=simulator "$dist" | cut -f1) without lib/simulator), $(du -sh "$dist.tar.gz" | cut -f1) tar.gz, $(find "$dist" -name '*.jar' | wc -l) jars"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq 1 "$runs"); do
     rm -rf "$work/state" "$work/certs"
     t0=$(now_ms)
@@ -38,4 +54,4 @@ for run in $(seq 1 "$runs"); do
     stop=$(( $(now_ms) - t1 ))
     echo "run $run: livez 200 after ${livez:-none (last code $code)} ms; all bundles started after $started (launcher log); RSS after 10 s idle ${rss} MiB, ${threads} threads; SIGTERM -> exit ${stop} ms, exit code $rc"
 done
-echo "logs: $work"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); logs: $work"
