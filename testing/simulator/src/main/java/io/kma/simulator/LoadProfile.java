@@ -22,8 +22,11 @@ public record LoadProfile(int nodes, int podsPerNode, int containersPerPod) {
         return "sim-ns-" + (j % NAMESPACES);
     }
 
+    /** Shared instances: 700,000 containers at scale need only a handful of distinct names. */
+    private static final String[] CONTAINER_NAMES = java.util.stream.IntStream.range(0, 64).mapToObj(k -> "c" + k).toArray(String[]::new);
+
     public static String containerName(int k) {
-        return "c" + k;
+        return k < CONTAINER_NAMES.length ? CONTAINER_NAMES[k] : "c" + k;
     }
 
     public static String appLabel(int j) {

@@ -165,6 +165,8 @@ public final class Simulator implements AutoCloseable {
                 .setWorkerThreads(8)
                 .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUESTED)
                 .setSocketOption(Options.BACKLOG, 128)
+                // the kubelet's http.Server closes keep-alive connections idle for 90 s
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 90_000)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false);
         long now = Instant.now().getEpochSecond();
         List<SimNode> nodes = new ArrayList<>(n);

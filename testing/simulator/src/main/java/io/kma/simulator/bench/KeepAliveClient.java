@@ -30,6 +30,20 @@ final class KeepAliveClient {
                 + "\r\nUser-Agent: sim-scrape-benchmark\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Like Go's transport: a request on a reused connection that the server closed is retried once on a new one. */
+    long scrapeWithRetry() throws IOException {
+        boolean reused = socket != null;
+        try {
+            return scrape();
+        } catch (IOException e) {
+            close();
+            if (!reused) {
+                throw e;
+            }
+            return scrape();
+        }
+    }
+
     /** @return body bytes read */
     long scrape() throws IOException {
         if (socket == null) {

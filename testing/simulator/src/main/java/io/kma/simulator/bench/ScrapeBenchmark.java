@@ -135,7 +135,7 @@ public final class ScrapeBenchmark {
                 for (int i = first; i < clients.length; i += threads) {
                     long t0 = System.nanoTime();
                     try {
-                        bytes[i] = clients[i].scrape();
+                        bytes[i] = clients[i].scrapeWithRetry();
                     } catch (IOException e) {
                         bytes[i] = -1;
                         errors[i] = clients[i].target.node() + ": " + e;
