@@ -8,6 +8,8 @@ import java.util.stream.Stream;
 /** The Felix, SCR and File Install properties of one launch. */
 final class FrameworkProperties {
 
+    static final String SYSTEM_PACKAGES_EXTRA = "org.osgi.framework.system.packages.extra";
+
     private FrameworkProperties() {
     }
 
@@ -19,7 +21,7 @@ final class FrameworkProperties {
         // slf4j-api cannot resolve as a bundle on bare Felix (it requires the serviceloader extender), so it
         // lives on the launcher class path and the system bundle exports it (osgi-stack.md §4, fix A).
         String v = BuildInfo.slf4jVersion();
-        p.put("org.osgi.framework.system.packages.extra", Stream.of("org.slf4j", "org.slf4j.spi", "org.slf4j.event", "org.slf4j.helpers")
+        p.put(SYSTEM_PACKAGES_EXTRA, Stream.of("org.slf4j", "org.slf4j.spi", "org.slf4j.event", "org.slf4j.helpers")
                 .map(pkg -> pkg + ";version=" + v).collect(Collectors.joining(",")));
         // Undertow and XNIO reach sun.misc.Unsafe reflectively (direct buffer release) without importing it.
         p.put("org.osgi.framework.bootdelegation", "sun.*,com.sun.*");
@@ -41,7 +43,14 @@ final class FrameworkProperties {
         p.put("felix.fileinstall.filter", ".*\\.jar");
         p.put("felix.fileinstall.log.level", "2");
 
-        p.putAll(o.extraFrameworkProperties());
+        o.extraFrameworkProperties().forEach((key, value) -> {
+            // Tests add packages (e.g. io.kma.api.*) to share with the framework; the SLF4J exports must stay.
+            if (key.equals(SYSTEM_PACKAGES_EXTRA) && !value.isBlank()) {
+                p.merge(key, value, (ours, theirs) -> ours + "," + theirs);
+            } else {
+                p.put(key, value);
+            }
+        });
         return p;
     }
 }
