@@ -33,14 +33,16 @@ public final class ApiServiceRegistration implements AutoCloseable {
         return t;
     });
     private final long intervalSeconds;
+    private final boolean insecureSkipTlsVerify;
     private final long createdEpochSecond = Instant.now().getEpochSecond();
     private volatile URI backend;
     private volatile Availability availability = new Availability(false, "ServiceNotFound", "no appliance registered", createdEpochSecond);
     private ScheduledFuture<?> periodic;
 
-    ApiServiceRegistration(AggregatorProxy proxy, long intervalSeconds) {
+    ApiServiceRegistration(AggregatorProxy proxy, long intervalSeconds, boolean insecureSkipTlsVerify) {
         this.proxy = proxy;
         this.intervalSeconds = intervalSeconds;
+        this.insecureSkipTlsVerify = insecureSkipTlsVerify;
     }
 
     /** Points the APIService at the appliance (null unregisters) and checks availability at once. */
@@ -138,7 +140,7 @@ public final class ApiServiceRegistration implements AutoCloseable {
         g.writeEndObject();
         g.writeStringField("group", ApiServerHandler.METRICS_GROUP);
         g.writeStringField("version", "v1beta1");
-        g.writeBooleanField("insecureSkipTLSVerify", true);
+        g.writeBooleanField("insecureSkipTLSVerify", insecureSkipTlsVerify);
         g.writeNumberField("groupPriorityMinimum", 100);
         g.writeNumberField("versionPriority", 100);
         g.writeEndObject();

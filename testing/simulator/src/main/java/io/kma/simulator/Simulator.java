@@ -107,11 +107,12 @@ public final class Simulator implements AutoCloseable {
         startKubelets();
         long tKubelets = System.nanoTime();
 
-        SSLContext frontProxyTls = options.aggregatorInsecureSkipTlsVerify() || options.aggregatorCaFile() == null
+        boolean insecure = options.aggregatorInsecureSkipTlsVerify() || options.aggregatorCaFile() == null;
+        SSLContext frontProxyTls = insecure
                 ? Pki.sslContext(frontProxyClient, List.of())
                 : Pki.sslContext(frontProxyClient, List.of(), Pki.readCerts(Files.readString(options.aggregatorCaFile())).toArray(X509Certificate[]::new));
         aggregator = new AggregatorProxy(this, frontProxyTls);
-        registration = new ApiServiceRegistration(aggregator, options.availabilityCheckSeconds());
+        registration = new ApiServiceRegistration(aggregator, options.availabilityCheckSeconds(), insecure);
 
         SSLContext apiTls = Pki.context(new FixedKeyManager(new X509Certificate[]{apiserverCert.cert(), ca.cert()}, apiserverCert.key()),
                 Pki.trustManagers(ca.cert()));
