@@ -128,18 +128,26 @@ class PipelineTest {
         String ns = LoadProfile.namespace(2);
         long expected = LoadProfile.containerMillicores(1, 2, 0) * 1_000_000L;
         cluster.sim.cluster().restartContainer(ns, pod, "c0");
+        String node = LoadProfile.nodeName(1);
+        long nodeExpected = cluster.sim.profile().nodeMillicores(1) * 1_000_000L;
         Instant end = Instant.now().plusSeconds(16);
         int seen = 0;
         while (Instant.now().isBefore(end)) {
+            JsonNode n = nodeItems().get(node);
+            assertTrue(n != null, "a container restart does not cost the node its metrics");
+            assertWithinOnePercent(nodeExpected, SimulatedCluster.quantity(n.at("/usage/cpu").asText(), true), "node cpu after restart");
             JsonNode p = podItems().get(pod);
-            if (p != null) {
-                long cpu = SimulatedCluster.quantity(p.get("containers").get(0).at("/usage/cpu").asText(), true);
-                assertTrue(cpu >= 0 && cpu <= expected + expected / 100, "after restart c0 cpu " + cpu + "n, expected ≤ " + expected);
-                seen++;
+            for (JsonNode c : p == null ? List.<JsonNode>of() : (Iterable<JsonNode>) () -> p.get("containers").elements()) {
+                // the restarted container may be left out for one cycle, never reported wrong
+                if (c.get("name").asText().equals("c0")) {
+                    long cpu = SimulatedCluster.quantity(c.at("/usage/cpu").asText(), true);
+                    assertTrue(cpu >= 0 && cpu <= expected + expected / 100, "after restart c0 cpu " + cpu + "n, expected ≤ " + expected);
+                    seen++;
+                }
             }
             Thread.sleep(500);
         }
-        assertTrue(seen > 0, "the restarted pod came back within three cycles");
+        assertTrue(seen > 0, "the restarted container came back within three cycles");
     }
 
     @Test

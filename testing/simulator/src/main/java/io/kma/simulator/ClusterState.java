@@ -57,7 +57,7 @@ public final class ClusterState {
         }
         node.nextPodIndex = count;
         Arrays.sort(list, KUBELET_ORDER);
-        node.pods = list;
+        node.load = new SimNode.Load(list, 0);
     }
 
     private SimPod newPod(SimNode node, int j, long startEpochSecond) {
@@ -132,7 +132,12 @@ public final class ClusterState {
     }
 
     private void replaceOnNode(SimNode node, SimPod old, SimPod replacement) {
-        List<SimPod> list = new ArrayList<>(Arrays.asList(node.pods));
+        SimNode.Load load = node.load;
+        // what the replaced containers had used moves to the node's retired CPU, so the node
+        // counter is continuous at this instant (a kubelet's node counter never goes down)
+        long now = System.currentTimeMillis();
+        long retired = load.retiredCpuNanos() + cpu(old, now) - cpu(replacement, now);
+        List<SimPod> list = new ArrayList<>(Arrays.asList(load.pods()));
         if (old != null) {
             list.removeIf(x -> x.key().equals(old.key()));
         }
@@ -140,7 +145,17 @@ public final class ClusterState {
             list.add(replacement);
         }
         list.sort(KUBELET_ORDER);
-        node.pods = list.toArray(SimPod[]::new);
+        node.load = new SimNode.Load(list.toArray(SimPod[]::new), retired);
+    }
+
+    private static long cpu(SimPod pod, long nowMillis) {
+        long cpu = 0;
+        if (pod != null) {
+            for (SimContainer c : pod.containers) {
+                cpu += c.cpuNanoSeconds(nowMillis);
+            }
+        }
+        return cpu;
     }
 
     private void record(WatchEvent e) {

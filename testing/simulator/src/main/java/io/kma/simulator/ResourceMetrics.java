@@ -58,7 +58,8 @@ final class ResourceMetrics {
     }
 
     static void render(ByteSink out, SimNode node, long nowMillis) {
-        SimPod[] pods = node.pods;
+        SimNode.Load load = node.load;
+        SimPod[] pods = load.pods();
         int maxContainers = 0;
         for (SimPod p : pods) {
             maxContainers = Math.max(maxContainers, p.containers.length);
@@ -72,11 +73,10 @@ final class ResourceMetrics {
         out.put(H_CONTAINER_SWAP);
         series(out, pods, maxContainers, CONTAINER_SWAP, nowMillis, (o, c) -> o.put((byte) '0'));
 
-        long nodeCpu = node.systemMillicores * Math.max(0, nowMillis - node.bootEpochSecond * 1000) * 1000L;
+        long nodeCpu = node.cpuNanoSeconds(load, nowMillis);
         long nodeMem = node.systemMemoryBytes;
         for (SimPod p : pods) {
             for (SimContainer c : p.containers) {
-                nodeCpu += c.cpuNanoSeconds(nowMillis);
                 nodeMem += c.memoryBytes();
             }
         }

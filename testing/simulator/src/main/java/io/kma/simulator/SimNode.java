@@ -17,7 +17,8 @@ public final class SimNode {
     final int systemMillicores;
     final long systemMemoryBytes;
     volatile long resourceVersion;
-    volatile SimPod[] pods = new SimPod[0];
+    /** Pods and retired CPU change together, so a scrape never sees one without the other. */
+    volatile Load load = new Load(new SimPod[0], 0);
     /** Next pod index j for churn. */
     int nextPodIndex;
 
@@ -51,6 +52,25 @@ public final class SimNode {
 
     public Map<String, String> labels() {
         return labels;
+    }
+
+    /**
+     * The node's pods, and the CPU its containers used in lives that are over (before a restart, or
+     * in deleted pods): the node's cgroup counter keeps that time, so the node counter never goes
+     * down when a container restarts or a pod leaves.
+     */
+    record Load(SimPod[] pods, long retiredCpuNanos) {
+    }
+
+    /** Cumulative node CPU in nanocore-seconds at {@code nowMillis}: system share plus every container life. */
+    long cpuNanoSeconds(Load l, long nowMillis) {
+        long cpu = systemMillicores * Math.max(0, nowMillis - bootEpochSecond * 1000) * 1000L + l.retiredCpuNanos();
+        for (SimPod p : l.pods()) {
+            for (SimContainer c : p.containers) {
+                cpu += c.cpuNanoSeconds(nowMillis);
+            }
+        }
+        return cpu;
     }
 
     public String uid() {

@@ -14,13 +14,13 @@ final class SummaryStats {
 
     static void render(ByteSink out, SimNode node, long nowMillis) {
         String now = rfc3339(nowMillis);
-        SimPod[] pods = node.pods;
-        long nodeCpu = node.systemMillicores * Math.max(0, nowMillis - node.bootEpochSecond * 1000) * 1000L;
+        SimNode.Load load = node.load;
+        SimPod[] pods = load.pods();
+        long nodeCpu = node.cpuNanoSeconds(load, nowMillis);
         long nodeMem = node.systemMemoryBytes;
         long nodeNanoCores = node.systemMillicores * 1_000_000L;
         for (SimPod p : pods) {
             for (SimContainer c : p.containers) {
-                nodeCpu += c.cpuNanoSeconds(nowMillis);
                 nodeMem += c.memoryBytes();
                 nodeNanoCores += c.millicores() * 1_000_000L;
             }
