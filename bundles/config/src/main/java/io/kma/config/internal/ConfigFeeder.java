@@ -43,12 +43,24 @@ public final class ConfigFeeder {
     private byte[] lastContent;
     private boolean lastMissing;
     private boolean applied;
+    private String overridesError;
+    private String flagsNote = "";
 
     @Activate
     void activate(BundleContext context) {
         String configured = context.getProperty("kma.config");
+        List<Overrides.Override> overrides = List.of();
+        try {
+            overrides = Overrides.parse(context.getProperty(Overrides.PROPERTY));
+        } catch (InvalidConfigException e) {
+            overridesError = e.getMessage();
+        }
+        if (!overrides.isEmpty()) {
+            flagsNote = " with command-line flags " + String.join(" ", overrides.stream().map(Overrides.Override::flag)
+                    .distinct().toList());
+        }
         file = new ConfigFile(Path.of(configured == null || configured.isBlank() ? DEFAULT_PATH : configured),
-                Boolean.parseBoolean(context.getProperty("kma.config.explicit")));
+                Boolean.parseBoolean(context.getProperty("kma.config.explicit")), overrides);
         writer = new ConfigurationWriter(configAdmin);
         status = new StatusPublisher(context, file.path().toString());
         reload(true);
@@ -84,6 +96,10 @@ public final class ConfigFeeder {
 
     /** Reads the file; applies it when its content changed (or when forced). Runs on one thread at a time. */
     private synchronized void reload(boolean force) {
+        if (overridesError != null) {
+            reject(overridesError);
+            return;
+        }
         byte[] content;
         try {
             content = file.readBytes();
@@ -111,10 +127,11 @@ public final class ConfigFeeder {
         try {
             List<String> written = writer.write(PidMapping.toPids(settings));
             if (!applied) {
-                LOG.info("configuration applied from {} ({} PIDs written)",
-                        missing ? "the built-in defaults (there is no " + file.path() + ")" : file.path(), written.size());
+                LOG.info("configuration applied from {}{} ({} PIDs written)",
+                        missing ? "the built-in defaults (there is no " + file.path() + ")" : file.path(), flagsNote,
+                        written.size());
             } else if (!written.isEmpty()) {
-                LOG.info("configuration re-applied from {}: updated {}", file.path(), String.join(", ", written));
+                LOG.info("configuration re-applied from {}{}: updated {}", file.path(), flagsNote, String.join(", ", written));
             } else {
                 LOG.info("configuration re-read from {}: no setting changed", file.path());
             }

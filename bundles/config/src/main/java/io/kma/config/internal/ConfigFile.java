@@ -13,7 +13,15 @@ import java.util.List;
  * The configuration file and how its absence is treated: a default path that does not exist means
  * defaults; a path given explicitly (--config) must exist.
  */
-record ConfigFile(Path path, boolean explicit) {
+record ConfigFile(Path path, boolean explicit, List<Overrides.Override> overrides) {
+
+    ConfigFile {
+        overrides = List.copyOf(overrides);
+    }
+
+    ConfigFile(Path path, boolean explicit) {
+        this(path, explicit, List.of());
+    }
 
     static final long MAX_BYTES = 1 << 20;
 
@@ -35,7 +43,7 @@ record ConfigFile(Path path, boolean explicit) {
             if (explicit) {
                 throw new InvalidConfigException(List.of(path + ": configuration file does not exist"));
             }
-            return Settings.defaults();
+            return overrides.isEmpty() ? Settings.defaults() : ConfigParser.parse(path.toString(), "", overrides);
         }
         String text;
         try {
@@ -46,6 +54,6 @@ record ConfigFile(Path path, boolean explicit) {
         } catch (CharacterCodingException e) {
             throw new InvalidConfigException(List.of(path + ": not UTF-8 text"));
         }
-        return ConfigParser.parse(path.toString(), text);
+        return ConfigParser.parse(path.toString(), text, overrides);
     }
 }

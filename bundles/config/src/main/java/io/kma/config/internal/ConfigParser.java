@@ -36,6 +36,10 @@ final class ConfigParser {
     private final List<String> errors = new ArrayList<>();
     private final Map<String, Object> values = ConfigSchema.defaults();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
+    /** config.yaml key -> the command-line flag that set it. */
+    private final Map<String, String> flags = new LinkedHashMap<>();
+    /** While an override is converted: its flag, which then names the value in errors instead of file:line: key. */
+    private String currentFlag;
 
     private ConfigParser(String fileName) {
         this.fileName = fileName;
@@ -46,15 +50,29 @@ final class ConfigParser {
      * @param text the file's content; empty or comment-only means all defaults
      */
     static Settings parse(String fileName, String text) throws InvalidConfigException {
+        return parse(fileName, text, List.of());
+    }
+
+    /**
+     * @param overrides command-line flags applied on top of the file (flags win), validated like the file's
+     *     values; the cross-key checks see the merged values
+     */
+    static Settings parse(String fileName, String text, List<Overrides.Override> overrides) throws InvalidConfigException {
         ConfigParser parser = new ConfigParser(fileName);
-        parser.run(text);
+        parser.readFile(text);
+        if (parser.errors.isEmpty()) {
+            parser.applyOverrides(overrides);
+        }
+        if (parser.errors.isEmpty()) {
+            parser.crossChecks();
+        }
         if (!parser.errors.isEmpty()) {
             throw new InvalidConfigException(parser.errors);
         }
         return new Settings(parser.values);
     }
 
-    private void run(String text) {
+    private void readFile(String text) {
         Node root;
         try {
             root = new Yaml(loaderOptions()).compose(new StringReader(text));
@@ -75,9 +93,29 @@ final class ConfigParser {
             return;
         }
         readMapping(mapping, "");
-        if (errors.isEmpty()) {
-            crossChecks();
+    }
+
+    private void applyOverrides(List<Overrides.Override> overrides) {
+        for (Overrides.Override o : overrides) {
+            Key key = ConfigSchema.KEYS.get(o.key());
+            currentFlag = o.flag();
+            try {
+                Object value = isNull(o.value()) ? null : convert(key, o.value());
+                if (value != null) {
+                    values.put(key.path(), value);
+                    flags.put(key.path(), o.flag());
+                } else if (isNull(o.value())) {
+                    errors.add(o.flag() + ": needs a value");
+                }
+            } finally {
+                currentFlag = null;
+            }
         }
+    }
+
+    /** Names a value in an error: {@code file:line: key: }, or {@code --flag: } for a command-line override. */
+    private String where(Key key, Node node) {
+        return currentFlag != null ? currentFlag + ": " : location(line(node)) + key.path() + ": ";
     }
 
     private static LoaderOptions loaderOptions() {
@@ -129,7 +167,7 @@ final class ConfigParser {
     }
 
     private Object convert(Key key, Node node) {
-        String at = location(line(node)) + key.path() + ": ";
+        String at = where(key, node);
         switch (key.type()) {
             case STRING_LIST:
                 return convertList(key, node, at);
@@ -214,7 +252,7 @@ final class ConfigParser {
         }
         List<String> items = new ArrayList<>();
         for (Node item : sequence.getValue()) {
-            String itemAt = location(line(item)) + key.path() + ": ";
+            String itemAt = where(key, item);
             if (!(item instanceof ScalarNode scalar) || isNull(item) || scalar.getValue().isBlank()) {
                 errors.add(itemAt + "list items must be non-empty strings, not " + describe(item));
                 return null;
@@ -245,7 +283,7 @@ final class ConfigParser {
         }
         Map<String, String> entries = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
-            String entryAt = location(line(tuple.getKeyNode())) + key.path() + ": ";
+            String entryAt = where(key, tuple.getKeyNode());
             if (!(tuple.getKeyNode() instanceof ScalarNode name) || name.getValue().isBlank()
                     || !(tuple.getValueNode() instanceof ScalarNode address) || isNull(address)
                     || address.getValue().isBlank()) {
@@ -270,7 +308,9 @@ final class ConfigParser {
         } else if (timeout <= 0) {
             errors.add(at("kubelet.requestTimeout") + "must be positive");
         } else if (timeout * 10 > resolution * 9) {
-            String where = lines.containsKey("kubelet.requestTimeout") ? "kubelet.requestTimeout" : "metricResolution";
+            boolean timeoutNamed = flags.containsKey("kubelet.requestTimeout")
+                    || !flags.containsKey("metricResolution") && lines.containsKey("kubelet.requestTimeout");
+            String where = timeoutNamed ? "kubelet.requestTimeout" : "metricResolution";
             errors.add(at(where) + "kubelet.requestTimeout " + GoDuration.format(timeout)
                     + " must be at most 9/10 of metricResolution " + GoDuration.format(resolution)
                     + " (" + GoDuration.format(resolution * 9 / 10) + ")");
@@ -282,6 +322,14 @@ final class ConfigParser {
             errors.add(at(cert ? "server.tlsCertFile" : "server.tlsPrivateKeyFile") + missing
                     + " must be set too (both or neither; neither = self-signed certificate in server.certDir)");
         }
+        // Upstream metrics-server's own flag checks (options/kubelet_client.go), for the flags given together.
+        if (flags.containsKey("kubelet.certificateAuthority") && flags.containsKey("kubelet.insecureSkipTLSVerify")
+                && Boolean.TRUE.equals(values.get("kubelet.insecureSkipTLSVerify"))) {
+            errors.add("cannot use both --kubelet-certificate-authority and --kubelet-insecure-tls");
+        }
+        if (flags.containsKey("kubelet.clientCertificate") != flags.containsKey("kubelet.clientKey")) {
+            errors.add("need both --kubelet-client-key and --kubelet-client-certificate");
+        }
         if ("token".equals(values.get("kubelet.auth")) && ((String) values.get("kubelet.tokenFile")).isEmpty()) {
             errors.add(at("kubelet.auth") + "kubelet.tokenFile must be set when kubelet.auth is token");
         }
@@ -291,6 +339,9 @@ final class ConfigParser {
     }
 
     private String at(String path) {
+        if (flags.containsKey(path)) {
+            return flags.get(path) + ": ";
+        }
         return location(lines.getOrDefault(path, 0)) + path + ": ";
     }
 
