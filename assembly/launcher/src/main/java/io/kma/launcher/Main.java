@@ -14,15 +14,19 @@ public final class Main {
             Usage: kube-metrics-appliance <command> [options]
 
             Commands:
-              run [--config FILE]                    run the appliance (default config: /etc/kube-metrics-appliance/config.yaml;
+              run [--config FILE] [FLAGS]            run the appliance (default config: /etc/kube-metrics-appliance/config.yaml;
                                                      without that file it runs on the built-in defaults)
               demo [--nodes N] [--pods-per-node P]   run it against a simulated cluster on this machine (default 3 nodes, 10 pods each)
               version                                print the version
               help                                   print this help
 
+            run FLAGS: upstream metrics-server's flags, each overriding the config.yaml key on its right (flags win,
+            also after the file changes); --flag=V or --flag V, lists comma-separated; the kubelet client
+            certificate and key flags also select kubelet.auth: x509:
+            %s
             Environment: KMA_STATE_DIR (Felix cache), KMA_DEPLOY_DIR (hot-deploy directory, default <home>/deploy), JAVA_OPTS.
             Exit codes: 0 stopped, 1 invalid configuration or failed start, 2 usage error, 143 stopped by SIGTERM.
-            """;
+            """.formatted(RunFlags.usage());
 
     private Main() {
     }
@@ -53,7 +57,7 @@ public final class Main {
                     out.println("kube-metrics-appliance " + BuildInfo.version());
                     return 0;
                 case "run":
-                    return runCommand(Options.parse(rest, Map.of("--config", "")), err);
+                    return runCommand(RunFlags.parse(rest), err);
                 case "demo":
                     return Demo.run(Options.parse(rest, Map.of("--nodes", "3", "--pods-per-node", "10")), home(), out, err);
                 default:
@@ -70,9 +74,9 @@ public final class Main {
         }
     }
 
-    private static int runCommand(Map<String, String> options, PrintStream err) throws Exception {
+    private static int runCommand(RunFlags.Parsed flags, PrintStream err) throws Exception {
         System.setProperty("org.jboss.logging.provider", System.getProperty("org.jboss.logging.provider", "slf4j"));
-        String config = options.get("--config");
+        String config = flags.config();
         boolean explicit = !config.isEmpty();
         Path configFile = explicit ? Path.of(config).toAbsolutePath() : LaunchOptions.DEFAULT_CONFIG;
         if (explicit && !Files.isRegularFile(configFile)) {
@@ -81,7 +85,8 @@ public final class Main {
         }
         Path home = home();
         // Without the file the config bundle logs that it runs on the built-in defaults.
-        return runUntilStopped(new LaunchOptions(home, configFile, explicit, stateDir(home), deployDir(home), Map.of()));
+        return runUntilStopped(new LaunchOptions(home, configFile, explicit, stateDir(home), deployDir(home),
+                flags.frameworkProperties()));
     }
 
     /** Runs the launcher until the framework stops; SIGTERM (shutdown hook) stops every bundle first. */

@@ -90,6 +90,52 @@ class LauncherConfigTest {
     }
 
     @Test
+    void commandLineFlagsOverrideTheFileAndSurviveEdits() throws Exception {
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, "metricResolution: 20s\nkubelet:\n  port: 10255\n");
+        RunFlags.Parsed flags = RunFlags.parse(java.util.List.of("--kubelet-port", "10250", "--metric-resolution=30s",
+                "--kubelet-preferred-address-types=InternalIP,Hostname", "--kubelet-insecure-tls", "-l", "role in (a,b)"));
+        LaunchOptions o = options(config);
+        o = new LaunchOptions(o.home(), o.configFile(), true, o.stateDir(), o.deployDir(), flags.frameworkProperties());
+        try (Launcher launcher = Launcher.start(o)) {
+            BundleContext context = launcher.framework().getBundleContext();
+            assertEquals("valid", statusProperty(context, "kma.config.state"));
+            HotDeployTest.awaitTrue(() -> Long.valueOf(30_000).equals(configProperty(context, "io.kma.scraper", "resolutionMillis")));
+            assertEquals(10250, configProperty(context, "io.kma.address.preferred", "port"));
+            assertEquals(java.util.List.of("InternalIP", "Hostname"), java.util.List.of(
+                    (String[]) configProperty(context, "io.kma.address.preferred", "preferredAddressTypes")));
+            assertEquals(true, configProperty(context, "io.kma.scraper", "insecureSkipTLSVerify"));
+            assertEquals("role in (a,b)", configProperty(context, "io.kma.metrics.api", "nodeSelector"));
+
+            Files.writeString(config, "metricResolution: 20s\nkubelet:\n  port: 10255\n  requestTimeout: 7s\n");
+            HotDeployTest.awaitTrue(() -> Long.valueOf(7_000).equals(configProperty(context, "io.kma.scraper", "requestTimeoutMillis")));
+            assertEquals(30_000L, configProperty(context, "io.kma.scraper", "resolutionMillis"), "the flag still wins");
+            assertEquals(10250, configProperty(context, "io.kma.address.preferred", "port"));
+        }
+    }
+
+    @Test
+    void anInvalidFlagValueStopsTheFrameworkWithExitCode1NamingTheFlag() throws Exception {
+        RunFlags.Parsed flags = RunFlags.parse(java.util.List.of("--kubelet-port=http"));
+        LaunchOptions o = options(null);
+        o = new LaunchOptions(o.home(), o.configFile(), false, o.stateDir(), o.deployDir(), flags.frameworkProperties());
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        Launcher launcher;
+        try {
+            launcher = Launcher.start(o);
+        } finally {
+            System.setErr(stderr);
+        }
+        try (launcher) {
+            assertEquals(1, launcher.awaitStop());
+            String err = captured.toString(StandardCharsets.UTF_8);
+            assertTrue(err.contains("invalid configuration: --kubelet-port: \"http\" is not a port (1-65535)"), err);
+        }
+    }
+
+    @Test
     void missingDefaultFileRunsOnDefaults() throws Exception {
         try (Launcher launcher = Launcher.start(options(null))) {
             BundleContext context = launcher.framework().getBundleContext();
