@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Command line: {@code run}, {@code demo}, {@code version}, {@code help}. */
+/** Command line: {@code run}, {@code demo}, {@code manifests}, {@code version}, {@code help}. */
 public final class Main {
 
     static final String USAGE = """
@@ -17,6 +17,10 @@ public final class Main {
               run [--config FILE] [FLAGS]            run the appliance (default config: /etc/kube-metrics-appliance/config.yaml;
                                                      without that file it runs on the built-in defaults)
               demo [--nodes N] [--pods-per-node P]   run it against a simulated cluster on this machine (default 3 nodes, 10 pods each)
+              manifests --advertise-address IP[,IP...] [--port 4443] [--ca-bundle FILE]
+                                                     print the YAML that registers the appliance with kube-apiserver
+                                                     (APIService, Service, Endpoints, EndpointSlice, RBAC); the IPs are the
+                                                     control-plane hosts' addresses, --port the appliance's securePort
               version                                print the version
               help                                   print this help
 
@@ -58,6 +62,8 @@ public final class Main {
                     return 0;
                 case "run":
                     return runCommand(RunFlags.parse(rest), err);
+                case "manifests":
+                    return Manifests.run(Options.parse(rest, Manifests.defaults()), out);
                 case "demo":
                     return Demo.run(Options.parse(rest, Map.of("--nodes", "3", "--pods-per-node", "10")), home(), out, err);
                 default:

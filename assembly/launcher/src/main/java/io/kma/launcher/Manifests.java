@@ -1,0 +1,323 @@
+package io.kma.launcher;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code manifests}: the Kubernetes objects that register the appliance with kube-apiserver's aggregation layer (no
+ * cluster needed): APIService, a selectorless Service with Endpoints (what kube-apiserver 1.20 and older read) and
+ * EndpointSlices listing the control-plane hosts, and the RBAC for the appliance's user and for readers.
+ */
+final class Manifests {
+
+    static final String USER = "system:kube-metrics-appliance";
+    static final String NAMESPACE = "kube-system";
+    static final String SERVICE = "metrics-server";
+    static final String SERVICE_DNS = SERVICE + "." + NAMESPACE + ".svc";
+
+    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+    private Manifests() {
+    }
+
+    /** One address to list, with its family. */
+    record Address(String ip, boolean v6) {
+    }
+
+    static Map<String, String> defaults() {
+        return Map.of("--advertise-address", "", "--port", "4443", "--ca-bundle", "");
+    }
+
+    /** Returns the exit code: 0 printed, 1 the CA bundle cannot be read, 2 usage error. */
+    static int run(Map<String, String> options, java.io.PrintStream out) throws Options.UsageException, IOException {
+        String given = options.get("--advertise-address");
+        if (given.isEmpty()) {
+            throw new Options.UsageException("manifests needs --advertise-address IP[,IP...] (the control-plane hosts' "
+                    + "addresses that kube-apiserver dials)");
+        }
+        List<Address> addresses = addresses(given);
+        int port = Options.positiveInt(options, "--port", 65535);
+        String caBundle = null;
+        if (!options.get("--ca-bundle").isEmpty()) {
+            caBundle = caBundle(Path.of(options.get("--ca-bundle")));
+        }
+        out.print(yaml(addresses, port, caBundle));
+        out.flush();
+        return 0;
+    }
+
+    static List<Address> addresses(String list) throws Options.UsageException {
+        Set<String> seen = new LinkedHashSet<>();
+        List<Address> addresses = new ArrayList<>();
+        for (String raw : list.split(",", -1)) {
+            String ip = raw.trim();
+            if (ip.isEmpty()) {
+                throw new Options.UsageException("--advertise-address: empty address in \"" + list + "\"");
+            }
+            boolean v4 = IPV4.matcher(ip).matches();
+            if (!v4 && !(IPV6.matcher(ip).matches() && ip.chars().filter(c -> c == ':').count() >= 2)) {
+                throw new Options.UsageException("--advertise-address: \"" + ip + "\" is not an IP address (Endpoints take "
+                        + "IP addresses only, e.g. 192.0.2.10 or 2001:db8::10)");
+            }
+            InetAddress address;
+            try {
+                address = InetAddress.getByName(ip); // a literal: no name lookup
+            } catch (UnknownHostException e) {
+                throw new Options.UsageException("--advertise-address: \"" + ip + "\" is not an IP address");
+            }
+            String refused = address.isLoopbackAddress() ? "a loopback address"
+                    : address.isAnyLocalAddress() ? "the unspecified address"
+                    : address.isLinkLocalAddress() ? "a link-local address"
+                    : address.isMulticastAddress() ? "a multicast address" : null;
+            if (refused != null) {
+                throw new Options.UsageException("--advertise-address: " + ip + " is " + refused
+                        + ", which kube-apiserver refuses in Endpoints and EndpointSlices; give each control-plane host's "
+                        + "own address that kube-apiserver can reach (e.g. its InternalIP)");
+            }
+            if (!seen.add(address.getHostAddress())) {
+                throw new Options.UsageException("--advertise-address: " + ip + " is given twice");
+            }
+            addresses.add(new Address(ip, address instanceof Inet6Address && !(address instanceof Inet4Address)));
+        }
+        return addresses;
+    }
+
+    static String caBundle(Path file) throws IOException {
+        byte[] pem;
+        try {
+            pem = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IOException("--ca-bundle " + file + ": cannot read: "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : Problems.describe(e)));
+        }
+        if (!new String(pem, StandardCharsets.US_ASCII).contains("-----BEGIN CERTIFICATE-----")) {
+            throw new IOException("--ca-bundle " + file + ": not a PEM certificate (expected -----BEGIN CERTIFICATE-----)");
+        }
+        return Base64.getEncoder().encodeToString(pem);
+    }
+
+    static String yaml(List<Address> addresses, int port, String caBundle) {
+        String ips = String.join(",", addresses.stream().map(Address::ip).toList());
+        StringBuilder y = new StringBuilder();
+        y.append("""
+                # kube-metrics-appliance %1$s: registration with kube-apiserver's aggregation layer.
+                #   kube-metrics-appliance manifests --advertise-address %2$s --port %3$d | kubectl apply -f -
+                #
+                # Before applying:
+                # 1. The appliance's kubeconfig (config.yaml "kubeconfig", default /etc/kube-metrics-appliance/kubeconfig)
+                #    must authenticate as the user %4$s, which the RBAC below binds. On a kubeadm
+                #    control-plane host (it signs a client certificate with /etc/kubernetes/pki/ca.key):
+                #      kubeadm kubeconfig user --client-name %4$s > /etc/kube-metrics-appliance/kubeconfig
+                #      chmod 600 /etc/kube-metrics-appliance/kubeconfig   # then check its "server:" line
+                #    Any credential whose user name is %4$s works (certificate CN, token).
+                # 2. kube-apiserver needs the aggregation layer (kubeadm sets all but the last flag):
+                #      --requestheader-client-ca-file=/etc/kubernetes/pki/front-proxy-ca.crt
+                #      --requestheader-allowed-names=front-proxy-client
+                #      --requestheader-username-headers=X-Remote-User
+                #      --requestheader-group-headers=X-Remote-Group
+                #      --requestheader-extra-headers-prefix=X-Remote-Extra-
+                #      --proxy-client-cert-file=/etc/kubernetes/pki/front-proxy-client.crt
+                #      --proxy-client-key-file=/etc/kubernetes/pki/front-proxy-client.key
+                #      --enable-aggregator-routing=true
+                #    With --enable-aggregator-routing=true the aggregator dials the addresses below directly; without it,
+                #    it dials the Service's ClusterIP, which needs kube-proxy on the control-plane hosts.
+                # 3. The appliance listens on %2$s port %3$d (config.yaml server.bindAddress, server.securePort)
+                #    and kube-apiserver can reach it there (firewall).
+                """.formatted(BuildInfo.version(), ips, port, USER));
+        y.append("---\n");
+        if (caBundle == null) {
+            y.append("""
+                    # insecureSkipTLSVerify: the aggregator does not verify the appliance's serving certificate (it still
+                    # presents its front-proxy client certificate). Give --ca-bundle FILE to verify it.
+                    """);
+        } else {
+            y.append("""
+                    # caBundle: the aggregator verifies the appliance's serving certificate against it, with the server name
+                    # %s: the serving certificate (config.yaml server.tlsCertFile) needs the SAN
+                    # DNS:%s.
+                    """.formatted(SERVICE_DNS, SERVICE_DNS));
+        }
+        y.append("""
+                apiVersion: apiregistration.k8s.io/v1
+                kind: APIService
+                metadata:
+                  name: v1beta1.metrics.k8s.io
+                  labels:
+                    app.kubernetes.io/name: kube-metrics-appliance
+                spec:
+                  group: metrics.k8s.io
+                  version: v1beta1
+                  groupPriorityMinimum: 100
+                  versionPriority: 100
+                  service:
+                    name: metrics-server
+                    namespace: kube-system
+                    port: 443
+                """);
+        y.append(caBundle == null ? "  insecureSkipTLSVerify: true\n" : "  caBundle: " + caBundle + "\n");
+        y.append("""
+                ---
+                # No selector: the Endpoints and EndpointSlices below list the control-plane hosts.
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: metrics-server
+                  namespace: kube-system
+                  labels:
+                    app.kubernetes.io/name: kube-metrics-appliance
+                spec:
+                  type: ClusterIP
+                  ports:
+                  - name: https
+                    port: 443
+                    protocol: TCP
+                    targetPort: %d
+                    appProtocol: https
+                ---
+                # Read by kube-apiserver 1.20 and older (newer ones read the EndpointSlices; kubectl may warn that
+                # v1 Endpoints is deprecated). skip-mirror: the EndpointSlices below already list the same addresses.
+                apiVersion: v1
+                kind: Endpoints
+                metadata:
+                  name: metrics-server
+                  namespace: kube-system
+                  labels:
+                    app.kubernetes.io/name: kube-metrics-appliance
+                    endpointslice.kubernetes.io/skip-mirror: "true"
+                subsets:
+                - addresses:
+                """.formatted(port));
+        for (Address a : addresses) {
+            y.append("  - ip: \"").append(a.ip()).append("\"\n");
+        }
+        y.append("""
+                  ports:
+                  - name: https
+                    port: %d
+                    protocol: TCP
+                """.formatted(port));
+        for (boolean v6 : new boolean[] {false, true}) {
+            List<Address> family = addresses.stream().filter(a -> a.v6() == v6).toList();
+            if (family.isEmpty()) {
+                continue;
+            }
+            y.append("""
+                    ---
+                    apiVersion: discovery.k8s.io/v1
+                    kind: EndpointSlice
+                    metadata:
+                      name: metrics-server-kma-%s
+                      namespace: kube-system
+                      labels:
+                        kubernetes.io/service-name: metrics-server
+                        endpointslice.kubernetes.io/managed-by: kube-metrics-appliance
+                        app.kubernetes.io/name: kube-metrics-appliance
+                    addressType: %s
+                    ports:
+                    - name: https
+                      port: %d
+                      protocol: TCP
+                      appProtocol: https
+                    endpoints:
+                    """.formatted(v6 ? "ipv6" : "ipv4", v6 ? "IPv6" : "IPv4", port));
+            for (Address a : family) {
+                y.append("- addresses: [\"").append(a.ip()).append("\"]\n  conditions:\n    ready: true\n");
+            }
+        }
+        y.append("""
+                ---
+                # What the appliance's user needs: nodes and pods (list/watch), the kubelets' metrics.
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata:
+                  name: "system:kube-metrics-appliance"
+                  labels:
+                    app.kubernetes.io/name: kube-metrics-appliance
+                rules:
+                - apiGroups: [""]
+                  resources: [nodes/metrics]
+                  verbs: [get]
+                - apiGroups: [""]
+                  resources: [pods, nodes]
+                  verbs: [get, list, watch]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata:
+                  name: "system:kube-metrics-appliance"
+                  labels:
+                    app.kubernetes.io/name: kube-metrics-appliance
+                roleRef:
+                  apiGroup: rbac.authorization.k8s.io
+                  kind: ClusterRole
+                  name: "system:kube-metrics-appliance"
+                subjects:
+                - apiGroup: rbac.authorization.k8s.io
+                  kind: User
+                  name: "system:kube-metrics-appliance"
+                ---
+                # TokenReview and SubjectAccessReview (delegated authentication and authorization).
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata:
+                  name: "kube-metrics-appliance:system:auth-delegator"
+                  labels:
+                    app.kubernetes.io/name: kube-metrics-appliance
+                roleRef:
+                  apiGroup: rbac.authorization.k8s.io
+                  kind: ClusterRole
+                  name: "system:auth-delegator"
+                subjects:
+                - apiGroup: rbac.authorization.k8s.io
+                  kind: User
+                  name: "system:kube-metrics-appliance"
+                ---
+                # The kube-system/extension-apiserver-authentication ConfigMap (front-proxy CA and header names).
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata:
+                  name: kube-metrics-appliance-auth-reader
+                  namespace: kube-system
+                  labels:
+                    app.kubernetes.io/name: kube-metrics-appliance
+                roleRef:
+                  apiGroup: rbac.authorization.k8s.io
+                  kind: Role
+                  name: extension-apiserver-authentication-reader
+                subjects:
+                - apiGroup: rbac.authorization.k8s.io
+                  kind: User
+                  name: "system:kube-metrics-appliance"
+                ---
+                # Lets view/edit/admin users read metrics.k8s.io (kubectl top, HPA).
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata:
+                  name: "system:aggregated-metrics-reader"
+                  labels:
+                    app.kubernetes.io/name: kube-metrics-appliance
+                    rbac.authorization.k8s.io/aggregate-to-view: "true"
+                    rbac.authorization.k8s.io/aggregate-to-edit: "true"
+                    rbac.authorization.k8s.io/aggregate-to-admin: "true"
+                rules:
+                - apiGroups: [metrics.k8s.io]
+                  resources: [pods, nodes]
+                  verbs: [get, list, watch]
+                """);
+        return y.toString();
+    }
+}
