@@ -49,7 +49,14 @@ add_binary /bin/sh dash sh
 add_binary /usr/bin/getent getent
 add_binary /usr/sbin/groupadd groupadd
 add_binary /usr/sbin/useradd useradd
-add_binary /usr/bin/kill kill
+if type -P kill >/dev/null 2>&1; then
+    add_binary /usr/bin/kill kill
+else # no procps here: the shell's builtin does the same for ExecReload=/bin/kill -HUP $MAINPID
+    mkdir -p "$stage/usr/bin"
+    printf '#!/bin/sh\nkill "$@"\n' >"$stage/usr/bin/kill"
+    chmod 0755 "$stage/usr/bin/kill"
+    files+=(/usr/bin/kill)
+fi
 mkdir -p "$stage/bin" "$stage/etc"
 ln -s ../usr/bin/kill "$stage/bin/kill"
 files+=(/bin/kill)
