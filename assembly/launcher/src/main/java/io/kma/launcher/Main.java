@@ -28,7 +28,8 @@ public final class Main {
             also after the file changes); --flag=V or --flag V, lists comma-separated; the kubelet client
             certificate and key flags also select kubelet.auth: x509:
             %s
-            Environment: KMA_STATE_DIR (Felix cache), KMA_DEPLOY_DIR (hot-deploy directory, default <home>/deploy), JAVA_OPTS.
+            Environment: NOTIFY_SOCKET (systemd Type=notify: READY=1 through systemd-notify once serving; the unit
+            needs NotifyAccess=all), KMA_STATE_DIR (Felix cache), KMA_DEPLOY_DIR (hot-deploy directory, default <home>/deploy), JAVA_OPTS.
             Exit codes: 0 stopped, 1 invalid configuration or failed start, 2 usage error, 143 stopped by SIGTERM.
             """.formatted(RunFlags.usage());
 
@@ -98,10 +99,16 @@ public final class Main {
     /** Runs the launcher until the framework stops; SIGTERM (shutdown hook) stops every bundle first. */
     static int runUntilStopped(LaunchOptions options) throws Exception {
         Launcher launcher = Launcher.start(options);
+        // Type=notify under systemd: READY=1 once the API serves and the first scrape cycle finished.
+        SystemdNotify notify = SystemdNotify.startIfRequested(System.getenv("NOTIFY_SOCKET"),
+                System.getProperty("kma.systemd.notify"), launcher.framework());
         Thread hook = new Thread(launcher::close, "kma-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Signals.reloadOnHangup(launcher.framework());
         int code = launcher.awaitStop();
+        if (notify != null) {
+            notify.close();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
