@@ -55,12 +55,22 @@ final class RunFlags {
             new Flag("--tls-cert-file", "server.tlsCertFile", Kind.STRING, "FILE"),
             new Flag("--tls-private-key-file", "server.tlsPrivateKeyFile", Kind.STRING, "FILE"),
             new Flag("--cert-dir", "server.certDir", Kind.STRING, "DIR"),
+            new Flag("--tls-min-version", "server.tlsMinVersion", Kind.STRING, "VersionTLS12|VersionTLS13"),
             new Flag("--requestheader-client-ca-file", "authentication.requestheaderClientCAFile", Kind.STRING, "FILE"),
             new Flag("--requestheader-allowed-names", "authentication.requestheaderAllowedNames", Kind.LIST, ""),
             new Flag("--requestheader-username-headers", "authentication.requestheaderUsernameHeaders", Kind.LIST, ""),
             new Flag("--requestheader-group-headers", "authentication.requestheaderGroupHeaders", Kind.LIST, ""),
             new Flag("--requestheader-extra-headers-prefix", "authentication.requestheaderExtraHeadersPrefix", Kind.LIST, ""),
-            new Flag("--authorization-always-allow-paths", "authorization.alwaysAllowPaths", Kind.LIST, ""));
+            new Flag("--authentication-token-webhook-cache-ttl", "authentication.tokenCacheTTL", Kind.STRING, "DURATION"),
+            new Flag("--authorization-always-allow-paths", "authorization.alwaysAllowPaths", Kind.LIST, ""),
+            new Flag("--authorization-webhook-cache-authorized-ttl", "authorization.cacheAuthorizedTTL", Kind.STRING, "DURATION"),
+            new Flag("--authorization-webhook-cache-unauthorized-ttl", "authorization.cacheUnauthorizedTTL", Kind.STRING, "DURATION"));
+
+    /**
+     * Upstream's separate kubeconfigs for TokenReview and SubjectAccessReview: accepted when they name the same file
+     * as {@code --kubeconfig} (the usual out-of-cluster setup), since the appliance uses one kubeconfig for all.
+     */
+    static final List<String> SAME_KUBECONFIG_FLAGS = List.of("--authentication-kubeconfig", "--authorization-kubeconfig");
 
     private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
     private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
@@ -71,6 +81,7 @@ final class RunFlags {
     static Parsed parse(List<String> args) throws Options.UsageException {
         String config = "";
         Map<String, Override> overrides = new LinkedHashMap<>();
+        Map<String, String> sameKubeconfig = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String name;
@@ -96,6 +107,16 @@ final class RunFlags {
                     throw new Options.UsageException("--config needs a value");
                 }
                 config = value;
+                continue;
+            }
+            if (SAME_KUBECONFIG_FLAGS.contains(name)) {
+                if (value == null) {
+                    if (i + 1 >= args.size()) {
+                        throw new Options.UsageException("flag needs an argument: " + name);
+                    }
+                    value = args.get(++i);
+                }
+                sameKubeconfig.put(name, value);
                 continue;
             }
             Flag flag = FLAGS.get(name);
@@ -127,6 +148,14 @@ final class RunFlags {
                 overrides.put(flag.key(), new Override(name, flag.key(), value));
             }
         }
+        for (Map.Entry<String, String> e : sameKubeconfig.entrySet()) {
+            Override kubeconfig = overrides.get("kubeconfig");
+            if (kubeconfig == null || !kubeconfig.value().equals(e.getValue())) {
+                throw new Options.UsageException(e.getKey() + " " + e.getValue() + ": kube-metrics-appliance uses one "
+                        + "kubeconfig for the node/pod watch, TokenReview and SubjectAccessReview; give the same file as "
+                        + "--kubeconfig" + (kubeconfig == null ? "" : " (" + kubeconfig.value() + ")") + ", or leave it out");
+            }
+        }
         // A client certificate on the command line means x509 towards the kubelets, whatever kubelet.auth says.
         if (overrides.containsKey("kubelet.clientCertificate") && overrides.containsKey("kubelet.clientKey")) {
             overrides.put("kubelet.auth", new Override("--kubelet-client-certificate", "kubelet.auth", "x509"));
@@ -148,6 +177,7 @@ final class RunFlags {
     /** The usage lines of the flags: flag, then the config.yaml key it overrides. */
     static String usage() {
         StringBuilder b = new StringBuilder();
+        String same = "  " + String.join(", ", SAME_KUBECONFIG_FLAGS) + " FILE";
         for (Flag f : FLAGS.values()) {
             String arg = switch (f.kind()) {
                 case BOOLEAN -> "[=true|false]";
@@ -155,8 +185,13 @@ final class RunFlags {
                 default -> " " + f.placeholder();
             };
             String left = "  " + (f.name().equals("--node-selector") ? "-l, " : "") + f.name() + arg;
-            b.append(String.format("%-47s%s%n", left, f.key()));
+            if (left.length() > 45) {
+                b.append(left).append(System.lineSeparator()).append(String.format("%-47s%s%n", "", f.key()));
+            } else {
+                b.append(String.format("%-47s%s%n", left, f.key()));
+            }
         }
+        b.append(same).append(System.lineSeparator()).append(String.format("%-47s%s%n", "", "accepted when equal to --kubeconfig"));
         return b.toString();
     }
 

@@ -58,6 +58,25 @@ class RunFlagsTest {
     }
 
     @Test
+    void upstreamsOutOfClusterFlagSetCarriesOver() throws Exception {
+        Map<String, Object> v = values("--kubeconfig=/etc/ms/kubeconfig", "--authentication-kubeconfig=/etc/ms/kubeconfig",
+                "--authorization-kubeconfig", "/etc/ms/kubeconfig", "--secure-port=4443", "--bind-address=192.0.2.10",
+                "--tls-cert-file=/etc/ms/tls.crt", "--tls-private-key-file=/etc/ms/tls.key", "--tls-min-version=VersionTLS13",
+                "--kubelet-use-node-status-port", "--kubelet-preferred-address-types=InternalIP",
+                "--kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt", "--metric-resolution=15s",
+                "--authentication-token-webhook-cache-ttl=30s", "--authorization-webhook-cache-authorized-ttl=1m",
+                "--authorization-webhook-cache-unauthorized-ttl=5s");
+        assertEquals("/etc/ms/kubeconfig", v.get("kubeconfig"));
+        assertEquals("VersionTLS13", v.get("server.tlsMinVersion"));
+        assertEquals("30s", v.get("authentication.tokenCacheTTL"));
+        assertEquals("1m", v.get("authorization.cacheAuthorizedTTL"));
+        assertEquals("5s", v.get("authorization.cacheUnauthorizedTTL"));
+        assertTrue(usageError("--kubeconfig=/a", "--authentication-kubeconfig=/b")
+                .startsWith("--authentication-kubeconfig /b: kube-metrics-appliance uses one kubeconfig"));
+        assertTrue(usageError("--authorization-kubeconfig=/b").contains("give the same file as --kubeconfig, or leave it out"));
+    }
+
+    @Test
     void clientCertificateFlagsSelectX509() throws Exception {
         Map<String, Object> v = values("--kubelet-client-certificate=/c.crt", "--kubelet-client-key=/c.key");
         assertEquals("x509", v.get("kubelet.auth"));
