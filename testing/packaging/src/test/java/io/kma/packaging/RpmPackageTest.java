@@ -182,7 +182,7 @@ class RpmPackageTest {
             assumeTrue(false, "systemd-analyze not found");
         }
         String unit = Files.readString(root.resolve("usr/lib/systemd/system/kube-metrics-appliance.service"));
-        for (String line : List.of("Type=exec", "User=" + USER, "Group=" + USER,
+        for (String line : List.of("Type=notify", "NotifyAccess=all", "User=" + USER, "Group=" + USER,
                 "EnvironmentFile=-/etc/sysconfig/kube-metrics-appliance",
                 "Environment=KMA_STATE_DIR=/var/lib/kube-metrics-appliance", "SuccessExitStatus=143",
                 "Restart=on-failure", "ExecReload=/bin/kill -HUP $MAINPID", "StateDirectory=kube-metrics-appliance",
