@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# Scale benchmark: the cluster simulator with NODES nodes x PODS pods x 2 containers, the appliance scraping it
+# at a 15 s resolution, and DURATION seconds of steady state. Prints startup times, CPU and RSS of the appliance
+# (and of the simulator, apart), the scrape-cycle (tick) duration and the latency of the metrics.k8s.io lists.
+#
+#   testing/benchmarks/scale.sh [NODES=5000] [PODS=70] [DURATION=120]
+#
+# Environment:
+#   KMA_DIST     the unpacked distribution (default assembly/target/kube-metrics-appliance of this work tree)
+#   JAVA_OPTS    JVM options of the appliance (default: the distribution's defaults)
+#   SIM_JAVA_OPTS JVM options of the simulator (default -Xmx6g -XX:+UseParallelGC)
+#   WORK         working directory (default a fresh /tmp/kma-scale.XXXXXX; kept for the logs)
+#   QUERIES      how many times each list is fetched after the steady state (default 5)
+#   JFR=1        records the appliance with JFR during the steady state and prints the hottest frames
+#   KUBELET_MODE ports (default: every kubelet on 127.0.0.1, its own port) | loopback-ips (127.1.x.y:10250 each)
+#   STARTUP_TIMEOUT seconds allowed for the simulator, and again for the first full pod list (default 420)
+#
+# Everything binds to 127.0.0.1. Every process the script starts is stopped when it exits (trap).
+set -euo pipefail
+
+NODES=${1:-5000}
+PODS=${2:-70}
+DURATION=${3:-120}
+QUERIES=${QUERIES:-5}
+STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-420}
+SAMPLE_EVERY=5
+KUBELET_MODE=${KUBELET_MODE:-ports}
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+root=$(cd "$here/../.." && pwd -P)
+DIST=${KMA_DIST:-$root/assembly/target/kube-metrics-appliance}
+[ -x "$DIST/bin/kube-metrics-appliance" ] || { echo "no distribution at $DIST; build it with: mvn -B -q install -DskipTests" >&2; exit 1; }
+WORK=${WORK:-$(mktemp -d /tmp/kma-scale.XXXXXX)}
+mkdir -p "$WORK"
+SIM_DIR=$WORK/sim
+APP_DIR=$WORK/appliance
+mkdir -p "$APP_DIR/state" "$APP_DIR/deploy"
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# --- file descriptors -----------------------------------------------------------------------------------
+# Simulator: one listening socket per kubelet + one accepted keep-alive connection per kubelet.
+# Appliance: one client connection per kubelet. Plus jars, epoll, logs: ~1,000 spare.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+nofile=$(ulimit -n)
+need=$((2 * NODES + 1000))
+if [ "$nofile" != unlimited ] && [ "$nofile" -lt "$need" ]; then
+    echo "ulimit -n is $nofile; $NODES nodes need about $need descriptors in the simulator (2 per node + 1000)." >&2
+    echo "The largest NODES that fits is $(((nofile - 1000) / 2))." >&2
+    exit 3
+fi
+
+# --- cleanup --------------------------------------------------------------------------------------------
+SIM_PID=
+APP_PID=
+stop_pid() { # pid name
+    local pid=$1 i
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+    log "$2 ($pid) did not stop in 10 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+}
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    stop_pid "$APP_PID" appliance
+    stop_pid "$SIM_PID" simulator
+    wait 2>/dev/null || true
+    log "logs in $WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- helpers --------------------------------------------------------------------------------------------
+clk_tck=$(getconf CLK_TCK)
+cpu_ticks() { # utime+stime of a pid, in clock ticks
+    local s
+    s=$(cat "/proc/$1/stat") || return 1
+    s=${s##*) }                       # drop "pid (comm) "
+    # shellcheck disable=SC2086
+    set -- $s
+    echo $(( ${12} + ${13} ))         # fields 14 and 15 of the full line
+}
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+now_s() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
+
+free_port() {
+    local p used
+    used=$(ss -Htan | awk '{print $4}' | sed 's/.*://' | sort -u)
+    for _ in $(seq 1 200); do
+        p=$((20000 + RANDOM % 12000))
+        grep -qx "$p" <<<"$used" || { echo "$p"; return; }
+    done
+    echo "no free port" >&2; return 1
+}
+
+PORT=$(free_port)
+BASE=https://127.0.0.1:$PORT
+curl_app() { # path [extra curl args...]; as kubernetes-admin through the front-proxy client cert
+    local path=$1; shift
+    curl -sS -k --max-time 60 --cert "$SIM_DIR/pki/front-proxy-client.crt" --key "$SIM_DIR/pki/front-proxy-client.key" \
+        -H 'X-Remote-User: kubernetes-admin' -H 'X-Remote-Group: system:masters' -H 'Accept: application/json' \
+        "$@" "$BASE$path"
+}
+self_metrics() { # "tick-sum tick-count scrapes-ok scrapes-failed" from the appliance's /metrics
+    curl_app /metrics | awk '/^metrics_server_manager_tick_duration_seconds_sum/ {s=$2} /^metrics_server_manager_tick_duration_seconds_count/ {c=$2}
+        /^metrics_server_kubelet_request_total\{success="true"\}/ {ok=$2} /^metrics_server_kubelet_request_total\{success="false"\}/ {ko=$2}
+        END {printf "%s %s %d %d\n", s+0, c+0, ok, ko}'
+}
+
+log "work dir $WORK; $NODES nodes x $PODS pods x 2 containers (kubelet mode $KUBELET_MODE); steady state ${DURATION}s; appliance on $BASE; ulimit -n $nofile"
+log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- simulator ------------------------------------------------------------------------------------------
+SIM_JAVA_OPTS=${SIM_JAVA_OPTS:--Xmx6g -XX:+UseParallelGC}
+t0=$(now_s)
+# shellcheck disable=SC2086
+java $SIM_JAVA_OPTS -cp "$DIST/lib/simulator/*" io.kma.simulator.Main --dir "$SIM_DIR" --nodes "$NODES" --pods-per-node "$PODS" \
+    --kubelet-mode "$KUBELET_MODE" --appliance-url "$BASE" --exit-with-parent >"$WORK/simulator.log" 2>&1 &
+SIM_PID=$!
+deadline=$(( $(date +%s) + STARTUP_TIMEOUT ))
+until [ -s "$SIM_DIR/simulator.properties" ]; do
+    kill -0 "$SIM_PID" 2>/dev/null || { tail -20 "$WORK/simulator.log" >&2; echo "simulator died" >&2; exit 1; }
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "simulator not ready after ${STARTUP_TIMEOUT}s" >&2; exit 1; }
+    sleep 0.5
+done
+t_sim=$(now_s)
+sim_ready=$(calc "$t_sim - $t0" 1)
+log "simulator ready in ${sim_ready}s (pid $SIM_PID, RSS $(( $(rss_kib "$SIM_PID") / 1024 )) MiB)"
+
+# --- appliance ------------------------------------------------------------------------------------------
+cat >"$APP_DIR/config.yaml" <<EOF
+kubeconfig: $SIM_DIR/appliance.kubeconfig
+metricResolution: 15s
+server:
+  bindAddress: 127.0.0.1
+  securePort: $PORT
+  certDir: $APP_DIR/certs
+kubelet:
+  requestTimeout: 10s
+  useNodeStatusPort: true
+  preferredAddressTypes: [InternalIP, Hostname]
+  certificateAuthority: $SIM_DIR/pki/ca.crt
+  clientCertificate: $SIM_DIR/pki/apiserver-kubelet-client.crt
+  clientKey: $SIM_DIR/pki/apiserver-kubelet-client.key
+authentication:
+  requestheaderClientCAFile: $SIM_DIR/pki/front-proxy-ca.crt
+  requestheaderAllowedNames: [front-proxy-client]
+EOF
+log "appliance JAVA_OPTS: ${JAVA_OPTS:-(distribution defaults)}"
+t1=$(now_s)
+KMA_STATE_DIR=$APP_DIR/state KMA_DEPLOY_DIR=$APP_DIR/deploy \
+    "$DIST/bin/kube-metrics-appliance" run --config "$APP_DIR/config.yaml" >"$WORK/appliance.log" 2>&1 &
+APP_PID=$!   # the launcher script execs java: same pid
+want=$((NODES * PODS))
+deadline=$(( $(date +%s) + STARTUP_TIMEOUT ))
+t_api=
+have=0
+full_note=
+while :; do
+    kill -0 "$APP_PID" 2>/dev/null || { tail -20 "$WORK/appliance.log" >&2; echo "appliance died" >&2; exit 1; }
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+        [ -n "$t_api" ] || { echo "the API did not answer within ${STARTUP_TIMEOUT}s" >&2; exit 1; }
+        have=$( { curl_app /apis/metrics.k8s.io/v1beta1/pods 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+        log "pod list has $have of $want pods (node list $nodes_have of $NODES) after ${STARTUP_TIMEOUT}s; measuring anyway"
+        full_note="NEVER FULL: $have of $want pods, $nodes_have of $NODES nodes after ${STARTUP_TIMEOUT}s"
+        break
+    fi
+    if [ -z "$t_api" ] && curl_app /apis/metrics.k8s.io/v1beta1 -o /dev/null -f 2>/dev/null; then
+        t_api=$(now_s)
+        log "API answers after $(calc "$t_api - $t1" 1)s"
+    fi
+    nodes_have=0
+    if [ -n "$t_api" ]; then
+        # the node list is small: fetch the (large) pod list only once every node has metrics
+        nodes_have=$( { curl_app /apis/metrics.k8s.io/v1beta1/nodes 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+    fi
+    if [ -n "$t_api" ] && [ "$nodes_have" -lt "$NODES" ]; then
+        log "node list: $nodes_have of $NODES nodes"
+    elif [ -n "$t_api" ]; then
+        have=$( { curl_app /apis/metrics.k8s.io/v1beta1/pods 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+        [ "$have" -ge "$want" ] && break
+        log "pod list: $have of $want pods"
+    fi
+    sleep 3
+done
+t_full=$(now_s)
+full_after=$(calc "$t_full - $t1" 1)
+full_after="${full_after}s"
+[ -n "$full_note" ] && full_after="$full_after ($full_note)"
+log "first full pod list ($have pods) ${full_after} after the appliance started"
+
+# --- steady state ---------------------------------------------------------------------------------------
+# Let one more tick pass after the first full list (JIT, connection set-up), then measure passively.
+sleep "$SAMPLE_EVERY"
+if [ "${JFR:-0}" = 1 ]; then
+    jcmd "$APP_PID" JFR.start name=scale settings=profile duration="${DURATION}s" filename="$WORK/appliance.jfr" >/dev/null
+fi
+read -r tsum0 tcnt0 ok0 ko0 < <(self_metrics)
+a_cpu0=$(cpu_ticks "$APP_PID"); s_cpu0=$(cpu_ticks "$SIM_PID"); w0=$(now_s)
+a_rss_sum=0; a_rss_max=0; s_rss_sum=0; s_rss_max=0; n=0
+end=$(( $(date +%s) + DURATION ))
+while [ "$(date +%s)" -lt "$end" ]; do
+    kill -0 "$APP_PID" 2>/dev/null || { echo "appliance died during the steady state" >&2; exit 1; }
+    a=$(rss_kib "$APP_PID"); s=$(rss_kib "$SIM_PID")
+    a_rss_sum=$((a_rss_sum + a)); s_rss_sum=$((s_rss_sum + s)); n=$((n + 1))
+    [ "$a" -gt "$a_rss_max" ] && a_rss_max=$a
+    [ "$s" -gt "$s_rss_max" ] && s_rss_max=$s
+    sleep "$SAMPLE_EVERY"
+done
+a_cpu1=$(cpu_ticks "$APP_PID"); s_cpu1=$(cpu_ticks "$SIM_PID"); w1=$(now_s)
+read -r tsum1 tcnt1 ok1 ko1 < <(self_metrics)
+load_steady=$(cut -d' ' -f1-3 /proc/loadavg)
+wall=$(calc "$w1 - $w0" 3)
+a_cores=$(calc "($a_cpu1 - $a_cpu0) / $clk_tck / $wall" 3)
+s_cores=$(calc "($s_cpu1 - $s_cpu0) / $clk_tck / $wall" 3)
+ticks=$(calc "$tcnt1 - $tcnt0" 0)
+if [ "$ticks" -gt 0 ]; then tick_avg=$(calc "($tsum1 - $tsum0) / ($tcnt1 - $tcnt0)" 3); else tick_avg=n/a; fi
+tick_avg_all=$(calc "$tsum1 / ($tcnt1 > 0 ? $tcnt1 : 1)" 3)
+if [ "${JFR:-0}" = 1 ]; then
+    sleep 3
+    jcmd "$APP_PID" JFR.stop name=scale >/dev/null 2>&1 || true
+fi
+
+# --- list latency ---------------------------------------------------------------------------------------
+latencies() { # path -> "min median max bytes", QUERIES fetches in a row
+    local path=$1 i out times=() bytes=0
+    for i in $(seq 1 "$QUERIES"); do
+        out=$(curl_app "$path" -o /dev/null -w '%{http_code} %{time_total} %{size_download}')
+        set -- $out
+        [ "$1" = 200 ] || { echo "GET $path -> $1" >&2; return 1; }
+        times+=("$2"); bytes=$3
+    done
+    printf '%s\n' "${times[@]}" | sort -n | awk -v b="$bytes" '{t[NR]=$1} END {printf "%.3f %.3f %.3f %d\n", t[1], t[int((NR+1)/2)], t[NR], b}'
+}
+a_cpu2=$(cpu_ticks "$APP_PID"); q0=$(now_s)
+read -r p_min p_med p_max p_bytes < <(latencies /apis/metrics.k8s.io/v1beta1/pods)
+read -r n_min n_med n_max n_bytes < <(latencies /apis/metrics.k8s.io/v1beta1/nodes)
+q1=$(now_s); a_cpu3=$(cpu_ticks "$APP_PID")
+q_cpu=$(calc "($a_cpu3 - $a_cpu2) / $clk_tck / $QUERIES / 2" 3)
+a_rss_q=$(rss_kib "$APP_PID")
+pods_end=$( { curl_app /apis/metrics.k8s.io/v1beta1/pods 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+nodes_end=$( { curl_app /apis/metrics.k8s.io/v1beta1/nodes 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+a_threads=$(awk '/^Threads:/ {print $2}' "/proc/$APP_PID/status")
+a_fds=$(ls "/proc/$APP_PID/fd" | wc -l)
+s_fds=$(ls "/proc/$SIM_PID/fd" | wc -l)
+
+# --- report ---------------------------------------------------------------------------------------------
+a_rss_avg=$(calc "$a_rss_sum / $n / 1024" 0); a_rss_mx=$(calc "$a_rss_max / 1024" 0)
+s_rss_avg=$(calc "$s_rss_sum / $n / 1024" 0); s_rss_mx=$(calc "$s_rss_max / 1024" 0)
+cat <<EOF
+
+== kube-metrics-appliance scale benchmark, $(date -u +%Y-%m-%dT%H:%MZ) ==
+cluster             $NODES nodes x $PODS pods x 2 containers = $want pods, metricResolution 15s, kubelet mode $KUBELET_MODE
+machine             $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average at start $load_start, after steady state $load_steady
+appliance JAVA_OPTS ${JAVA_OPTS:-(distribution defaults)}; distribution $DIST
+startup             simulator ready ${sim_ready}s; appliance first full pod list ${full_after} after start
+steady state        ${wall}s, $ticks ticks, kubelet scrapes ok $((ok1 - ok0)), failed $((ko1 - ko0)); lists at the end: $pods_end of $want pods, $nodes_end of $NODES nodes
+appliance CPU       $a_cores cores = $(calc "$a_cores * 1000 / $NODES" 3) millicores/node   (target <= 0.25)
+appliance RSS       avg $a_rss_avg MiB = $(calc "$a_rss_avg / $NODES" 3) MiB/node, max $a_rss_mx MiB = $(calc "$a_rss_mx / $NODES" 3) MiB/node   (target <= 0.5)
+tick duration       avg $tick_avg s in the steady state ($tick_avg_all s over all $(calc "$tcnt1" 0) ticks)   (target < 3 s)
+GET .../pods        min $p_min s, median $p_med s, max $p_max s, $p_bytes bytes   (target < 0.5 s)
+GET .../nodes       min $n_min s, median $n_med s, max $n_max s, $n_bytes bytes
+per list request    $q_cpu CPU seconds in the appliance (pods and nodes lists averaged); RSS after the queries $(( a_rss_q / 1024 )) MiB
+appliance misc      $a_threads threads, $a_fds file descriptors
+simulator           CPU $s_cores cores, RSS avg $s_rss_avg MiB (max $s_rss_mx MiB), $s_fds file descriptors
+EOF
+
+if [ "${JFR:-0}" = 1 ] && [ -s "$WORK/appliance.jfr" ]; then
+    echo
+    echo "hottest top frames (jdk.ExecutionSample, steady state):"
+    jfr print --events jdk.ExecutionSample "$WORK/appliance.jfr" | awk '/stackTrace = \[/ {getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' \
+        | sort | uniq -c | sort -rn | head -25
+fi
