@@ -73,6 +73,8 @@ final class KubeletHttpClient implements AutoCloseable {
                 // one kept-alive connection per kubelet, for thousands of kubelets (idle ones are closed
                 // after a few resolutions by closeIdle); when full, the pool closes the oldest idle one
                 .setMaxConnPerRoute(2)
+                // per-route locking: the strict policy's global lock and linear lookup show at thousands of routes
+                .setPoolConcurrencyPolicy(org.apache.hc.core5.pool.PoolConcurrencyPolicy.LAX)
                 .setMaxConnTotal(Math.max(16_384, maxConcurrent * 4))
                 .setMessageMultiplexing(true)
                 .setDefaultTlsConfig(TlsConfig.custom()
@@ -87,6 +89,10 @@ final class KubeletHttpClient implements AutoCloseable {
                 .build();
         client = HttpAsyncClients.custom()
                 .setConnectionManager(connections)
+                // Without this the pool tags each connection with its TLS client principal and only hands it
+                // back to a request carrying the same state; every scrape runs with a fresh context, so no
+                // connection would ever be reused and each scrape of each node paid a full handshake.
+                .disableConnectionState()
                 .setIOReactorConfig(IOReactorConfig.custom()
                         .setIoThreadCount(2)
                         .setSoTimeout(timeout)

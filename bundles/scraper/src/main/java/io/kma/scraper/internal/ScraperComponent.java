@@ -231,14 +231,15 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         }
     }
 
-    /** Time to the next multiple of the resolution after the tick's start that is still ahead. */
+    /**
+     * Time to the next tick: one resolution after this tick's start, or at once when this tick overran,
+     * as Go's ticker does upstream (it holds one missed tick). Skipping to the next multiple instead would
+     * halve the scrape rate of a cluster whose cycle takes a little longer than the resolution.
+     */
     static long delayToNextTick(long tickStartNanos, long resolutionMillis) {
         long period = TimeUnit.MILLISECONDS.toNanos(resolutionMillis);
         long elapsed = System.nanoTime() - tickStartNanos;
-        if (elapsed < period) {
-            return period - elapsed;
-        }
-        return period - (elapsed % period);
+        return Math.max(0, period - elapsed);
     }
 
     private void runTick(ScraperSettings s, long start) throws InterruptedException {

@@ -117,6 +117,7 @@ class KubeletScrapeTest {
         NodeResult again = scrape(node("sim-node-1"), List.of(endpoint()));
         assertNull(again.failure());
         assertEquals(2, kubelet.hits("/metrics/resource"));
+        assertEquals(1, kubelet.remotePorts.size(), "the second scrape reuses the kept-alive TLS connection");
     }
 
     @Test

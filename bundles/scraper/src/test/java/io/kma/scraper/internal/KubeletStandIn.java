@@ -39,6 +39,8 @@ final class KubeletStandIn implements AutoCloseable {
     final Map<String, Answer> answers = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     final Map<String, String> lastAuthorization = new ConcurrentHashMap<>();
+    /** Client ports seen: one per TCP (and so TLS) connection. */
+    final java.util.Set<Integer> remotePorts = ConcurrentHashMap.newKeySet();
 
     KubeletStandIn(TestPki.Issued serving, X509Certificate servingCa, X509Certificate clientCa) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -66,6 +68,7 @@ final class KubeletStandIn implements AutoCloseable {
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+            remotePorts.add(exchange.getRemoteAddress().getPort());
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (auth != null) {
                 lastAuthorization.put(path, auth);
