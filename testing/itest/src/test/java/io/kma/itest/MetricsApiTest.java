@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +46,7 @@ class MetricsApiTest {
     @BeforeAll
     static void start() throws Exception {
         cluster = SimulatedCluster.start(work, NODES, PODS);
-        Appliance.await("metrics for every node and pod", Duration.ofSeconds(45), () -> {
-            try {
-                return cluster.json("/apis/metrics.k8s.io/v1beta1/nodes").get("items").size() == NODES
-                        && cluster.json("/apis/metrics.k8s.io/v1beta1/pods").get("items").size() == NODES * PODS;
-            } catch (Exception | AssertionError e) {
-                return false;
-            }
-        });
+        cluster.awaitAllMetrics();
     }
 
     @AfterAll

@@ -75,13 +75,7 @@ class PipelineTest {
     }
 
     static void awaitAllNodes() throws InterruptedException {
-        Appliance.await("metrics for all " + NODES + " nodes", Duration.ofSeconds(45), () -> {
-            try {
-                return nodeItems().size() == NODES && podItems().size() == NODES * PODS;
-            } catch (Exception | AssertionError e) {
-                return false;
-            }
-        });
+        cluster.awaitAllMetrics();
     }
 
     @Test

@@ -100,6 +100,20 @@ final class SimulatedCluster implements AutoCloseable {
         return JSON.readTree(r.body());
     }
 
+    /** Waits (bounded) until the API serves metrics for every node and every pod of the simulator. */
+    void awaitAllMetrics() throws InterruptedException {
+        int nodes = sim.profile().nodes();
+        int pods = nodes * sim.profile().podsPerNode();
+        Appliance.await("metrics for all " + nodes + " nodes and " + pods + " pods", Duration.ofSeconds(45), () -> {
+            try {
+                return json("/apis/metrics.k8s.io/v1beta1/nodes").get("items").size() == nodes
+                        && json("/apis/metrics.k8s.io/v1beta1/pods").get("items").size() == pods;
+            } catch (Exception | AssertionError e) {
+                return false;
+            }
+        });
+    }
+
     /** Runs {@code body} while copying everything written to System.out (where the appliance logs). */
     static String capturingStdout(ThrowingRunnable body) throws Exception {
         PrintStream original = System.out;
