@@ -74,7 +74,7 @@ public final class Launcher implements AutoCloseable {
         Launcher launcher = new Launcher(framework, new HotDeploy(context, o.deployDir()));
         try {
             framework.start();
-            launcher.installAndStart(context, bundlesDir, t0, statusWatch);
+            launcher.installAndStart(context, bundlesDir, t0, statusWatch, Doctor.mode(o));
         } catch (Exception | Error e) {
             launcher.close();
             throw e;
@@ -113,8 +113,8 @@ public final class Launcher implements AutoCloseable {
         }
     }
 
-    private void installAndStart(BundleContext context, Path bundlesDir, long t0, ConfigStatusWatch statusWatch)
-            throws IOException, InterruptedException {
+    private void installAndStart(BundleContext context, Path bundlesDir, long t0, ConfigStatusWatch statusWatch,
+            boolean doctor) throws IOException, InterruptedException {
         List<Bundle> installed = new ArrayList<>();
         List<Path> jars;
         try (Stream<Path> files = Files.list(bundlesDir)) {
@@ -130,7 +130,8 @@ public final class Launcher implements AutoCloseable {
         int active = 0;
         List<String> failed = new ArrayList<>();
         for (Bundle b : installed) {
-            if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) {
+            if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0
+                    || doctor && Doctor.NOT_STARTED.contains(b.getSymbolicName())) {
                 continue;
             }
             try {
@@ -145,7 +146,8 @@ public final class Launcher implements AutoCloseable {
                 failed.isEmpty() ? "" : ", " + failed.size() + " failed (" + String.join(", ", failed) + ")",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
 
-        if (installed.stream().anyMatch(b -> CONFIG_BUNDLE.equals(b.getSymbolicName()))) {
+        // The doctor reports an invalid configuration itself, as its first check.
+        if (!doctor && installed.stream().anyMatch(b -> CONFIG_BUNDLE.equals(b.getSymbolicName()))) {
             checkConfiguration(statusWatch);
         }
     }

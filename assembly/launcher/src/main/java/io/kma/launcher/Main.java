@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Command line: {@code run}, {@code demo}, {@code manifests}, {@code version}, {@code help}. */
+/** Command line: {@code run}, {@code demo}, {@code doctor}, {@code manifests}, {@code version}, {@code help}. */
 public final class Main {
 
     static final String USAGE = """
@@ -21,6 +21,13 @@ public final class Main {
                                                      print the YAML that registers the appliance with kube-apiserver
                                                      (APIService, Service, Endpoints, EndpointSlice, RBAC); the IPs are the
                                                      control-plane hosts' addresses, --port the appliance's securePort
+              doctor [--config FILE] [FLAGS] [--apiserver-manifest FILE]
+                                                     check the installation step by step (configuration, kubeconfig,
+                                                     RBAC, APIService, kube-apiserver flags, every kubelet) and print
+                                                     OK/WARN/FAIL with the fix for each; exit 0 only when nothing fails.
+                                                     Takes run's flags; safe beside the running service (it neither
+                                                     serves nor scrapes). --apiserver-manifest: default
+                                                     /etc/kubernetes/manifests/kube-apiserver.yaml
               version                                print the version
               help                                   print this help
 
@@ -30,7 +37,8 @@ public final class Main {
             %s
             Environment: NOTIFY_SOCKET (systemd Type=notify: READY=1 through systemd-notify once serving; the unit
             needs NotifyAccess=all), KMA_STATE_DIR (Felix cache), KMA_DEPLOY_DIR (hot-deploy directory, default <home>/deploy), JAVA_OPTS.
-            Exit codes: 0 stopped, 1 invalid configuration or failed start, 2 usage error, 143 stopped by SIGTERM.
+            Exit codes: 0 stopped (doctor: all checks passed), 1 invalid configuration or failed start (doctor: a check
+            failed), 2 usage error, 143 stopped by SIGTERM.
             """.formatted(RunFlags.usage());
 
     private Main() {
@@ -63,6 +71,9 @@ public final class Main {
                     return 0;
                 case "run":
                     return runCommand(RunFlags.parse(rest), err);
+                case "doctor":
+                    quietLogs();
+                    return Doctor.run(rest, home(), out, err);
                 case "manifests":
                     return Manifests.run(Options.parse(rest, Manifests.defaults()), out);
                 case "demo":
@@ -115,6 +126,13 @@ public final class Main {
             // SIGTERM: the hook is running and the JVM exits with 143
         }
         return code;
+    }
+
+    /** The doctor's report is its output: bundle log lines go to stderr, and only errors. */
+    private static void quietLogs() {
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        System.setProperty("org.jboss.logging.provider", System.getProperty("org.jboss.logging.provider", "slf4j"));
     }
 
     private static int usage(PrintStream err, String problem) {

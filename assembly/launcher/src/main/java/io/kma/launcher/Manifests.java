@@ -254,6 +254,11 @@ final class Manifests {
                 - apiGroups: [""]
                   resources: [pods, nodes]
                   verbs: [get, list, watch]
+                # Only for `kube-metrics-appliance doctor`, which reports whether this APIService is Available.
+                - apiGroups: [apiregistration.k8s.io]
+                  resources: [apiservices]
+                  resourceNames: [v1beta1.metrics.k8s.io]
+                  verbs: [get]
                 ---
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: ClusterRoleBinding

@@ -97,7 +97,9 @@ class ManifestsTest {
 
         Map<String, Object> role = find(docs, "ClusterRole", "system:kube-metrics-appliance");
         assertEquals(List.of(Map.of("apiGroups", List.of(""), "resources", List.of("nodes/metrics"), "verbs", List.of("get")),
-                Map.of("apiGroups", List.of(""), "resources", List.of("pods", "nodes"), "verbs", List.of("get", "list", "watch"))),
+                Map.of("apiGroups", List.of(""), "resources", List.of("pods", "nodes"), "verbs", List.of("get", "list", "watch")),
+                Map.of("apiGroups", List.of("apiregistration.k8s.io"), "resources", List.of("apiservices"),
+                        "resourceNames", List.of("v1beta1.metrics.k8s.io"), "verbs", List.of("get"))),
                 role.get("rules"));
         Map<String, Object> user = Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "User", "name", "system:kube-metrics-appliance");
         Map<String, Object> binding = find(docs, "ClusterRoleBinding", "system:kube-metrics-appliance");

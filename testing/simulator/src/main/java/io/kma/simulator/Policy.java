@@ -59,6 +59,8 @@ public final class Policy {
         p.add(resourceRule(appliance, Set.of("create"), Set.of("authentication.k8s.io"), Set.of("tokenreviews")));
         p.add(resourceRule(appliance, Set.of("create"), Set.of("authorization.k8s.io"), Set.of("subjectaccessreviews")));
         p.add(new Rule(appliance, Set.of("get", "list", "watch"), Set.of(""), Set.of("configmaps"), Set.of("kube-system"), Set.of()));
+        // what `kube-metrics-appliance manifests` grants so that doctor can read the APIService's status
+        p.add(resourceRule(appliance, Set.of("get"), Set.of("apiregistration.k8s.io"), Set.of("apiservices")));
         p.add(resourceRule(Set.of("group:developers"), Set.of("get", "list", "watch"), Set.of(""), Set.of("pods")));
         // system:discovery / system:basic-user equivalents: everyone authenticated may discover and ask about itself
         p.add(pathRule(Set.of("group:" + Identity.AUTHENTICATED), Set.of("get"),

@@ -1,0 +1,123 @@
+package io.kma.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * {@code doctor}: starts the framework in doctor mode (framework property {@value #MODE}={@value #DOCTOR}) with the
+ * same configuration, flags and bundles as {@code run}, except the bundles that serve or store ({@link #NOT_STARTED}),
+ * so it can run beside the service; calls the doctor bundle's command and returns its exit code. The Felix cache
+ * goes to a temporary directory, never the service's state directory.
+ */
+final class Doctor {
+
+    static final String MODE = "kma.mode";
+    static final String DOCTOR = "doctor";
+    static final String MANIFEST_OPTION = "--apiserver-manifest";
+    static final String MANIFEST_PROPERTY = "kma.doctor.apiserver-manifest";
+    static final String COMMAND_FILTER = "(kma.command=doctor)";
+    /** The HTTPS endpoint would contend with the running service for its port; the store has nothing to store. */
+    static final Set<String> NOT_STARTED = Set.of("io.kma.http.server", "io.kma.metrics.api", "io.kma.store");
+    static final long COMMAND_WAIT_MILLIS = 15_000;
+
+    private Doctor() {
+    }
+
+    static boolean mode(LaunchOptions o) {
+        return DOCTOR.equals(o.extraFrameworkProperties().get(MODE));
+    }
+
+    static int run(List<String> args, Path home, PrintStream out, PrintStream err) throws Exception {
+        List<String> rest = new ArrayList<>();
+        String manifest = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals(MANIFEST_OPTION) || a.startsWith(MANIFEST_OPTION + "=")) {
+                manifest = a.contains("=") ? a.substring(a.indexOf('=') + 1) : i + 1 < args.size() ? args.get(++i) : "";
+                if (manifest.isEmpty()) {
+                    throw new Options.UsageException(MANIFEST_OPTION + " needs a value");
+                }
+            } else {
+                rest.add(a);
+            }
+        }
+        RunFlags.Parsed flags = RunFlags.parse(rest);
+        boolean explicit = !flags.config().isEmpty();
+        Path configFile = explicit ? Path.of(flags.config()).toAbsolutePath() : LaunchOptions.DEFAULT_CONFIG;
+        if (explicit && !Files.isRegularFile(configFile)) {
+            err.println("kube-metrics-appliance: configuration file " + configFile + " does not exist");
+            return 1;
+        }
+        Map<String, String> props = new HashMap<>(flags.frameworkProperties());
+        props.put(MODE, DOCTOR);
+        if (manifest != null) {
+            props.put(MANIFEST_PROPERTY, Path.of(manifest).toAbsolutePath().toString());
+        }
+        Path state = Files.createTempDirectory("kma-doctor-");
+        out.println("kube-metrics-appliance doctor: configuration " + configFile);
+        out.flush();
+        try (Launcher launcher = Launcher.start(new LaunchOptions(home, configFile, explicit, state, Main.deployDir(home),
+                props))) {
+            Function<PrintStream, Integer> command = command(launcher.framework().getBundleContext());
+            if (command == null) {
+                err.println("kube-metrics-appliance: the doctor bundle (io.kma.doctor) is not active");
+                return 1;
+            }
+            return command.apply(out);
+        } finally {
+            deleteTree(state);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<PrintStream, Integer> command(BundleContext context)
+            throws InvalidSyntaxException, InterruptedException {
+        long deadline = System.nanoTime() + COMMAND_WAIT_MILLIS * 1_000_000;
+        do {
+            ServiceReference<?>[] refs = context.getAllServiceReferences(Function.class.getName(), COMMAND_FILTER);
+            if (refs != null && refs.length > 0) {
+                Object service = context.getService(refs[0]);
+                if (service != null) {
+                    return (Function<PrintStream, Integer>) service;
+                }
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return null;
+    }
+
+    private static void deleteTree(Path dir) {
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}
