@@ -86,6 +86,7 @@ final class Demo {
                     "get --raw /apis/metrics.k8s.io/v1beta1/nodes")) {
                 out.println("  kubectl --kubeconfig " + kubeconfig + " " + kubectl);
             }
+            out.println("  " + home.resolve("bin/kube-metrics-appliance") + " doctor --config " + config);
             out.println("(metrics appear after two scrapes, about 30 s; configuration: " + config + "; Ctrl-C stops)");
             out.println();
             return launcher.awaitStop();
