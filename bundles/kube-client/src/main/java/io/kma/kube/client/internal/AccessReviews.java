@@ -60,6 +60,25 @@ final class AccessReviews {
         return body;
     }
 
+    /** SelfSubjectAccessReview: may the client's own user do this? */
+    static final String SELF_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+
+    /** A SelfSubjectAccessReview for a resource request; null or empty strings mean "all" / "none". */
+    static ObjectNode selfRequest(ApiClient client, String verb, String group, String resource, String subresource,
+            String namespace, String name) {
+        ObjectNode body = client.mapper().createObjectNode();
+        body.put("apiVersion", "authorization.k8s.io/v1");
+        body.put("kind", "SelfSubjectAccessReview");
+        ObjectNode ra = body.putObject("spec").putObject("resourceAttributes");
+        ra.put("namespace", nz(namespace));
+        ra.put("verb", nz(verb));
+        ra.put("group", nz(group));
+        ra.put("resource", nz(resource));
+        ra.put("subresource", nz(subresource));
+        ra.put("name", nz(name));
+        return body;
+    }
+
     static Decision review(ApiClient client, AccessRequest r) throws IOException {
         return decision(client.post(PATH, request(client, r)));
     }

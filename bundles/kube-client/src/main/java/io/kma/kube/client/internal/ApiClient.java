@@ -114,20 +114,40 @@ final class ApiClient implements Closeable {
 
     /** GET of one object. */
     JsonNode get(String verb, String pathAndQuery) throws IOException {
+        return get(verb, pathAndQuery, null, null);
+    }
+
+    /**
+     * GET of one object with a shorter response timeout (null: the default), publishing the request to
+     * {@code tracker} (may be null) so that another thread can cancel it.
+     */
+    JsonNode get(String verb, String pathAndQuery, Timeout responseTimeout, CallTracker tracker) throws IOException {
         HttpGet get = new HttpGet(base + pathAndQuery);
         get.setHeader("Accept", "application/json");
-        return readJson(verb, get);
+        return readJson(verb, get, responseTimeout, tracker);
     }
 
     /** POST of a JSON object (create), answered with a JSON object. */
     JsonNode post(String path, JsonNode body) throws IOException {
+        return post(path, body, null, null);
+    }
+
+    /** POST as {@link #post(String, JsonNode)}, with a response timeout and a tracker as {@link #get(String, String, Timeout, CallTracker)}. */
+    JsonNode post(String path, JsonNode body, Timeout responseTimeout, CallTracker tracker) throws IOException {
         HttpPost post = new HttpPost(base + path);
         post.setHeader("Accept", "application/json");
         post.setEntity(new ByteArrayEntity(mapper.writeValueAsBytes(body), ContentType.APPLICATION_JSON));
-        return readJson("create", post);
+        return readJson("create", post, responseTimeout, tracker);
     }
 
-    private JsonNode readJson(String verb, HttpUriRequestBase request) throws IOException {
+    private JsonNode readJson(String verb, HttpUriRequestBase request, Timeout responseTimeout, CallTracker tracker)
+            throws IOException {
+        if (responseTimeout != null) {
+            request.setConfig(RequestConfig.custom().setResponseTimeout(responseTimeout).build());
+        }
+        if (tracker != null) {
+            tracker.started(request);
+        }
         try (CloseableHttpResponse response = execute(verb, request)) {
             int code = response.getCode();
             if (code / 100 != 2) {

@@ -45,6 +45,8 @@ public final class ApiConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiConnection.class);
     static final long RECHECK_SECONDS = 10;
+    /** {@link #error()} before the first attempt to load the kubeconfig. */
+    static final String NOT_LOADED = "kubeconfig not loaded yet";
 
     private final AtomicReference<ApiClient> client = new AtomicReference<>();
     private final RequestCounter counter = new RequestCounter();
@@ -52,7 +54,11 @@ public final class ApiConnection {
     private final String userAgent = "kube-metrics-appliance/" + version();
 
     private volatile TlsMaterials tls;
-    private volatile String error = "kubeconfig not loaded yet";
+    private volatile String error = NOT_LOADED;
+    /** The last attempt found the kubeconfig fine but waits for the TlsMaterials service. */
+    private volatile boolean waitingForService;
+    /** The configured kubeconfig path, for messages (null when blank). */
+    private volatile Path configuredPath;
     private ScheduledExecutorService executor;
 
     // Touched on the executor thread only.
@@ -64,6 +70,7 @@ public final class ApiConnection {
     @Activate
     void activate(KubeClientConfig config) {
         Path p = path(config);
+        configuredPath = p;
         synchronized (this) {
             executor = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "kma-kube-client-kubeconfig");
@@ -81,6 +88,7 @@ public final class ApiConnection {
     @Modified
     void modified(KubeClientConfig config) {
         Path p = path(config);
+        configuredPath = p;
         submit(() -> {
             path = p;
             reload(true);
@@ -132,6 +140,24 @@ public final class ApiConnection {
         return client.get() != null ? null : error;
     }
 
+    /**
+     * Whether loading has come to a result: a client, or an error that is more than "not loaded yet" or
+     * "waiting for the TlsMaterials service" (both of which resolve themselves in a moment at start-up).
+     */
+    boolean settled() {
+        return client.get() != null || !NOT_LOADED.equals(error) && !waitingForService;
+    }
+
+    /** True while the kubeconfig could be used but the TlsMaterials service has not arrived. */
+    boolean waitingForService() {
+        return client.get() == null && waitingForService;
+    }
+
+    /** The configured kubeconfig path, or null when none is configured. */
+    Path configuredPath() {
+        return configuredPath;
+    }
+
     RequestCounter counter() {
         return counter;
     }
@@ -153,6 +179,7 @@ public final class ApiConnection {
         if (path == null) {
             String msg = "kubeconfig: no path configured (set kubeconfig in config.yaml)";
             error = msg;
+            waitingForService = false;
             if (!msg.equals(lastLoggedError)) {
                 lastLoggedError = msg;
                 LOG.error(msg);
@@ -171,6 +198,7 @@ public final class ApiConnection {
             lastLoggedError = null;
             waitingFor = null;
             error = null;
+            waitingForService = false;
             LOG.info("kube-apiserver {} from {} (context {}, {})", kc.server(), kc.path(), kc.context(), credentials(kc));
             if (kc.insecureSkipTlsVerify()) {
                 LOG.warn("{}: insecure-skip-tls-verify is true: kube-apiserver's certificate is NOT verified", kc.path());
@@ -189,6 +217,7 @@ public final class ApiConnection {
             boolean keeping = client.get() != null;
             if (!keeping) {
                 error = msg;
+                waitingForService = e instanceof KubeconfigException k && k.waitingForService();
             } else {
                 // Do not retry a broken edit every few seconds; wait for the next change.
                 loadedFingerprint = fingerprint;
