@@ -98,7 +98,7 @@ final class NodeScraper {
                     }
                     if (i > 0) {
                         f = new ScrapeFailure(f.outcome, f.url, f.getMessage() + " (all " + candidates.size()
-                                + " candidate addresses failed: " + authorities(candidates) + ")", f.beforeRequest);
+                                + " candidate addresses failed: " + authorities(candidates) + ")", f.beforeRequest, f.getCause());
                     }
                     return CompletableFuture.failedFuture(f);
                 });
@@ -143,7 +143,8 @@ final class NodeScraper {
                             .exceptionallyCompose(e -> {
                                 ScrapeFailure f = (ScrapeFailure) unwrap(e);
                                 return CompletableFuture.<Success>failedFuture(new ScrapeFailure(f.outcome, f.url,
-                                        f.getMessage() + " (after 404 Not Found on " + RESOURCE_PATH + ")", f.beforeRequest));
+                                        f.getMessage() + " (after 404 Not Found on " + RESOURCE_PATH + ")", f.beforeRequest,
+                                        f.getCause()));
                             });
                 }
                 throw new CompletionException(statusFailure(resp, url, credentials));
@@ -205,44 +206,44 @@ final class NodeScraper {
             return (ScrapeFailure) e;
         }
         if (e instanceof TimeoutException) {
-            return new ScrapeFailure(Outcome.TIMEOUT, url, "timeout after " + Durations.format(timeoutMillis), false);
+            return new ScrapeFailure(Outcome.TIMEOUT, url, "timeout after " + Durations.format(timeoutMillis), false, e);
         }
         if (e instanceof CancellationException) {
             return new ScrapeFailure(Outcome.TIMEOUT, url,
-                    "timeout: aborted at the end of the scrape cycle (the cycle may not outlast the metric resolution)", false);
+                    "timeout: aborted at the end of the scrape cycle (the cycle may not outlast the metric resolution)", false, e);
         }
         if (e instanceof ResponseTooLargeException) {
-            return new ScrapeFailure(Outcome.TOO_LARGE, url, e.getMessage(), false);
+            return new ScrapeFailure(Outcome.TOO_LARGE, url, e.getMessage(), false, e);
         }
         if (e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
-            return new ScrapeFailure(Outcome.CONNECT_ERROR, url, "connect timeout after " + Durations.format(timeoutMillis), true);
+            return new ScrapeFailure(Outcome.CONNECT_ERROR, url, "connect timeout after " + Durations.format(timeoutMillis), true, e);
         }
         if (e instanceof UnknownHostException) {
-            return new ScrapeFailure(Outcome.CONNECT_ERROR, url, "cannot resolve host name: " + e.getMessage(), true);
+            return new ScrapeFailure(Outcome.CONNECT_ERROR, url, "cannot resolve host name: " + e.getMessage(), true, e);
         }
         if (e instanceof NoRouteToHostException) {
-            return new ScrapeFailure(Outcome.CONNECT_ERROR, url, "no route to host", true);
+            return new ScrapeFailure(Outcome.CONNECT_ERROR, url, "no route to host", true, e);
         }
         if (e instanceof ConnectException) {
             String m = String.valueOf(e.getMessage());
             return new ScrapeFailure(Outcome.CONNECT_ERROR, url, m.toLowerCase().contains("refused")
-                    ? "connection refused (is the kubelet listening on this address and port?)" : "cannot connect: " + m, true);
+                    ? "connection refused (is the kubelet listening on this address and port?)" : "cannot connect: " + m, true, e);
         }
         if (e instanceof SSLException) {
-            return new ScrapeFailure(Outcome.TLS_ERROR, url, "TLS: " + tlsReason((SSLException) e, credentials), true);
+            return new ScrapeFailure(Outcome.TLS_ERROR, url, "TLS: " + tlsReason((SSLException) e, credentials), true, e);
         }
         if (e instanceof SocketTimeoutException) {
-            return new ScrapeFailure(Outcome.TIMEOUT, url, "timeout after " + Durations.format(timeoutMillis), false);
+            return new ScrapeFailure(Outcome.TIMEOUT, url, "timeout after " + Durations.format(timeoutMillis), false, e);
         }
         if (e instanceof SocketException || e instanceof org.apache.hc.core5.http.ConnectionClosedException) {
             return new ScrapeFailure(Outcome.CONNECT_ERROR, url, "connection reset or closed by the kubelet: "
-                    + e.getMessage(), false);
+                    + e.getMessage(), false, e);
         }
         if (e instanceof MalformedMetricsException) {
-            return new ScrapeFailure(Outcome.PARSE_ERROR, url, "unparsable response: " + e.getMessage(), false);
+            return new ScrapeFailure(Outcome.PARSE_ERROR, url, "unparsable response: " + e.getMessage(), false, e);
         }
         return new ScrapeFailure(Outcome.HTTP_ERROR, url, e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : ": " + e.getMessage()), false);
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()), false, e);
     }
 
     private static String tlsReason(SSLException e, KubeletCredentials credentials) {
@@ -253,11 +254,17 @@ final class NodeScraper {
             }
         }
         String m = String.valueOf(e.getMessage());
-        if (m.contains("bad_certificate") || m.contains("certificate_required") || m.contains("unknown_ca")) {
+        if (clientCertificateRejected(e)) {
             return "kubelet rejected " + describe(credentials) + " during the handshake (" + m
                     + ") — check kubelet --client-ca-file";
         }
         return "handshake failed: " + m;
+    }
+
+    /** The kubelet refused our client certificate (or its absence) in the handshake: its TLS alert says so. */
+    static boolean clientCertificateRejected(SSLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("bad_certificate") || m.contains("certificate_required") || m.contains("unknown_ca");
     }
 
     private static String authorities(List<KubeletEndpoint> candidates) {

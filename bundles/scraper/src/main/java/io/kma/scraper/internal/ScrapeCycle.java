@@ -56,7 +56,6 @@ final class ScrapeCycle {
             throws InterruptedException {
         int n = nodes.size();
         List<List<KubeletEndpoint>> candidates = new ArrayList<>(n);
-        Map<String, List<NodeNameVerifier.Expected>> expectations = new HashMap<>();
         for (NodeInfo node : nodes) {
             List<KubeletEndpoint> c;
             try {
@@ -66,12 +65,8 @@ final class ScrapeCycle {
                 c = List.of();
             }
             candidates.add(c == null ? List.of() : c);
-            NodeNameVerifier.Expected exp = new NodeNameVerifier.Expected(node.name(), acceptableNames(node));
-            for (KubeletEndpoint e : candidates.get(candidates.size() - 1)) {
-                expectations.computeIfAbsent(e.host().toLowerCase(Locale.ROOT), k -> new ArrayList<>(1)).add(exp);
-            }
         }
-        verifier.expect(expectations);
+        verifier.expect(expectations(nodes, candidates));
 
         Integer[] order = new Integer[n];
         long[] offsets = new long[n];
@@ -145,6 +140,20 @@ final class ScrapeCycle {
         }
         metrics.retainNodes(names);
         return new ScrapeBatch(scraped, failed);
+    }
+
+    /** Dialled host (lower case) → the nodes dialled there, for {@link NodeNameVerifier#expect}. */
+    static Map<String, List<NodeNameVerifier.Expected>> expectations(List<NodeInfo> nodes,
+            List<List<KubeletEndpoint>> candidates) {
+        Map<String, List<NodeNameVerifier.Expected>> expectations = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeInfo node = nodes.get(i);
+            NodeNameVerifier.Expected exp = new NodeNameVerifier.Expected(node.name(), acceptableNames(node));
+            for (KubeletEndpoint e : candidates.get(i)) {
+                expectations.computeIfAbsent(e.host().toLowerCase(Locale.ROOT), k -> new ArrayList<>(1)).add(exp);
+            }
+        }
+        return expectations;
     }
 
     /** The node's name and its Hostname addresses: the names its serving certificate is expected to carry. */

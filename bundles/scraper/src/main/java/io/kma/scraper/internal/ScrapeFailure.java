@@ -14,8 +14,16 @@ final class ScrapeFailure extends Exception {
     final boolean beforeRequest;
 
     ScrapeFailure(Outcome outcome, String url, String message, boolean beforeRequest) {
+        this(outcome, url, message, beforeRequest, null);
+    }
+
+    /**
+     * @param cause the I/O or TLS failure classified, kept so that the doctor ({@link KubeletDiagnosis}) can tell
+     *              which step failed; never logged (the message already says it)
+     */
+    ScrapeFailure(Outcome outcome, String url, String message, boolean beforeRequest, Throwable cause) {
         // expected per-node failures are logged in one line; a stack trace would only add noise
-        super(message, null, false, false);
+        super(message, cause, false, false);
         this.outcome = outcome;
         this.url = url;
         this.beforeRequest = beforeRequest;

@@ -34,6 +34,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import io.kma.api.cluster.ClusterView;
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.config.Pids;
+import io.kma.api.doctor.Diagnosis;
 import io.kma.api.http.HealthCheck;
 import io.kma.api.kubelet.AddressResolver;
 import io.kma.api.kubelet.KubeletCredentials;
@@ -53,6 +54,9 @@ import io.kma.api.tls.TlsMaterials;
  * finds one missing is skipped with one warning (repeated only when the reason changes).
  *
  * <p>Also the {@code metric-collection-timely} liveness check and the scraper's self-metrics.
+ *
+ * <p>When the framework runs {@code kube-metrics-appliance doctor} ({@link Diagnosis#MODE} = {@link Diagnosis#DOCTOR})
+ * the component activates without scheduling any tick: the doctor's {@link KubeletDiagnosis} probes the kubelets.
  */
 @Component(configurationPid = Pids.SCRAPER, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {HealthCheck.class, MetricsSource.class},
@@ -110,6 +114,11 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         context = ctx;
         settings = ScraperSettings.of(config);
         metrics = new ScraperMetrics(settings.resolutionMillis());
+        if (ctx != null && Diagnosis.DOCTOR.equals(ctx.getProperty(Diagnosis.MODE))) {
+            // kube-metrics-appliance doctor: nothing scrapes (KubeletDiagnosis probes the kubelets once instead)
+            announce(null, settings);
+            return;
+        }
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "kma-scraper-tick");
             t.setDaemon(true);
@@ -149,13 +158,15 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
                 next.cancel(false);
             }
         }
-        scheduler.shutdownNow();
-        try {
-            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("scrape tick did not stop within 5s");
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            try {
+                if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("scrape tick did not stop within 5s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         clients.close();
         updateInsecureCheck(false);

@@ -1,6 +1,7 @@
 package io.kma.scraper.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,13 +15,16 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
 
 import io.kma.api.cluster.ClusterView;
 import io.kma.api.cluster.NodeAddress;
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.cluster.PodInfo;
+import io.kma.api.doctor.Diagnosis;
 import io.kma.api.kubelet.AddressResolver;
 import io.kma.api.kubelet.KubeletEndpoint;
 import io.kma.api.store.MetricsStore;
@@ -249,6 +253,39 @@ class ScraperComponentTest {
             } finally {
                 c.deactivate();
             }
+        }
+    }
+
+    @Test
+    void doctorModeActivatesWithoutScraping() throws Exception {
+        TestPki kubeletCa = new TestPki("kubelet-ca");
+        BlockingQueue<ScrapeBatch> batches = new LinkedBlockingQueue<>();
+        AtomicInteger resolved = new AtomicInteger();
+        ScraperComponent c = new ScraperComponent();
+        inject(c, "clusterView", cluster(List.of(node("worker-1", "worker"))));
+        inject(c, "store", store(batches));
+        inject(c, "tlsMaterials", kubeletCa.tlsMaterials());
+        inject(c, "addressResolver", (AddressResolver) n -> {
+            resolved.incrementAndGet();
+            return List.of(new KubeletEndpoint("127.0.0.1", 1, "InternalIP"));
+        });
+        inject(c, "credentials", TestPki.credentials(null, "t", "token"));
+        BundleContext doctor = (BundleContext) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getProperty") && Diagnosis.MODE.equals(args[0])) {
+                        return Diagnosis.DOCTOR;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        c.activate(doctor, config(false, ""));
+        try {
+            assertNull(batches.poll(1500, TimeUnit.MILLISECONDS), "no scrape cycle in doctor mode");
+            assertEquals(0, resolved.get(), "no kubelet is dialled");
+            assertTrue(Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.isAlive() && t.getName().equals("kma-scraper-tick")), "no tick thread");
+            assertTrue(c.check().ok());
+        } finally {
+            c.deactivate();
         }
     }
 }
