@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -12,6 +13,7 @@ import org.osgi.service.component.annotations.Reference;
 import io.kma.api.cluster.ClusterView;
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.cluster.PodInfo;
+import io.kma.api.doctor.Diagnosis;
 
 /**
  * {@link ClusterView} over two informers: full Node objects, and the metadata only of Running pods
@@ -38,16 +40,23 @@ public final class ClusterCaches implements ClusterView {
     private Informer<PodInfo> podInformer;
 
     @Activate
-    void activate() {
-        start(InformerTiming.DEFAULT);
+    void activate(BundleContext context) {
+        // doctor needs the nodes only; listing every pod of a large cluster would just slow it down
+        start(InformerTiming.DEFAULT, !Diagnosis.DOCTOR.equals(context.getProperty(Diagnosis.MODE)));
     }
 
-    /** Starts both informers; they wait for the connection to have a client. */
+    /** Starts the informers; they wait for the connection to have a client. */
     void start(InformerTiming timing) {
+        start(timing, true);
+    }
+
+    private void start(InformerTiming timing, boolean withPods) {
         nodeInformer = new Informer<>(NODES, new NodeDecoder(), nodes, connection::client, timing);
-        podInformer = new Informer<>(PODS, new PodMetadataDecoder(interner), pods, connection::client, timing);
         nodeInformer.start();
-        podInformer.start();
+        if (withPods) {
+            podInformer = new Informer<>(PODS, new PodMetadataDecoder(interner), pods, connection::client, timing);
+            podInformer.start();
+        }
     }
 
     @Deactivate
@@ -96,7 +105,7 @@ public final class ClusterCaches implements ClusterView {
     }
 
     List<Informer<?>> informers() {
-        return List.of(nodeInformer, podInformer);
+        return podInformer == null ? List.of(nodeInformer) : List.of(nodeInformer, podInformer);
     }
 
     int nodeCount() {

@@ -1,5 +1,7 @@
 package io.kma.kube.client.internal;
 
+import java.util.List;
+
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -27,7 +29,9 @@ public final class MetricInformerSyncCheck implements HealthCheck {
             return Result.failed(withCause("cache for node informer has not synced", caches.informers().get(0)));
         }
         if (!caches.podsSynced()) {
-            return Result.failed(withCause("cache for pod informer has not synced", caches.informers().get(1)));
+            List<Informer<?>> informers = caches.informers();
+            return informers.size() < 2 ? Result.failed("no pod informer (doctor mode)")
+                    : Result.failed(withCause("cache for pod informer has not synced", informers.get(1)));
         }
         return Result.OK;
     }
