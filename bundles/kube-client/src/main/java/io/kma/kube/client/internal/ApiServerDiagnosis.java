@@ -94,7 +94,7 @@ public final class ApiServerDiagnosis implements Diagnosis {
             + "or apply the RBAC from kube-metrics-appliance manifests, which lets the appliance read this one APIService";
 
     private static final Pattern UNREACHABLE = Pattern.compile(
-            "connection refused|no route|timeout|timed out|deadline|dial tcp|i/o timeout", Pattern.CASE_INSENSITIVE);
+            "connection refused|no route|timeout|timed out|deadline|dial tcp|i/o timeout|ConnectException|unreachable", Pattern.CASE_INSENSITIVE);
     private static final Pattern CERTIFICATE = Pattern.compile("x509|certificate", Pattern.CASE_INSENSITIVE);
     private static final Pattern AUTH = Pattern.compile("\\b401\\b|\\b403\\b|unauthorized|forbidden",
             Pattern.CASE_INSENSITIVE);

@@ -371,6 +371,9 @@ class ApiServerDiagnosisTest {
         assertEquals(ApiServerDiagnosis.FIX_DISCOVERY_SERVICE, ApiServerDiagnosis.discoveryFix("MissingEndpoints",
                 "endpoints for service/metrics-server in \"kube-system\" have no addresses with port name \"https\""));
         assertEquals(ApiServerDiagnosis.FIX_DISCOVERY_OTHER, ApiServerDiagnosis.discoveryFix("Odd", "something else"));
+        // the cluster simulator's aggregator words a refused connection the Java way
+        assertEquals(ApiServerDiagnosis.FIX_DISCOVERY_UNREACHABLE, ApiServerDiagnosis.discoveryFix("FailedDiscoveryCheck",
+                "failing or missing response from https://127.0.0.1:4443/apis/metrics.k8s.io/v1beta1: java.net.ConnectException"));
         assertNull(Finding.ok("x", "y").fix());
     }
 }
