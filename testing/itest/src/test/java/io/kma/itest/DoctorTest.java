@@ -2,6 +2,7 @@ package io.kma.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,10 @@ class DoctorTest {
     }
 
     private static Result doctor(String... args) throws Exception {
+        return doctorWithJavaOpts(null, args);
+    }
+
+    private static Result doctorWithJavaOpts(String javaOpts, String... args) throws Exception {
         Path out = Files.createTempFile(work, "doctor", ".log");
         List<String> cmd = new ArrayList<>();
         cmd.add(Appliance.distribution().resolve("bin/kube-metrics-appliance").toString());
@@ -57,6 +62,9 @@ class DoctorTest {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("KMA_STATE_DIR", work.resolve("doctor-state").toString());
+        if (javaOpts != null) {
+            pb.environment().put("JAVA_OPTS", javaOpts);
+        }
         Process p = pb.start();
         try {
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "doctor did not finish");
@@ -134,6 +142,26 @@ class DoctorTest {
         } finally {
             cluster.sim.faults().clearAll();
         }
+    }
+
+    @Test
+    void aKeyTheServiceUserCannotReadIsAFailWithTheFix() throws Exception {
+        // The files live under JUnit's temporary directory (rwx------, owned by the test's user): another user
+        // cannot reach them, as the service user cannot reach kubeadm's root-only keys.
+        assumeTrue(Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(l -> l.startsWith("nobody:"))
+                && !"nobody".equals(System.getProperty("user.name")), "needs a user nobody other than the test's user");
+        Result r = doctorWithJavaOpts("-Dkma.doctor.service-user=nobody", "--config", config().toString(),
+                "--apiserver-manifest", manifest("good2.yaml", true).toString());
+        assertEquals(1, r.exit(), r.output());
+        Path key = cluster.sim.dir().resolve("pki/apiserver-kubelet-client.key");
+        String line = r.output().lines().filter(l -> l.startsWith("FAIL  file " + key + ": ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no FAIL line for " + key + ":\n" + r.output()));
+        assertTrue(line.contains("nobody (the service's user) cannot "), line);
+        assertTrue(r.output().contains("fix: give the appliance a copy it may read: install -o nobody -m 0600 " + key),
+                r.output());
+        // everything else still passes: only the files are the problem
+        assertTrue(r.output().lines().filter(l -> l.startsWith("FAIL")).allMatch(l -> l.startsWith("FAIL  file ")),
+                r.output());
     }
 
     @Test

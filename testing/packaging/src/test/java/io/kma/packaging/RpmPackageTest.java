@@ -38,12 +38,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.kma.simulator.Simulator;
+import io.kma.simulator.SimulatorOptions;
+
 /**
- * The RPM end to end, without a cluster and without touching this machine's /etc, /usr or /var: builds it from the
+ * The RPM end to end, without touching this machine's /etc, /usr or /var: builds it from the
  * distribution with {@code rpm/build-rpm.sh}, installs it with {@code dnf --installroot} from a local repository
  * into a scratch root under target/ (a test-only shim package stands in for the RHEL base system and provides
  * the Java runtime name), checks files, owners, modes and the unit, runs the installed launcher with the
- * installed configuration, then upgrades (an edited config.yaml stays) and erases the package.
+ * installed configuration against the cluster simulator (ready after a scrape; the installed doctor passes), then
+ * upgrades (an edited config.yaml stays) and erases the package.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RpmPackageTest {
@@ -203,60 +207,111 @@ class RpmPackageTest {
 
     @Test
     @Order(4)
-    void installedLauncherServesLivezAndStopsOnSigterm() throws Exception {
+    void installedLauncherServesTheSimulatedClusterItsDoctorPassesAndItStopsOnSigterm() throws Exception {
         assumeTrue(installed);
         Path t = Files.createDirectories(work.resolve("run"));
         Path state = Files.createDirectories(t.resolve("state"));
         int port = freePort();
-        String config = Files.readString(root.resolve("etc/kube-metrics-appliance/config.yaml"));
-        config = replaceLine(config, "^kubeconfig: .*$", "kubeconfig: " + t.resolve("kubeconfig"));
-        config = replaceLine(config, "^(\\s+bindAddress:) .*$", "$1 127.0.0.1");
-        config = replaceLine(config, "^(\\s+securePort:) .*$", "$1 " + port);
-        config = replaceLine(config, "^(\\s+certDir:) .*$", "$1 " + t.resolve("certs"));
-        Path configFile = t.resolve("config.yaml");
-        Files.writeString(configFile, config);
+        try (Simulator sim = Simulator.start(SimulatorOptions.builder(t.resolve("sim")).nodes(2).podsPerNode(2)
+                .applianceUrl(URI.create("https://127.0.0.1:" + port)).build())) {
+            Path pki = sim.dir().resolve("pki");
+            // The installed config.yaml, pointed at the simulated cluster's files as an operator points it at kubeadm's.
+            String config = Files.readString(root.resolve("etc/kube-metrics-appliance/config.yaml"));
+            config = replaceLine(config, "^kubeconfig: .*$", "kubeconfig: " + sim.dir().resolve("appliance.kubeconfig"));
+            config = replaceLine(config, "^(\\s+bindAddress:) .*$", "$1 127.0.0.1");
+            config = replaceLine(config, "^(\\s+securePort:) .*$", "$1 " + port);
+            config = replaceLine(config, "^(\\s+certDir:) .*$", "$1 " + t.resolve("certs"));
+            config = replaceLine(config, "^(\\s+preferredAddressTypes:) .*$", "$1 [InternalIP, Hostname]");
+            config = replaceLine(config, "^(\\s+certificateAuthority:) .*$", "$1 " + pki.resolve("ca.crt"));
+            config = replaceLine(config, "^(\\s+clientCertificate:) .*$", "$1 " + pki.resolve("apiserver-kubelet-client.crt"));
+            config = replaceLine(config, "^(\\s+clientKey:) .*$", "$1 " + pki.resolve("apiserver-kubelet-client.key"));
+            config = replaceLine(config, "^(\\s+requestheaderClientCAFile:) .*$", "$1 " + pki.resolve("front-proxy-ca.crt"));
+            Path configFile = t.resolve("config.yaml");
+            Files.writeString(configFile, config);
 
-        Path log = t.resolve("appliance.log");
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("usr/bin/kube-metrics-appliance").toString(), "run",
-                "--config", configFile.toString());
-        // The host's Java (the one running this test); the state under the scratch root, never the real /var/lib.
+            Path log = t.resolve("appliance.log");
+            Process p = installedLauncher(state, log, "run", "--config", configFile.toString());
+            long start = System.nanoTime();
+            try {
+                HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
+                int status = awaitStatus(http, p, URI.create("https://127.0.0.1:" + port + "/livez"));
+                assertEquals(200, status, "no /livez 200 within " + LIVEZ_TIMEOUT.toSeconds() + " s (alive: "
+                        + p.isAlive() + "):\n" + tail(log));
+                System.out.printf("[packaging] installed launcher: /livez 200 on 127.0.0.1:%d after %d ms%n", port,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                assertTrue(Files.exists(t.resolve("certs")), "no self-signed certificate in certDir:\n" + tail(log));
+                // ready = served and one complete scrape of the simulated kubelets with the installed config
+                assertEquals(200, awaitStatus(http, p, URI.create("https://127.0.0.1:" + port + "/readyz")),
+                        "no /readyz 200 within " + LIVEZ_TIMEOUT.toSeconds() + " s:\n" + tail(log));
+                awaitAvailable(sim);
+
+                Path doctorLog = t.resolve("doctor.log");
+                Process doctor = installedLauncher(Files.createDirectories(t.resolve("doctor-state")), doctorLog, "doctor",
+                        "--config", configFile.toString(), "--apiserver-manifest", t.resolve("no-such-manifest.yaml").toString());
+                try {
+                    assertTrue(doctor.waitFor(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "doctor did not finish");
+                } finally {
+                    doctor.destroyForcibly();
+                }
+                String report = Files.readString(doctorLog);
+                System.out.println("[packaging] installed doctor:\n" + report.indent(2));
+                assertEquals(0, doctor.exitValue(), report);
+                for (String line : List.of("OK    kube-apiserver: ", "OK    RBAC: ", "OK    APIService v1beta1.metrics.k8s.io: ",
+                        "OK    node sim-node-0: ", "OK    node sim-node-1: ")) {
+                    assertTrue(report.contains("\n" + line), "no line starting " + line + ":\n" + report);
+                }
+
+                p.destroy(); // SIGTERM
+                assertTrue(p.waitFor(20, TimeUnit.SECONDS), "no exit within 20 s of SIGTERM:\n" + tail(log));
+                assertEquals(143, p.exitValue(), "exit code after SIGTERM:\n" + tail(log));
+            } finally {
+                if (p.isAlive()) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    /** The installed /usr/bin/kube-metrics-appliance on the host's Java, its state under the scratch root. */
+    private static Process installedLauncher(Path state, Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(root.resolve("usr/bin/kube-metrics-appliance").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("KMA_STATE_DIR", state.toString());
         pb.environment().remove("KMA_DEPLOY_DIR");
         pb.environment().remove("JAVA_OPTS");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        long start = System.nanoTime();
-        Process p = pb.start();
-        try {
-            HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
-            URI livez = URI.create("https://127.0.0.1:" + port + "/livez");
-            int status = -1;
-            long deadline = System.nanoTime() + LIVEZ_TIMEOUT.toNanos();
-            while (status != 200 && System.nanoTime() < deadline && p.isAlive()) {
-                try {
-                    status = http.send(HttpRequest.newBuilder(livez).timeout(Duration.ofSeconds(2)).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode();
-                } catch (IOException e) {
-                    Thread.sleep(250);
-                }
-            }
-            assertEquals(200, status, "no /livez 200 within " + LIVEZ_TIMEOUT.toSeconds() + " s (alive: "
-                    + p.isAlive() + "):\n" + tail(log));
-            System.out.printf("[packaging] installed launcher: /livez 200 on 127.0.0.1:%d after %d ms%n", port,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-            String out = Files.readString(log);
-            assertTrue(out.contains(state.toString()) || Files.exists(state), out);
-            assertTrue(Files.exists(t.resolve("certs")), "no self-signed certificate in certDir:\n" + tail(log));
+        return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
 
-            p.destroy(); // SIGTERM
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "no exit within 20 s of SIGTERM:\n" + tail(log));
-            assertEquals(143, p.exitValue(), "exit code after SIGTERM:\n" + tail(log));
-        } finally {
-            if (p.isAlive()) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    /** Polls until 200, the process exits or LIVEZ_TIMEOUT passes; the last status, -1 when nothing answered. */
+    private static int awaitStatus(HttpClient http, Process p, URI uri) throws InterruptedException {
+        int status = -1;
+        long deadline = System.nanoTime() + LIVEZ_TIMEOUT.toNanos();
+        while (status != 200 && System.nanoTime() < deadline && p.isAlive()) {
+            try {
+                status = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                status = -1;
+            }
+            if (status != 200) {
+                Thread.sleep(250);
             }
         }
+        return status;
+    }
+
+    /** The simulated aggregator checks the APIService now instead of at its next period. */
+    private static void awaitAvailable(Simulator sim) throws InterruptedException {
+        long deadline = System.nanoTime() + LIVEZ_TIMEOUT.toNanos();
+        while (!sim.registration().checkNow() && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertTrue(sim.registration().availability().available(), "APIService not Available: "
+                + sim.registration().availability());
     }
 
     @Test
