@@ -372,46 +372,10 @@ class KubeletDiagnosisTest {
     }
 
     static ClusterView cluster(List<NodeInfo> nodes) {
-        return cluster(nodes, true);
+        return ScraperComponentTest.cluster(nodes, true);
     }
 
     static ClusterView cluster(List<NodeInfo> nodes, boolean synced) {
-        ClusterView base = ScraperComponentTest.cluster(nodes);
-        return new ClusterView() {
-            @Override
-            public Collection<NodeInfo> nodes() {
-                return synced ? nodes : List.of();
-            }
-
-            @Override
-            public Optional<NodeInfo> node(String name) {
-                return base.node(name);
-            }
-
-            @Override
-            public Collection<PodInfo> pods() {
-                return List.of();
-            }
-
-            @Override
-            public Collection<PodInfo> pods(String namespace) {
-                return List.of();
-            }
-
-            @Override
-            public Optional<PodInfo> pod(String namespace, String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public boolean nodesSynced() {
-                return synced;
-            }
-
-            @Override
-            public boolean podsSynced() {
-                return synced;
-            }
-        };
+        return ScraperComponentTest.cluster(nodes, synced);
     }
 }

@@ -95,15 +95,20 @@ class ScraperComponentTest {
     }
 
     static ClusterView cluster(List<NodeInfo> nodes) {
+        return cluster(nodes, true);
+    }
+
+    /** A fixed node list; {@code synced} false: as before the first list, no nodes and not synced. */
+    static ClusterView cluster(List<NodeInfo> nodes, boolean synced) {
         return new ClusterView() {
             @Override
             public Collection<NodeInfo> nodes() {
-                return nodes;
+                return synced ? nodes : List.of();
             }
 
             @Override
             public Optional<NodeInfo> node(String name) {
-                return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+                return nodes().stream().filter(n -> n.name().equals(name)).findFirst();
             }
 
             @Override
@@ -123,12 +128,12 @@ class ScraperComponentTest {
 
             @Override
             public boolean nodesSynced() {
-                return true;
+                return synced;
             }
 
             @Override
             public boolean podsSynced() {
-                return true;
+                return synced;
             }
         };
     }
