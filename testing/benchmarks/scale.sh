@@ -12,6 +12,7 @@
 #   WORK         working directory (default a fresh /tmp/kma-scale.XXXXXX; kept for the logs)
 #   QUERIES      how many times each list is fetched after the steady state (default 5)
 #   JFR=1        records the appliance with JFR during the steady state and prints the hottest frames
+#   JFR=lists    records it during the list requests instead
 #   KUBELET_MODE ports (default: every kubelet on 127.0.0.1, its own port) | loopback-ips (127.1.x.y:10250 each)
 #   STARTUP_TIMEOUT seconds allowed for the simulator, and again for the first full pod list (default 420)
 #
@@ -238,10 +239,16 @@ latencies() { # path -> "min median max bytes", QUERIES fetches in a row
     done
     printf '%s\n' "${times[@]}" | sort -n | awk -v b="$bytes" '{t[NR]=$1} END {printf "%.3f %.3f %.3f %d\n", t[1], t[int((NR+1)/2)], t[NR], b}'
 }
+if [ "${JFR:-0}" = lists ]; then
+    jcmd "$APP_PID" JFR.start name=lists settings=profile filename="$WORK/appliance.jfr" >/dev/null
+fi
 a_cpu2=$(cpu_ticks "$APP_PID"); q0=$(now_s)
 read -r p_min p_med p_max p_bytes < <(latencies /apis/metrics.k8s.io/v1beta1/pods)
 read -r n_min n_med n_max n_bytes < <(latencies /apis/metrics.k8s.io/v1beta1/nodes)
 q1=$(now_s); a_cpu3=$(cpu_ticks "$APP_PID")
+if [ "${JFR:-0}" = lists ]; then
+    jcmd "$APP_PID" JFR.stop name=lists >/dev/null 2>&1 || true
+fi
 q_cpu=$(calc "($a_cpu3 - $a_cpu2) / $clk_tck / $QUERIES / 2" 3)
 a_rss_q=$(rss_kib "$APP_PID")
 pods_end=$( { curl_app /apis/metrics.k8s.io/v1beta1/pods 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
@@ -271,9 +278,9 @@ appliance misc      $a_threads threads, $a_fds file descriptors
 simulator           CPU $s_cores cores, RSS avg $s_rss_avg MiB (max $s_rss_mx MiB), $s_fds file descriptors
 EOF
 
-if [ "${JFR:-0}" = 1 ] && [ -s "$WORK/appliance.jfr" ]; then
+if [ "${JFR:-0}" != 0 ] && [ -s "$WORK/appliance.jfr" ]; then
     echo
-    echo "hottest top frames (jdk.ExecutionSample, steady state):"
+    echo "hottest top frames (jdk.ExecutionSample, $( [ "$JFR" = lists ] && echo "during the list requests" || echo "steady state")):"
     jfr print --events jdk.ExecutionSample "$WORK/appliance.jfr" | awk '/stackTrace = \[/ {getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' \
         | sort | uniq -c | sort -rn | head -25
 fi
