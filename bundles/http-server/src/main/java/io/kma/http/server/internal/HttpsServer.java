@@ -1,34 +1,25 @@
 package io.kma.http.server.internal;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.ChannelListeners;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Sequence;
 import org.xnio.SslClientAuthMode;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
-import org.xnio.channels.AcceptingChannel;
-import org.xnio.ssl.SslConnection;
 
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
+import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
-import io.undertow.connector.ByteBufferPool;
-import io.undertow.protocols.ssl.UndertowXnioSsl;
-import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
-import io.undertow.server.protocol.http.AlpnOpenListener;
-import io.undertow.server.protocol.http.HttpOpenListener;
-import io.undertow.server.protocol.http2.Http2OpenListener;
 
 /**
  * One Undertow HTTPS listener: started once, stopped once. Plain Java, no OSGi: the component (or a
@@ -42,11 +33,7 @@ final class HttpsServer {
     private final Xnio xnio;
     private final TlsMaterials tls; // for start(); replaceCertificate() is given the current one
     private final GracefulShutdownHandler graceful;
-    /** Fits a whole TLS record (16 KiB of data plus its overhead), so the SSL conduit needs one buffer per record. */
-    static final int BUFFER_SIZE = 17 * 1024;
-
-    private AcceptingChannel<SslConnection> listener;
-    private UndertowXnioSsl ssl;
+    private Undertow undertow;
     private XnioWorker worker;
     private InetSocketAddress address;
 
@@ -86,49 +73,31 @@ final class HttpsServer {
         } catch (IOException e) {
             throw new ListenerException("cannot create the XNIO worker: " + e.getMessage());
         }
-        // Built by hand rather than with Undertow.builder(): the builder's HTTPS listener encrypts into direct
-        // buffers, for which JDK 17's AES-GCM runs GHASH in a plain Java loop instead of the CLMUL intrinsic it
-        // uses on heap arrays; that loop was half of the CPU of a large pod list (JFR, scale.sh JFR=lists).
-        ByteBufferPool buffers = new DefaultByteBufferPool(false, BUFFER_SIZE, -1, 4);
-        OptionMap serverOptions = OptionMap.builder()
+        Undertow server = Undertow.builder()
+                .setWorker(worker)
+                .addHttpsListener(settings.port(), settings.bindAddress(), serving.context())
+                .setHandler(graceful)
                 // ALPN offers h2 then http/1.1, as upstream's Go server.
-                .set(UndertowOptions.ENABLE_HTTP2, true)
-                .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100)
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+                .setServerOption(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100)
                 // Upstream: MaxHeaderBytes 1 MiB, ReadHeaderTimeout 32 s, IdleTimeout 90 s.
-                .set(UndertowOptions.MAX_HEADER_SIZE, 1 << 20)
-                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, 32_000)
-                .set(UndertowOptions.IDLE_TIMEOUT, 90_000)
-                .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .getMap();
-        HttpOpenListener http1 = new HttpOpenListener(buffers, serverOptions);
-        http1.setRootHandler(graceful);
-        Http2OpenListener http2 = new Http2OpenListener(buffers, serverOptions, "h2");
-        http2.setRootHandler(graceful);
-        AlpnOpenListener alpn = new AlpnOpenListener(buffers, serverOptions, http1);
-        alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
-        OptionMap socketOptions = OptionMap.builder()
-                .set(Options.BACKLOG, 1000)
-                .set(Options.REUSE_ADDRESSES, true)
-                .set(Options.TCP_NODELAY, true)
-                .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(ServingTls.protocols(settings)))
-                .set(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(serving.cipherSuites()))
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 1 << 20)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 32_000)
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, 90_000)
+                .setSocketOption(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(ServingTls.protocols(settings)))
+                .setSocketOption(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(serving.cipherSuites()))
                 // Requested, not required: see AnyClientCertificate.
-                .set(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUESTED)
-                .getMap();
-        UndertowXnioSsl xnioSsl = new UndertowXnioSsl(xnio, OptionMap.EMPTY, buffers, serving.context());
-        AcceptingChannel<SslConnection> server;
+                .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUESTED)
+                .build();
         try {
-            server = xnioSsl.createSslConnectionServer(worker,
-                    new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()),
-                    ChannelListeners.openListenerAdapter(alpn), socketOptions);
-            server.resumeAccepts();
-        } catch (IOException | RuntimeException e) {
+            server.start();
+        } catch (RuntimeException e) {
             worker.shutdownNow();
-            throw new ListenerException("cannot listen on " + settings.authority() + ": " + e.getMessage());
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new ListenerException("cannot listen on " + settings.authority() + ": " + cause.getMessage());
         }
-        listener = server;
-        ssl = xnioSsl;
-        address = server.getLocalAddress(InetSocketAddress.class);
+        undertow = server;
+        address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
         LOG.info("Serving HTTPS on {} (TLS {}+, {})", authority(address), settings.tls13Only() ? "1.3" : "1.2",
                 serving.description());
     }
@@ -144,7 +113,7 @@ final class HttpsServer {
      */
     synchronized void replaceCertificate(ServerSettings newSettings, TlsMaterials materials) throws TlsException {
         ServingTls serving = ServingTls.create(newSettings, materials);
-        ssl.updateSSLContext(serving.context());
+        undertow.getListenerInfo().get(0).setSslContext(serving.context());
         settings = newSettings;
         LOG.info("Serving {} on {}", serving.description(), authority(address));
     }
@@ -154,16 +123,12 @@ final class HttpsServer {
      * connection and the worker.
      */
     synchronized void stop(Duration drain) {
-        if (listener == null) {
+        if (undertow == null) {
             return;
         }
         long start = System.nanoTime();
         graceful.shutdown(); // requests arriving on open connections from now on get 503
-        try {
-            listener.close(); // the listening socket; our worker and its connections stay
-        } catch (IOException e) {
-            LOG.warn("closing the listening socket on {}: {}", authority(address), e.getMessage());
-        }
+        undertow.stop(); // closes the listening socket; our worker and its connections stay
         boolean drained;
         try {
             drained = graceful.awaitShutdown(drain.toMillis());
@@ -187,8 +152,7 @@ final class HttpsServer {
             LOG.warn("Stopped HTTPS on {} in {} ms; requests still in flight after {} ms were cut", authority(address),
                     millis, drain.toMillis());
         }
-        listener = null;
-        ssl = null;
+        undertow = null;
     }
 
     private static String authority(InetSocketAddress a) {
