@@ -1,21 +1,10 @@
 package io.kma.scraper.internal;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +30,6 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import com.fasterxml.jackson.core.JsonFactory;
 
 import io.kma.api.cluster.ClusterView;
-import io.kma.api.cluster.NodeAddress;
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.config.Pids;
 import io.kma.api.doctor.Diagnosis;
@@ -49,9 +37,10 @@ import io.kma.api.doctor.Finding;
 import io.kma.api.kubelet.AddressResolver;
 import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.kubelet.KubeletEndpoint;
-import io.kma.api.store.ContainerSample;
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
+import io.kma.scraper.internal.KubeletProbe.NodeProbe;
+import io.kma.scraper.internal.KubeletProbe.Step;
 
 /**
  * The {@code kubelets} group of {@code kube-metrics-appliance doctor}: checks the scraper's settings and
@@ -59,7 +48,9 @@ import io.kma.api.tls.TlsMaterials;
  * ({@link KubeletClients}, {@link KubeletHttpClient}, {@link KubeletTrustManager}, {@link NodeNameVerifier},
  * {@link CredentialsKeyManager}, {@link NodeScraper}), so that it verifies exactly what scraping does, and
  * reports one line per node naming the step that failed (address, name resolution, TCP connect, TLS,
- * kubelet authentication or authorization, response) with its fix.
+ * kubelet authentication or authorization, response) with its fix. {@link KubeletProbe} walks one node's
+ * chain; this class sets up the run, probes the nodes in parallel within a time limit and keeps the report
+ * short on large clusters.
  *
  * <p>Configured by the scraper's PID and its references carry the scraper's names, so
  * {@code addressResolver.target} and {@code credentials.target} select the same strategies. Every reference
@@ -76,18 +67,6 @@ public final class KubeletDiagnosis implements Diagnosis {
     static final int MAX_OK_LINES = 20;
     static final int MAX_FAIL_LINES = 50;
     static final int MAX_PARALLEL = 64;
-
-    static final String CLIENT_CA_FIX = "the kubelet's client CA (--client-ca-file / authentication.x509.clientCAFile)"
-            + " must sign ";
-    static final String TOKEN_FIX = "enable webhook token authentication on the kubelet"
-            + " (authentication.webhook.enabled: true) and check the token";
-    static final String RBAC_FIX = "grant the appliance's user get on nodes/metrics (ClusterRole"
-            + " system:kube-metrics-appliance from kube-metrics-appliance manifests) and run the kubelet with"
-            + " authorization.mode: Webhook";
-    static final String INSECURE_DETAIL = "kubelet serving certificates are not verified (kubelet.insecureSkipTLSVerify)";
-    static final String INSECURE_FIX = "set kubelet.certificateAuthority to the CA that signs the kubelets' serving"
-            + " certificates (with serverTLSBootstrap: true in the kubelet configuration, the cluster CA"
-            + " /etc/kubernetes/pki/ca.crt) and remove insecureSkipTLSVerify";
 
     private static final Pattern STRATEGY = Pattern.compile("\\(\\s*" + Pattern.quote(AddressResolver.STRATEGY)
             + "\\s*=\\s*([^)\\s]+)\\s*\\)");
@@ -132,40 +111,6 @@ public final class KubeletDiagnosis implements Diagnosis {
         selectorText = config.nodeSelector() == null ? "" : config.nodeSelector().trim();
     }
 
-    /** The steps of one node's chain, in order; a later step means the probe got further. */
-    enum Step {
-        ADDRESS("address"),
-        NAME_RESOLUTION("name resolution"),
-        TCP("TCP connect"),
-        TLS("TLS"),
-        AUTHENTICATION("kubelet authentication"),
-        AUTHORIZATION("kubelet authorization"),
-        RESPONSE("response"),
-        TIME_LIMIT("time limit");
-
-        final String label;
-
-        Step(String label) {
-            this.label = label;
-        }
-
-        /** Failures at these steps make the scraper try the node's next candidate address. */
-        boolean beforeRequest() {
-            return this == NAME_RESOLUTION || this == TCP || this == TLS;
-        }
-    }
-
-    /** One node's outcome: {@code step} and {@code fix} are null when it answered. */
-    record NodeProbe(String node, String detail, Step step, String fix) {
-        boolean ok() {
-            return step == null;
-        }
-    }
-
-    /** The run's shared state: one client, one verifier, one scraper, as a scrape cycle has. */
-    private record Run(ScraperSettings settings, KubeletCredentials credentials, NodeScraper scraper) {
-    }
-
     @Override
     public void examine(Consumer<Finding> report) throws InterruptedException {
         ScraperSettings s = settings;
@@ -200,7 +145,7 @@ public final class KubeletDiagnosis implements Diagnosis {
                 return;
             }
             if (s.insecureSkipTLSVerify()) {
-                report.accept(Finding.warn(SETTINGS, INSECURE_DETAIL, INSECURE_FIX));
+                report.accept(Finding.warn(SETTINGS, KubeletFixes.INSECURE_DETAIL, KubeletFixes.INSECURE_FIX));
             } else {
                 report.accept(Finding.ok(SETTINGS, "address resolver " + strategyName(s.addressResolverTarget())
                         + ", credentials: " + creds.describe() + ", kubelet CA " + s.certificateAuthority()));
@@ -211,7 +156,7 @@ public final class KubeletDiagnosis implements Diagnosis {
             }
             NodeScraper scraper = new NodeScraper(http, new EndpointMemory(Long.MAX_VALUE / 4), new Interner(12),
                     new JsonFactory(), s.requestTimeoutMillis(), s.maxResponseBytes());
-            probeAll(new Run(s, creds, scraper), nodes, resolver, verifier, report);
+            probeAll(new KubeletProbe(s, creds, scraper), nodes, resolver, verifier, report);
         }
     }
 
@@ -296,7 +241,7 @@ public final class KubeletDiagnosis implements Diagnosis {
         return nodes;
     }
 
-    private void probeAll(Run run, List<NodeInfo> nodes, AddressResolver resolver, NodeNameVerifier verifier,
+    private void probeAll(KubeletProbe probe, List<NodeInfo> nodes, AddressResolver resolver, NodeNameVerifier verifier,
             Consumer<Finding> report) throws InterruptedException {
         int n = nodes.size();
         List<List<KubeletEndpoint>> candidates = new ArrayList<>(n);
@@ -316,11 +261,11 @@ public final class KubeletDiagnosis implements Diagnosis {
         // as a scrape cycle does: each dialled host stands for the nodes dialled there
         verifier.expect(ScrapeCycle.expectations(nodes, candidates));
 
-        long timeout = run.settings().requestTimeoutMillis();
+        long timeout = probe.settings().requestTimeoutMillis();
         long budget = probeBudgetMillis != null ? probeBudgetMillis
                 : Math.min(600_000, Math.max(60_000, 6 * timeout));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budget);
-        int parallel = Math.max(1, Math.min(n, Math.min(MAX_PARALLEL, run.settings().maxConcurrentScrapes())));
+        int parallel = Math.max(1, Math.min(n, Math.min(MAX_PARALLEL, probe.settings().maxConcurrentScrapes())));
         AtomicInteger threads = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "kma-doctor-kubelet-" + threads.incrementAndGet());
@@ -333,7 +278,7 @@ public final class KubeletDiagnosis implements Diagnosis {
                 NodeInfo node = nodes.get(i);
                 List<KubeletEndpoint> c = candidates.get(i);
                 String error = resolverErrors.get(i);
-                probes.add(pool.submit(() -> probeNode(run, node, c, error)));
+                probes.add(pool.submit(() -> probe.probeNode(node, c, error)));
             }
             int okShown = 0;
             int okHidden = 0;
@@ -374,7 +319,7 @@ public final class KubeletDiagnosis implements Diagnosis {
                     : Finding.fail(NODES, failed + " of " + n + " nodes failed", "see the node lines above"));
         } finally {
             pool.shutdownNow();
-            run.scraper().abortAll();
+            probe.abortAll();
             // connects and reads are bounded by the request timeout; do not wait longer than that
             pool.awaitTermination(Math.min(timeout, 5_000) + 1_000, TimeUnit.MILLISECONDS);
         }
@@ -394,258 +339,5 @@ public final class KubeletDiagnosis implements Diagnosis {
             return new NodeProbe(node.name(), "probe failed: " + c.getClass().getSimpleName()
                     + (c.getMessage() == null ? "" : ": " + c.getMessage()), Step.RESPONSE, "report this as a bug");
         }
-    }
-
-    /** The node's chain, candidate by candidate as the scraper dials them. Runs on a probe thread. */
-    private NodeProbe probeNode(Run run, NodeInfo node, List<KubeletEndpoint> candidates, String resolverError)
-            throws InterruptedException {
-        if (resolverError != null) {
-            return new NodeProbe(node.name(), "no address: the address resolver "
-                    + strategyName(run.settings().addressResolverTarget()) + " failed: " + resolverError, Step.ADDRESS,
-                    "check kubelet.addressResolver and the address-" + strategyName(run.settings().addressResolverTarget())
-                    + " bundle's configuration");
-        }
-        if (candidates.isEmpty()) {
-            return new NodeProbe(node.name(), "no address: the address resolver "
-                    + strategyName(run.settings().addressResolverTarget()) + " gives no candidate (the node publishes "
-                    + describeAddresses(node) + ")", Step.ADDRESS, noAddressFix(node));
-        }
-        List<Attempt> failures = new ArrayList<>();
-        for (KubeletEndpoint endpoint : candidates) {
-            Attempt a = probeEndpoint(run, node, endpoint);
-            if (a.step() == null) {
-                StringBuilder detail = new StringBuilder(a.detail());
-                for (Attempt f : failures) {
-                    detail.append("; before that ").append(f.endpointText()).append(": ").append(f.step().label)
-                            .append(" failed");
-                }
-                return new NodeProbe(node.name(), detail.toString(), null, null);
-            }
-            failures.add(a);
-            if (!a.step().beforeRequest()) {
-                break;
-            }
-        }
-        // the candidate that got furthest says most; the first of those when several got as far
-        Attempt primary = failures.get(0);
-        for (Attempt f : failures) {
-            if (f.step().ordinal() > primary.step().ordinal()) {
-                primary = f;
-            }
-        }
-        StringBuilder detail = new StringBuilder(primary.detail());
-        for (Attempt f : failures) {
-            if (f != primary) {
-                detail.append("; also ").append(f.endpointText()).append(": ").append(f.step().label).append(" failed");
-            }
-        }
-        return new NodeProbe(node.name(), detail.toString(), primary.step(), primary.fix());
-    }
-
-    /** One candidate's chain: step null when the kubelet answered 200. */
-    private record Attempt(KubeletEndpoint endpoint, String detail, Step step, String fix) {
-        String endpointText() {
-            return endpoint.authority() + " (" + endpoint.addressType() + ")";
-        }
-    }
-
-    private Attempt probeEndpoint(Run run, NodeInfo node, KubeletEndpoint endpoint) throws InterruptedException {
-        long timeout = run.settings().requestTimeoutMillis();
-        String authority = endpoint.authority();
-        StringBuilder chain = new StringBuilder(authority).append(" (").append(endpoint.addressType()).append(")");
-        String host = endpoint.host();
-        InetAddress address;
-        try {
-            // a literal is parsed, not looked up
-            address = InetAddress.getByName(host);
-            if (!NodeNameVerifier.isIpLiteral(host)) {
-                chain.append(", ").append(host).append(" resolved to ").append(address.getHostAddress());
-            }
-        } catch (UnknownHostException e) {
-            return new Attempt(endpoint, chain + ": name resolution failed: " + host + " does not resolve on this host",
-                    Step.NAME_RESOLUTION, host + " does not resolve on this host: put InternalIP first in"
-                    + " kubelet.preferredAddressTypes (the default order starts with Hostname), or map node names with"
-                    + " kubelet.addressResolver: hosts — no need to edit CoreDNS or /etc/hosts");
-        }
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address, endpoint.port()), (int) Math.min(Integer.MAX_VALUE, timeout));
-        } catch (IOException e) {
-            String why = e instanceof SocketTimeoutException ? "connect timeout after " + Durations.format(timeout)
-                    : e instanceof NoRouteToHostException ? "no route to host"
-                    : e instanceof ConnectException && String.valueOf(e.getMessage()).toLowerCase().contains("refused")
-                            ? "connection refused"
-                    : "cannot connect: " + e.getMessage();
-            return new Attempt(endpoint, chain + ": TCP connect failed: " + why, Step.TCP, tcpFix(endpoint));
-        }
-        chain.append(", connected");
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        NodeResult r;
-        try {
-            // the scraper's own request: its client, trust, name verification, credentials and classification
-            r = run.scraper().scrape(node, List.of(endpoint), run.credentials())
-                    .get(2 * timeout + 1_000, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            return new Attempt(endpoint, chain + ": response failed: no answer within " + Durations.format(2 * timeout),
-                    Step.RESPONSE, timeoutFix(timeout));
-        }
-        boolean verified = !run.settings().insecureSkipTLSVerify();
-        if (r.failure() == null) {
-            chain.append(verified ? ", certificate verified" : ", certificate NOT verified")
-                    .append(", kubelet answered 200");
-            if (r.url() != null && r.url().endsWith(NodeScraper.SUMMARY_PATH)) {
-                chain.append(" on ").append(NodeScraper.SUMMARY_PATH);
-            }
-            int pods = pods(r);
-            chain.append(" (").append(pods).append(pods == 1 ? " pod)" : " pods)");
-            return new Attempt(endpoint, chain.toString(), null, null);
-        }
-        return classify(run, node, endpoint, chain, r.failure(), verified);
-    }
-
-    private Attempt classify(Run run, NodeInfo node, KubeletEndpoint endpoint, StringBuilder chain, ScrapeFailure f,
-            boolean verified) {
-        String message = f.getMessage();
-        Throwable cause = f.getCause();
-        String credential = run.credentials().describe();
-        String afterTls = chain + (verified ? ", certificate verified" : ", certificate NOT verified");
-        switch (f.outcome) {
-            case TLS_ERROR: {
-                String why = message.startsWith("TLS: ") ? message.substring(5) : message;
-                String text = chain + ": TLS failed: " + why;
-                if (causedBy(cause, KubeletTrustManager.UntrustedCertificateException.class)) {
-                    return new Attempt(endpoint, text, Step.TLS, "the kubelet's serving certificate is not signed by "
-                            + run.settings().certificateAuthority() + ": enable serverTLSBootstrap: true in the kubelet"
-                            + " configuration and approve its CSRs (kubectl get csr; kubectl certificate approve <name>),"
-                            + " or set kubelet.certificateAuthority to the CA that signs the kubelets' certificates; do not"
-                            + " use kubelet.insecureSkipTLSVerify");
-                }
-                if (causedBy(cause, NodeNameVerifier.NameMismatchException.class)) {
-                    return new Attempt(endpoint, text, Step.TLS, "the certificate names neither " + endpoint.host()
-                            + " nor the node name: reissue it with serverTLSBootstrap (the kubelet's CSR then carries the"
-                            + " node's addresses and name)");
-                }
-                if (cause instanceof SSLException && NodeScraper.clientCertificateRejected((SSLException) cause)) {
-                    return new Attempt(endpoint, text, Step.TLS, CLIENT_CA_FIX + credential);
-                }
-                return new Attempt(endpoint, text, Step.TLS, "check that " + endpoint.authority() + " is the kubelet's"
-                        + " HTTPS port (kubelet.port, kubelet.useNodeStatusPort) and that it accepts TLS 1.2 or 1.3");
-            }
-            case CONNECT_ERROR:
-                if (f.beforeRequest) {
-                    boolean dns = cause instanceof UnknownHostException;
-                    return new Attempt(endpoint, chain + ": " + (dns ? "name resolution" : "TCP connect") + " failed: "
-                            + message, dns ? Step.NAME_RESOLUTION : Step.TCP, dns ? endpoint.host()
-                            + " does not resolve on this host: put InternalIP first in kubelet.preferredAddressTypes, or"
-                            + " map node names with kubelet.addressResolver: hosts" : tcpFix(endpoint));
-                }
-                if (run.credentials().keyManager().isPresent()) {
-                    // TLS 1.3: a kubelet refusing the client certificate closes the connection after the handshake
-                    return new Attempt(endpoint, afterTls + ": TLS failed: the kubelet closed the connection without"
-                            + " answering, as it does when it refuses the client certificate (" + message + ")", Step.TLS,
-                            CLIENT_CA_FIX + credential + " (the kubelet then logs \"TLS handshake error ... failed to"
-                            + " verify certificate\"; if it does not, check that " + endpoint.authority()
-                            + " is the kubelet's port, kubelet.port)");
-                }
-                return new Attempt(endpoint, afterTls + ": response failed: " + message, Step.RESPONSE,
-                        "check the kubelet's log and that " + endpoint.authority() + " is the kubelet's port"
-                        + " (kubelet.port, kubelet.useNodeStatusPort)");
-            case UNAUTHORIZED:
-                return new Attempt(endpoint, afterTls + ": kubelet authentication failed: " + message,
-                        Step.AUTHENTICATION, authenticationFix(run.credentials()));
-            case FORBIDDEN:
-                return new Attempt(endpoint, afterTls + ": kubelet authorization failed: " + message,
-                        Step.AUTHORIZATION, RBAC_FIX);
-            case TIMEOUT:
-                return new Attempt(endpoint, afterTls + ": response failed: " + message, Step.RESPONSE,
-                        timeoutFix(run.settings().requestTimeoutMillis()));
-            case TOO_LARGE:
-                return new Attempt(endpoint, afterTls + ": response failed: " + message, Step.RESPONSE,
-                        "raise kubelet.maxResponseBytes (the node runs more containers than it allows)");
-            case PARSE_ERROR:
-                return new Attempt(endpoint, afterTls + ": response failed: " + message, Step.RESPONSE,
-                        "check that " + endpoint.authority() + " is the kubelet (kubelet.port, kubelet.useNodeStatusPort)"
-                        + pathHint(node));
-            default:
-                return new Attempt(endpoint, afterTls + ": response failed: " + message, Step.RESPONSE,
-                        "check the kubelet's log for GET " + NodeScraper.RESOURCE_PATH + " and that " + endpoint.authority()
-                        + " is the kubelet (kubelet.port, kubelet.useNodeStatusPort)" + pathHint(node));
-        }
-    }
-
-    private static String pathHint(NodeInfo node) {
-        String override = node.annotations().get(NodeInfo.RESOURCE_METRICS_PATH_ANNOTATION);
-        return override == null ? "" : "; the node's annotation " + NodeInfo.RESOURCE_METRICS_PATH_ANNOTATION + " sets the"
-                + " path " + override;
-    }
-
-    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
-        for (int depth = 0; t != null && depth < 16; t = t.getCause(), depth++) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String tcpFix(KubeletEndpoint endpoint) {
-        return "nothing accepts TCP connections at " + endpoint.authority() + " from this host: check that the kubelet"
-                + " runs and that a firewall allows TCP " + endpoint.port() + " from the control-plane hosts"
-                + " (kubelet.port, kubelet.useNodeStatusPort)";
-    }
-
-    private static String timeoutFix(long timeoutMillis) {
-        return "the kubelet did not answer within kubelet.requestTimeout (" + Durations.format(timeoutMillis)
-                + "): check the kubelet's health and the node's load, or raise kubelet.requestTimeout";
-    }
-
-    static String authenticationFix(KubeletCredentials c) {
-        boolean cert = c.keyManager().isPresent();
-        boolean token = c.bearerToken().isPresent();
-        if (cert && token) {
-            return CLIENT_CA_FIX + c.describe() + "; or " + TOKEN_FIX;
-        }
-        if (token) {
-            return TOKEN_FIX;
-        }
-        if (cert) {
-            return CLIENT_CA_FIX + c.describe();
-        }
-        return "configure kubelet.auth with a client certificate (x509) or a token (token)";
-    }
-
-    private static String noAddressFix(NodeInfo node) {
-        Set<String> types = new LinkedHashSet<>();
-        for (NodeAddress a : node.addresses()) {
-            if (a != null && a.type() != null && a.address() != null && !a.address().isBlank()) {
-                types.add(a.type());
-            }
-        }
-        if (types.isEmpty()) {
-            return "the node publishes no address (status.addresses is empty): use kubelet.addressResolver: hosts with"
-                    + " kubelet.hosts: [\"" + node.name() + "=<address>\"]";
-        }
-        return "the node has none of the address types in kubelet.preferredAddressTypes (it has " + String.join(", ", types)
-                + "): add one of them, or use kubelet.addressResolver: hosts";
-    }
-
-    private static String describeAddresses(NodeInfo node) {
-        if (node.addresses().isEmpty()) {
-            return "no address";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (NodeAddress a : node.addresses()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(a.type()).append(' ').append(a.address());
-        }
-        return sb.toString();
-    }
-
-    private static int pods(NodeResult r) {
-        Set<String> pods = new HashSet<>();
-        for (ContainerSample c : r.scrape().containers()) {
-            pods.add(c.namespace() + '/' + c.pod());
-        }
-        return pods.size();
     }
 }

@@ -18,7 +18,7 @@ final class ScrapeFailure extends Exception {
     }
 
     /**
-     * @param cause the I/O or TLS failure classified, kept so that the doctor ({@link KubeletDiagnosis}) can tell
+     * @param cause the I/O or TLS failure classified, kept so that the doctor ({@link KubeletProbe}) can tell
      *              which step failed; never logged (the message already says it)
      */
     ScrapeFailure(Outcome outcome, String url, String message, boolean beforeRequest, Throwable cause) {

@@ -227,7 +227,7 @@ class KubeletDiagnosisTest {
         assertEquals(Verdict.FAIL, node.verdict());
         assertTrue(node.detail().contains("kubelet authorization failed: 403 Forbidden"), node.detail());
         assertTrue(node.detail().contains("subresource=metrics"), node.detail());
-        assertEquals(KubeletDiagnosis.RBAC_FIX, node.fix());
+        assertEquals(KubeletFixes.RBAC_FIX, node.fix());
         assertTrue(node.fix().contains("nodes/metrics") && node.fix().contains("authorization.mode: Webhook"));
     }
 
