@@ -71,7 +71,7 @@ class ApiServerDiagnosisTest {
         server.on("/version", (ex, r) -> json(ex, 200,
                 "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.2\",\"platform\":\"linux/amd64\"}"));
         allowAllExcept();
-        server.on(ApiServerDiagnosis.SELF_SUBJECT_REVIEW_PATH, (ex, r) -> json(ex, 201,
+        server.on(RbacCheck.SELF_SUBJECT_REVIEW_PATH, (ex, r) -> json(ex, 201,
                 "{\"kind\":\"SelfSubjectReview\",\"apiVersion\":\"authentication.k8s.io/v1\",\"status\":{\"userInfo\":"
                         + "{\"username\":\"system:kube-metrics-appliance\",\"groups\":[\"system:authenticated\"]}}}"));
         apiService("{\"type\":\"Available\",\"status\":\"True\",\"reason\":\"Passed\",\"message\":\"all checks passed\"}");
@@ -91,7 +91,7 @@ class ApiServerDiagnosisTest {
     }
 
     private void apiService(String... conditions) {
-        server.on(ApiServerDiagnosis.APISERVICE_PATH, (ex, r) -> json(ex, 200, "{\"kind\":\"APIService\","
+        server.on(ApiServiceCheck.APISERVICE_PATH, (ex, r) -> json(ex, 200, "{\"kind\":\"APIService\","
                 + "\"apiVersion\":\"apiregistration.k8s.io/v1\",\"metadata\":{\"name\":\"v1beta1.metrics.k8s.io\"},"
                 + "\"spec\":{\"service\":{\"namespace\":\"kube-system\",\"name\":\"metrics-server\",\"port\":443},"
                 + "\"group\":\"metrics.k8s.io\",\"version\":\"v1beta1\",\"insecureSkipTLSVerify\":true,"
@@ -254,7 +254,7 @@ class ApiServerDiagnosisTest {
         assertEquals(Verdict.FAIL, f.get(1).verdict());
         assertTrue(f.get(1).detail().startsWith("GET /version: kube-apiserver's certificate is not trusted"),
                 f.get(1).detail());
-        assertEquals(ApiServerDiagnosis.FIX_CA, f.get(1).fix());
+        assertEquals(RequestProblem.FIX_CA, f.get(1).fix());
         assertTrue(f.get(1).fix().endsWith("on kubeadm /etc/kubernetes/pki/ca.crt"));
     }
 
@@ -273,7 +273,7 @@ class ApiServerDiagnosisTest {
     @Test
     void deniedPermissionIsNamed() throws Exception {
         startServer();
-        server.on(ApiServerDiagnosis.SELF_SUBJECT_REVIEW_PATH, (ex, r) -> json(ex, 404,
+        server.on(RbacCheck.SELF_SUBJECT_REVIEW_PATH, (ex, r) -> json(ex, 404,
                 FakeApiServer.status(404, "NotFound", "the server could not find the requested resource")));
         allowAllExcept("\"verb\":\"get\"", "\"subresource\":\"metrics\"");
         List<Finding> f = examine(diagnosis());
@@ -289,7 +289,7 @@ class ApiServerDiagnosisTest {
     @Test
     void deniedForAnotherUserSaysWhoToBe() throws Exception {
         startServer();
-        server.on(ApiServerDiagnosis.SELF_SUBJECT_REVIEW_PATH, (ex, r) -> json(ex, 201,
+        server.on(RbacCheck.SELF_SUBJECT_REVIEW_PATH, (ex, r) -> json(ex, 201,
                 "{\"status\":{\"userInfo\":{\"username\":\"metrics-appliance\"}}}"));
         allowAllExcept("\"resource\":\"configmaps\"");
         List<Finding> f = examine(diagnosis());
@@ -315,7 +315,7 @@ class ApiServerDiagnosisTest {
     @Test
     void apiServiceNotRegistered() throws Exception {
         startServer();
-        server.on(ApiServerDiagnosis.APISERVICE_PATH, (ex, r) -> json(ex, 404, FakeApiServer.status(404, "NotFound",
+        server.on(ApiServiceCheck.APISERVICE_PATH, (ex, r) -> json(ex, 404, FakeApiServer.status(404, "NotFound",
                 "apiservices.apiregistration.k8s.io \\\"v1beta1.metrics.k8s.io\\\" not found")));
         List<Finding> f = examine(diagnosis());
         assertEquals(Finding.fail(ApiServerDiagnosis.APISERVICE, "not registered",
@@ -325,12 +325,12 @@ class ApiServerDiagnosisTest {
     @Test
     void apiServiceNotReadable() throws Exception {
         startServer();
-        server.on(ApiServerDiagnosis.APISERVICE_PATH, (ex, r) -> json(ex, 403, FakeApiServer.status(403, "Forbidden",
+        server.on(ApiServiceCheck.APISERVICE_PATH, (ex, r) -> json(ex, 403, FakeApiServer.status(403, "Forbidden",
                 "forbidden")));
         List<Finding> f = examine(diagnosis());
         assertEquals(Verdict.WARN, f.get(3).verdict());
         assertEquals("the appliance's user may not read it", f.get(3).detail());
-        assertEquals(ApiServerDiagnosis.FIX_APISERVICE_FORBIDDEN, f.get(3).fix());
+        assertEquals(ApiServiceCheck.FIX_APISERVICE_FORBIDDEN, f.get(3).fix());
     }
 
     @Test
@@ -358,21 +358,21 @@ class ApiServerDiagnosisTest {
 
     @Test
     void discoveryFixesByReasonAndMessage() {
-        assertEquals(ApiServerDiagnosis.FIX_DISCOVERY_UNREACHABLE, ApiServerDiagnosis.discoveryFix("FailedDiscoveryCheck",
+        assertEquals(ApiServiceCheck.FIX_DISCOVERY_UNREACHABLE, ApiServiceCheck.discoveryFix("FailedDiscoveryCheck",
                 "Get \"https://10.0.0.1:4443/apis/metrics.k8s.io/v1beta1\": context deadline exceeded"));
-        assertEquals(ApiServerDiagnosis.FIX_DISCOVERY_CERTIFICATE, ApiServerDiagnosis.discoveryFix("FailedDiscoveryCheck",
+        assertEquals(ApiServiceCheck.FIX_DISCOVERY_CERTIFICATE, ApiServiceCheck.discoveryFix("FailedDiscoveryCheck",
                 "Get \"https://10.0.0.1:4443/apis/metrics.k8s.io/v1beta1\": tls: failed to verify certificate: "
                         + "x509: certificate signed by unknown authority"));
-        assertEquals(ApiServerDiagnosis.FIX_DISCOVERY_AUTH, ApiServerDiagnosis.discoveryFix("FailedDiscoveryCheck",
+        assertEquals(ApiServiceCheck.FIX_DISCOVERY_AUTH, ApiServiceCheck.discoveryFix("FailedDiscoveryCheck",
                 "failing or missing response from https://10.0.0.1:4443/apis/metrics.k8s.io/v1beta1: bad status from "
                         + "https://10.0.0.1:4443/apis/metrics.k8s.io/v1beta1: 401"));
-        assertEquals(ApiServerDiagnosis.FIX_DISCOVERY_SERVICE, ApiServerDiagnosis.discoveryFix("ServiceNotFound",
+        assertEquals(ApiServiceCheck.FIX_DISCOVERY_SERVICE, ApiServiceCheck.discoveryFix("ServiceNotFound",
                 "service/metrics-server in \"kube-system\" is not present"));
-        assertEquals(ApiServerDiagnosis.FIX_DISCOVERY_SERVICE, ApiServerDiagnosis.discoveryFix("MissingEndpoints",
+        assertEquals(ApiServiceCheck.FIX_DISCOVERY_SERVICE, ApiServiceCheck.discoveryFix("MissingEndpoints",
                 "endpoints for service/metrics-server in \"kube-system\" have no addresses with port name \"https\""));
-        assertEquals(ApiServerDiagnosis.FIX_DISCOVERY_OTHER, ApiServerDiagnosis.discoveryFix("Odd", "something else"));
+        assertEquals(ApiServiceCheck.FIX_DISCOVERY_OTHER, ApiServiceCheck.discoveryFix("Odd", "something else"));
         // the cluster simulator's aggregator words a refused connection the Java way
-        assertEquals(ApiServerDiagnosis.FIX_DISCOVERY_UNREACHABLE, ApiServerDiagnosis.discoveryFix("FailedDiscoveryCheck",
+        assertEquals(ApiServiceCheck.FIX_DISCOVERY_UNREACHABLE, ApiServiceCheck.discoveryFix("FailedDiscoveryCheck",
                 "failing or missing response from https://127.0.0.1:4443/apis/metrics.k8s.io/v1beta1: java.net.ConnectException"));
         assertNull(Finding.ok("x", "y").fix());
     }
