@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -128,7 +129,7 @@ public final class DoctorCommand implements Function<PrintStream, Integer> {
     /** The diagnoses in report order, once the expected ones are there (bounded wait); a missing one is a FAIL. */
     private List<Diagnosis> groups(Report report) throws InterruptedException {
         await(() -> names().containsAll(EXPECTED.keySet()) ? Boolean.TRUE : null, groupsWaitMillis);
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(EXPECTED).entrySet()) {
+        for (Map.Entry<String, String> e : new TreeMap<>(EXPECTED).entrySet()) {
             if (!names().contains(e.getKey())) {
                 report.accept(Finding.fail(e.getKey(), "no checks were registered for " + e.getKey(),
                         "check that the bundle " + e.getValue() + " is installed and ACTIVE and that its configuration applies"));
