@@ -57,10 +57,7 @@ final class Doctor {
             }
         }
         RunFlags.Parsed flags = RunFlags.parse(rest);
-        boolean explicit = !flags.config().isEmpty();
-        Path configFile = explicit ? Path.of(flags.config()).toAbsolutePath() : LaunchOptions.DEFAULT_CONFIG;
-        if (explicit && !Files.isRegularFile(configFile)) {
-            err.println("kube-metrics-appliance: configuration file " + configFile + " does not exist");
+        if (Main.configMissing(flags, err)) {
             return 1;
         }
         Map<String, String> props = new HashMap<>(flags.frameworkProperties());
@@ -69,10 +66,10 @@ final class Doctor {
             props.put(MANIFEST_PROPERTY, Path.of(manifest).toAbsolutePath().toString());
         }
         Path state = Files.createTempDirectory("kma-doctor-");
-        out.println("kube-metrics-appliance doctor: configuration " + configFile);
+        out.println("kube-metrics-appliance doctor: configuration " + flags.configFile());
         out.flush();
-        try (Launcher launcher = Launcher.start(new LaunchOptions(home, configFile, explicit, state, Main.deployDir(home),
-                props))) {
+        try (Launcher launcher = Launcher.start(new LaunchOptions(home, flags.configFile(), flags.configExplicit(), state,
+                Main.deployDir(home), props))) {
             Function<PrintStream, Integer> command = command(launcher.framework().getBundleContext());
             if (command == null) {
                 err.println("kube-metrics-appliance: the doctor bundle (io.kma.doctor) is not active");

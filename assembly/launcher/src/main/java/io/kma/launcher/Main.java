@@ -94,17 +94,22 @@ public final class Main {
 
     private static int runCommand(RunFlags.Parsed flags, PrintStream err) throws Exception {
         System.setProperty("org.jboss.logging.provider", System.getProperty("org.jboss.logging.provider", "slf4j"));
-        String config = flags.config();
-        boolean explicit = !config.isEmpty();
-        Path configFile = explicit ? Path.of(config).toAbsolutePath() : LaunchOptions.DEFAULT_CONFIG;
-        if (explicit && !Files.isRegularFile(configFile)) {
-            err.println("kube-metrics-appliance: configuration file " + configFile + " does not exist");
+        if (configMissing(flags, err)) {
             return 1;
         }
         Path home = home();
         // Without the file the config bundle logs that it runs on the built-in defaults.
-        return runUntilStopped(new LaunchOptions(home, configFile, explicit, stateDir(home), deployDir(home),
-                flags.frameworkProperties()));
+        return runUntilStopped(new LaunchOptions(home, flags.configFile(), flags.configExplicit(), stateDir(home),
+                deployDir(home), flags.frameworkProperties()));
+    }
+
+    /** A {@code --config} file must exist (the default one may not); says so on {@code err}. */
+    static boolean configMissing(RunFlags.Parsed flags, PrintStream err) {
+        if (flags.configExplicit() && !Files.isRegularFile(flags.configFile())) {
+            err.println("kube-metrics-appliance: configuration file " + flags.configFile() + " does not exist");
+            return true;
+        }
+        return false;
     }
 
     /** Runs the launcher until the framework stops; SIGTERM (shutdown hook) stops every bundle first. */

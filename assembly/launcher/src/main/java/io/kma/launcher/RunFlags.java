@@ -1,5 +1,6 @@
 package io.kma.launcher;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,15 @@ final class RunFlags {
 
     /** {@code config} is "" when --config was not given. */
     record Parsed(String config, List<Override> overrides) {
+
+        boolean configExplicit() {
+            return !config.isEmpty();
+        }
+
+        /** The configuration file in effect: {@code --config} made absolute, or the default. */
+        Path configFile() {
+            return config.isEmpty() ? LaunchOptions.DEFAULT_CONFIG : Path.of(config).toAbsolutePath();
+        }
 
         /** The framework properties that carry the overrides to the config bundle (none without flags). */
         Map<String, String> frameworkProperties() {
