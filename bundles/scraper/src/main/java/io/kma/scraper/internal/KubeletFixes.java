@@ -32,6 +32,12 @@ final class KubeletFixes {
     private KubeletFixes() {
     }
 
+    static String nameResolutionFix(String host) {
+        return host + " does not resolve on this host: put InternalIP first in kubelet.preferredAddressTypes (the"
+                + " default order starts with Hostname), or map node names with kubelet.addressResolver: hosts — no need"
+                + " to edit CoreDNS or /etc/hosts";
+    }
+
     static String tcpFix(KubeletEndpoint endpoint) {
         return "nothing accepts TCP connections at " + endpoint.authority() + " from this host: check that the kubelet"
                 + " runs and that a firewall allows TCP " + endpoint.port() + " from the control-plane hosts"

@@ -154,9 +154,7 @@ final class KubeletProbe {
             }
         } catch (UnknownHostException e) {
             return new Attempt(endpoint, chain + ": name resolution failed: " + host + " does not resolve on this host",
-                    Step.NAME_RESOLUTION, host + " does not resolve on this host: put InternalIP first in"
-                    + " kubelet.preferredAddressTypes (the default order starts with Hostname), or map node names with"
-                    + " kubelet.addressResolver: hosts — no need to edit CoreDNS or /etc/hosts");
+                    Step.NAME_RESOLUTION, KubeletFixes.nameResolutionFix(host));
         }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address, endpoint.port()), (int) Math.min(Integer.MAX_VALUE, timeout));
@@ -228,9 +226,8 @@ final class KubeletProbe {
                 if (f.beforeRequest) {
                     boolean dns = cause instanceof UnknownHostException;
                     return new Attempt(endpoint, chain + ": " + (dns ? "name resolution" : "TCP connect") + " failed: "
-                            + message, dns ? Step.NAME_RESOLUTION : Step.TCP, dns ? endpoint.host()
-                            + " does not resolve on this host: put InternalIP first in kubelet.preferredAddressTypes, or"
-                            + " map node names with kubelet.addressResolver: hosts" : KubeletFixes.tcpFix(endpoint));
+                            + message, dns ? Step.NAME_RESOLUTION : Step.TCP,
+                            dns ? KubeletFixes.nameResolutionFix(endpoint.host()) : KubeletFixes.tcpFix(endpoint));
                 }
                 if (credentials.keyManager().isPresent()) {
                     // TLS 1.3: a kubelet refusing the client certificate closes the connection after the handshake
