@@ -63,6 +63,9 @@ final class ResourceMetricsParser {
      * @param defaultTimestampNanos time for samples without an explicit timestamp (the request start)
      * @throws MalformedMetricsException naming the line and what is wrong with it
      */
+    /** The largest millisecond timestamp whose nanoseconds fit in a long (2262-04-11T23:47:16.854Z). */
+    static final long MAX_TIMESTAMP_MILLIS = Long.MAX_VALUE / 1_000_000L;
+
     void parse(byte[] body, int length, long defaultTimestampNanos, NodeScrapeAssembler out)
             throws MalformedMetricsException {
         this.b = body;
@@ -140,6 +143,12 @@ final class ResourceMetricsParser {
             }
             if (skipBlanks(p, end) < end) {
                 throw error("unexpected text " + describe(skipBlanks(p, end), end) + " after the timestamp");
+            }
+            // 18 digits fit a long, but not once scaled: past year 2262 the product wraps (to Long.MIN_VALUE
+            // for 2^57 ms, the store's "no previous point" marker)
+            if (ms > MAX_TIMESTAMP_MILLIS) {
+                throw error("timestamp " + ms + " out of range for " + FAMILY_NAMES[family]
+                        + " (milliseconds after 2262-04-11 do not fit in nanoseconds)");
             }
             ts = ms * 1_000_000L;
         }

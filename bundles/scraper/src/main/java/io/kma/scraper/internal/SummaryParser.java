@@ -191,10 +191,20 @@ final class SummaryParser {
     private static long time(String rfc3339) throws MalformedMetricsException {
         try {
             Instant i = Instant.parse(rfc3339);
+            // before 1970 or after 2262-04-11 the nanoseconds would be negative or wrap around
+            if (i.getEpochSecond() < 0 || i.getEpochSecond() >= Long.MAX_VALUE / 1_000_000_000L) {
+                throw new MalformedMetricsException("time " + quoted(rfc3339) + " in summary JSON is out of range"
+                        + " (1970-01-01 to 2262-04-11)");
+            }
             return i.getEpochSecond() * 1_000_000_000L + i.getNano();
         } catch (DateTimeParseException e) {
-            throw new MalformedMetricsException("invalid time \"" + rfc3339 + "\" in summary JSON");
+            throw new MalformedMetricsException("invalid time " + quoted(rfc3339) + " in summary JSON");
         }
+    }
+
+    /** The kubelet's text, cut short: a hostile kubelet must not fill the log through our error message. */
+    private static String quoted(String s) {
+        return "\"" + (s.length() <= 64 ? s : s.substring(0, 64) + "…") + "\"";
     }
 
     private static void expect(JsonParser p, JsonToken have, JsonToken want, String what) throws MalformedMetricsException {

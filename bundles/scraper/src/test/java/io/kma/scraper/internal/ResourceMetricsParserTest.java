@@ -180,6 +180,23 @@ class ResourceMetricsParserTest {
         assertTrue(e.getMessage().startsWith(expected), () -> "message was: " + e.getMessage());
     }
 
+    /** 2^57 ms times 10^6 wraps to exactly Long.MIN_VALUE, the store's "no previous point" marker. */
+    @ParameterizedTest
+    @CsvSource({"144115188075855872", "999999999999999999", "9223372036855"})
+    void timestampsThatOverflowNanosecondsAreRefused(String ms) {
+        MalformedMetricsException e = assertThrows(MalformedMetricsException.class,
+                () -> parse("node_cpu_usage_seconds_total 1 " + ms + "\nnode_memory_working_set_bytes 1 1\n"));
+        assertTrue(e.getMessage().startsWith("line 1: timestamp " + ms + " out of range"), e.getMessage());
+    }
+
+    @Test
+    void largestTimestampThatFitsIsKept() throws Exception {
+        long max = ResourceMetricsParser.MAX_TIMESTAMP_MILLIS;
+        NodeScrape s = parse("node_cpu_usage_seconds_total 1 " + max + "\nnode_memory_working_set_bytes 1 " + max + "\n");
+        assertEquals(max * 1_000_000L, s.nodePoint().timestampNanos());
+        assertTrue(s.nodePoint().timestampNanos() > 0);
+    }
+
     @Test
     void completenessNodePointDroppedWhenCpuOrMemoryZero() throws Exception {
         assertNull(parse("node_cpu_usage_seconds_total 0 1\nnode_memory_working_set_bytes 10 1\n").nodePoint());

@@ -67,6 +67,34 @@ class SummaryParserTest {
     }
 
     @Test
+    void timesThatDoNotFitNanosecondsAreRefused() {
+        for (String t : new String[] {"2262-04-12T00:00:00Z", "+999999999-12-31T23:59:59Z", "1969-12-31T23:59:59Z"}) {
+            MalformedMetricsException e = assertThrows(MalformedMetricsException.class,
+                    () -> parse("{\"node\":{\"cpu\":{\"time\":\"" + t + "\",\"usageCoreNanoSeconds\":1}}}"));
+            assertEquals("time \"" + t + "\" in summary JSON is out of range (1970-01-01 to 2262-04-11)", e.getMessage());
+        }
+        MalformedMetricsException e = assertThrows(MalformedMetricsException.class, () -> parse(
+                "{\"pods\":[{\"containers\":[{\"name\":\"c\",\"startTime\":\"3000-01-01T00:00:00Z\"}]}]}"));
+        assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+    }
+
+    @Test
+    void lastTimeThatFitsIsKept() throws Exception {
+        NodeScrape s = parse("{\"node\":{\"cpu\":{\"time\":\"2262-04-11T23:47:15.999999999Z\",\"usageCoreNanoSeconds\":1},"
+                + "\"memory\":{\"time\":\"2262-04-11T23:47:15.999999999Z\",\"workingSetBytes\":1}}}");
+        assertEquals(nanos("2262-04-11T23:47:15.999999999Z"), s.nodePoint().timestampNanos());
+        assertTrue(s.nodePoint().timestampNanos() > 0);
+    }
+
+    @Test
+    void aHugeBadTimeIsNotEchoedWhole() {
+        String t = "x".repeat(100_000);
+        MalformedMetricsException e = assertThrows(MalformedMetricsException.class,
+                () -> parse("{\"node\":{\"cpu\":{\"time\":\"" + t + "\",\"usageCoreNanoSeconds\":1}}}"));
+        assertTrue(e.getMessage().length() < 200, () -> "message length " + e.getMessage().length());
+    }
+
+    @Test
     void rejectsGarbage() {
         MalformedMetricsException e = assertThrows(MalformedMetricsException.class, () -> parse("{\"node\": {\"cpu\": [1,"));
         assertTrue(e.getMessage().startsWith("invalid summary JSON"), e.getMessage());
