@@ -333,6 +333,11 @@ final class ConfigParser {
         if ("token".equals(values.get("kubelet.auth")) && ((String) values.get("kubelet.tokenFile")).isEmpty()) {
             errors.add(at("kubelet.auth") + "kubelet.tokenFile must be set when kubelet.auth is token");
         }
+        String pins = (String) values.get("kubelet.pinDirectory");
+        if ("caOrPin".equals(values.get("kubelet.tlsVerification")) && !pins.startsWith("/")) {
+            errors.add(at("kubelet.pinDirectory") + (pins.isEmpty() ? "must be set" : "\"" + pins + "\" must be an absolute path")
+                    + " when kubelet.tlsVerification is caOrPin (self-signed kubelet certificates are pinned there)");
+        }
         if ("hosts".equals(values.get("kubelet.addressResolver")) && ((Map<?, ?>) values.get("kubelet.hosts")).isEmpty()) {
             errors.add(at("kubelet.addressResolver") + "kubelet.hosts must list the nodes when kubelet.addressResolver is hosts");
         }

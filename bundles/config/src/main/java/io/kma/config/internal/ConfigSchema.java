@@ -32,6 +32,8 @@ final class ConfigSchema {
             new Key("kubelet.maxResponseBytes", KeyType.SIZE, 16L << 20),
             new Key("kubelet.certificateAuthority", KeyType.STRING, "/etc/kubernetes/pki/ca.crt"),
             new Key("kubelet.insecureSkipTLSVerify", KeyType.BOOLEAN, false),
+            new Key("kubelet.tlsVerification", KeyType.ENUM, "caOrPin", List.of("caOrPin", "ca")),
+            new Key("kubelet.pinDirectory", KeyType.STRING, "/var/lib/kube-metrics-appliance/kubelet-pins"),
             new Key("kubelet.addressResolver", KeyType.ENUM, "preferred", List.of("preferred", "hosts")),
             new Key("kubelet.hosts", KeyType.STRING_MAP, Map.of()),
             new Key("kubelet.auth", KeyType.ENUM, "x509", List.of("x509", "token")),

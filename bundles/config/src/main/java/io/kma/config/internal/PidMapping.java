@@ -37,6 +37,8 @@ final class PidMapping {
         scraper.put("nodeSelector", s.string("nodeSelector"));
         scraper.put("certificateAuthority", s.string("kubelet.certificateAuthority"));
         scraper.put("insecureSkipTLSVerify", s.bool("kubelet.insecureSkipTLSVerify"));
+        scraper.put("tlsVerification", s.string("kubelet.tlsVerification"));
+        scraper.put("pinDirectory", s.string("kubelet.pinDirectory"));
         scraper.put("addressResolver.target", strategyFilter(s.string("kubelet.addressResolver")));
         scraper.put("credentials.target", strategyFilter(s.string("kubelet.auth")));
         pids.put(Pids.SCRAPER, scraper);

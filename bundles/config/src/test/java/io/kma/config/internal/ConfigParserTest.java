@@ -114,6 +114,10 @@ class ConfigParserTest {
         assertTrue(error("kubelet:\n  auth: token\n").startsWith("config.yaml:2: kubelet.auth: kubelet.tokenFile must be set"));
         assertTrue(error("kubelet:\n  addressResolver: hosts\n").startsWith("config.yaml:2: kubelet.addressResolver: kubelet.hosts must list"));
         assertTrue(error("server:\n  tlsCertFile: /x.crt\n").startsWith("config.yaml:2: server.tlsCertFile: server.tlsPrivateKeyFile must be set too"));
+        assertEquals("config.yaml:2: kubelet.pinDirectory: \"pins\" must be an absolute path when kubelet.tlsVerification is"
+                + " caOrPin (self-signed kubelet certificates are pinned there)", error("kubelet:\n  pinDirectory: pins\n"));
+        assertEquals("config.yaml:2: kubelet.tlsVerification: \"pin\" is not one of caOrPin, ca",
+                error("kubelet:\n  tlsVerification: pin\n"));
     }
 
     @Test

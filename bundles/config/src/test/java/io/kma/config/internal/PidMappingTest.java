@@ -23,8 +23,8 @@ class PidMappingTest {
         assertEquals(Set.of("bindAddress", "securePort", "tlsCertFile", "tlsPrivateKeyFile", "certDir", "tlsMinVersion"),
                 pids.get(Pids.HTTP_SERVER).keySet());
         assertEquals(Set.of("resolutionMillis", "requestTimeoutMillis", "maxConcurrentScrapes", "maxResponseBytes",
-                "nodeSelector", "certificateAuthority", "insecureSkipTLSVerify", "addressResolver.target",
-                "credentials.target"), pids.get(Pids.SCRAPER).keySet());
+                "nodeSelector", "certificateAuthority", "insecureSkipTLSVerify", "tlsVerification", "pinDirectory",
+                "addressResolver.target", "credentials.target"), pids.get(Pids.SCRAPER).keySet());
         assertEquals(12, pids.get(Pids.METRICS_API).size());
     }
 
@@ -39,6 +39,8 @@ class PidMappingTest {
         assertEquals("(kma.strategy=preferred)", scraper.get("addressResolver.target"));
         assertEquals("(kma.strategy=x509)", scraper.get("credentials.target"));
         assertEquals(Boolean.FALSE, scraper.get("insecureSkipTLSVerify"));
+        assertEquals("caOrPin", scraper.get("tlsVerification"));
+        assertEquals("/var/lib/kube-metrics-appliance/kubelet-pins", scraper.get("pinDirectory"));
         assertEquals(4443, pids.get(Pids.HTTP_SERVER).get("securePort"));
         assertArrayEquals(new String[] {"Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP"},
                 (String[]) pids.get(Pids.ADDRESS_PREFERRED).get("preferredAddressTypes"));

@@ -28,13 +28,14 @@ import io.kma.api.tls.TlsMaterials;
 final class KubeletClients implements AutoCloseable {
 
     private record Key(KubeletCredentials credentials, TlsMaterials tls, String ca, boolean insecure,
-            long timeoutMillis, int maxConcurrent) {
+            long timeoutMillis, int maxConcurrent, String pinDirectory) {
 
         @Override
         public boolean equals(Object o) {
             // services compare by identity: a re-registered service is a new setup
             return o instanceof Key k && k.credentials == credentials && k.tls == tls && k.ca.equals(ca)
-                    && k.insecure == insecure && k.timeoutMillis == timeoutMillis && k.maxConcurrent == maxConcurrent;
+                    && k.insecure == insecure && k.timeoutMillis == timeoutMillis && k.maxConcurrent == maxConcurrent
+                    && java.util.Objects.equals(k.pinDirectory, pinDirectory);
         }
 
         @Override
@@ -58,22 +59,40 @@ final class KubeletClients implements AutoCloseable {
     private final BufferPool buffers;
     private Key key;
     private KubeletHttpClient client;
+    private volatile KubeletPins pins;
+
+    private final boolean pinsReadOnly;
 
     KubeletClients(NodeNameVerifier verifier, BufferPool buffers) {
+        this(verifier, buffers, false);
+    }
+
+    /** @param pinsReadOnly doctor: check kubelets against their pins, never write one */
+    KubeletClients(NodeNameVerifier verifier, BufferPool buffers, boolean pinsReadOnly) {
         this.verifier = verifier;
         this.buffers = buffers;
+        this.pinsReadOnly = pinsReadOnly;
     }
 
     /** The client for this setup, built when the setup changed. */
     KubeletHttpClient get(ScraperSettings s, TlsMaterials tls, KubeletCredentials credentials)
             throws TlsException, SSLException {
+        String pinDirectory = s.insecureSkipTLSVerify() ? null : s.pinDirectory();
         Key k = new Key(credentials, tls, s.certificateAuthority(), s.insecureSkipTLSVerify(), s.requestTimeoutMillis(),
-                s.maxConcurrentScrapes());
+                s.maxConcurrentScrapes(), pinDirectory);
         if (client != null && k.equals(key)) {
             return client;
         }
-        X509ExtendedTrustManager trust = s.insecureSkipTLSVerify() ? new InsecureTrustManager()
-                : new KubeletTrustManager(tls.trustManager(Path.of(s.certificateAuthority())), s.certificateAuthority());
+        KubeletIdentityCheck identityCheck = null;
+        KubeletPins newPins = pinDirectory == null ? null : new KubeletPins(Path.of(pinDirectory), pinsReadOnly);
+        X509ExtendedTrustManager trust;
+        if (s.insecureSkipTLSVerify()) {
+            trust = new InsecureTrustManager();
+        } else {
+            X509ExtendedTrustManager ca = tls.trustManager(Path.of(s.certificateAuthority()));
+            trust = new KubeletTrustManager(ca, s.certificateAuthority(), newPins != null);
+            identityCheck = new KubeletIdentityCheck(ca, newPins);
+        }
         SSLContext ctx;
         try {
             ctx = SSLContext.getInstance("TLS");
@@ -84,11 +103,18 @@ final class KubeletClients implements AutoCloseable {
             throw new SSLException("cannot build the kubelet TLS context: " + e.getMessage(), e);
         }
         KubeletHttpClient fresh = new KubeletHttpClient(ctx, s.insecureSkipTLSVerify() ? ANY_NAME : verifier,
-                s.requestTimeoutMillis(), s.maxConcurrentScrapes(), buffers);
+                s.insecureSkipTLSVerify() ? null : verifier, identityCheck, s.requestTimeoutMillis(),
+                s.maxConcurrentScrapes(), buffers);
         close();
         client = fresh;
         key = k;
+        pins = newPins;
         return client;
+    }
+
+    /** The pins of the current setup; null when self-signed certificates are not pinned (or not verified). */
+    KubeletPins pins() {
+        return pins;
     }
 
     @Override

@@ -124,7 +124,7 @@ public final class KubeletDiagnosis implements Diagnosis {
         TlsMaterials tls = tlsMaterials;
         List<Finding> problems = settingsProblems(s, resolver, creds, tls);
         NodeNameVerifier verifier = new NodeNameVerifier();
-        try (KubeletClients clients = new KubeletClients(verifier, new BufferPool(16, 1024 * 1024))) {
+        try (KubeletClients clients = new KubeletClients(verifier, new BufferPool(16, 1024 * 1024), true)) {
             KubeletHttpClient http = null;
             if (problems.isEmpty()) {
                 try {
@@ -148,7 +148,8 @@ public final class KubeletDiagnosis implements Diagnosis {
                 report.accept(Finding.warn(SETTINGS, KubeletFixes.INSECURE_DETAIL, KubeletFixes.INSECURE_FIX));
             } else {
                 report.accept(Finding.ok(SETTINGS, "address resolver " + strategyName(s.addressResolverTarget())
-                        + ", credentials: " + creds.describe() + ", kubelet CA " + s.certificateAuthority()));
+                        + ", credentials: " + creds.describe() + ", kubelet CA " + s.certificateAuthority()
+                        + KubeletFixes.pinState(clients.pins())));
             }
             List<NodeInfo> nodes = selectedNodes(s, report);
             if (nodes == null) {

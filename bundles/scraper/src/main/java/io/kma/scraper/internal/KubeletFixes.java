@@ -27,7 +27,9 @@ final class KubeletFixes {
     static final String INSECURE_DETAIL = "kubelet serving certificates are not verified (kubelet.insecureSkipTLSVerify)";
     static final String INSECURE_FIX = "set kubelet.certificateAuthority to the CA that signs the kubelets' serving"
             + " certificates (with serverTLSBootstrap: true in the kubelet configuration, the cluster CA"
-            + " /etc/kubernetes/pki/ca.crt) and remove insecureSkipTLSVerify";
+            + " /etc/kubernetes/pki/ca.crt) and remove insecureSkipTLSVerify; kubeadm's default self-signed kubelet"
+            + " certificates need no CA: without insecureSkipTLSVerify they are pinned on first contact"
+            + " (kubelet.tlsVerification: caOrPin)";
 
     private KubeletFixes() {
     }
@@ -89,5 +91,14 @@ final class KubeletFixes {
             sb.append(sb.length() == 0 ? "" : ", ").append(a.type()).append(' ').append(a.address());
         }
         return sb.toString();
+    }
+
+    /** The pinning part of the settings line: where pins live and how many there are, or that there are none. */
+    static String pinState(KubeletPins pins) {
+        if (pins == null) {
+            return "; self-signed kubelet certificates are refused (kubelet.tlsVerification: ca)";
+        }
+        return "; self-signed kubelet certificates pinned in " + pins.directory() + " (" + pins.pinFiles()
+                + " nodes pinned; a node's pin is removed with: rm " + pins.directory() + "/<node>.pin)";
     }
 }

@@ -54,10 +54,21 @@ final class KubeletHttpClient implements AutoCloseable {
     private final CloseableHttpAsyncClient client;
     private final PoolingAsyncClientConnectionManager connections;
     private final BufferPool buffers;
+    private final NodeNameVerifier identities;
 
     KubeletHttpClient(SSLContext sslContext, HttpClientHostnameVerifier verifier, long timeoutMillis,
             int maxConcurrent, BufferPool buffers) {
+        this(sslContext, verifier, null, null, timeoutMillis, maxConcurrent, buffers);
+    }
+
+    /**
+     * @param identities who each node is expected to be; null (insecure mode) skips the per-node check
+     * @param identityCheck runs after connecting, before sending; null with {@code identities}
+     */
+    KubeletHttpClient(SSLContext sslContext, HttpClientHostnameVerifier verifier, NodeNameVerifier identities,
+            KubeletIdentityCheck identityCheck, long timeoutMillis, int maxConcurrent, BufferPool buffers) {
         this.buffers = buffers;
+        this.identities = identities;
         Timeout timeout = Timeout.ofMilliseconds(timeoutMillis);
         TlsStrategy tls = ClientTlsStrategyBuilder.create()
                 .setSslContext(sslContext)
@@ -87,7 +98,12 @@ final class KubeletHttpClient implements AutoCloseable {
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
                 .build();
-        client = HttpAsyncClients.custom()
+        org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder builder = HttpAsyncClients.custom();
+        if (identityCheck != null) {
+            builder.addExecInterceptorAfter(org.apache.hc.client5.http.impl.ChainElement.CONNECT.name(),
+                    "kubelet-identity", identityCheck);
+        }
+        client = builder
                 .setConnectionManager(connections)
                 // Without this the pool tags each connection with its TLS client principal and only hands it
                 // back to a request carrying the same state; every scrape runs with a fresh context, so no
@@ -139,13 +155,23 @@ final class KubeletHttpClient implements AutoCloseable {
      */
     CompletableFuture<KubeletResponse> get(KubeletEndpoint endpoint, String path, String bearerToken,
             long maxBytes, long timeoutMillis) {
+        return get(null, endpoint, path, bearerToken, maxBytes, timeoutMillis);
+    }
+
+    /** As above, for the given node: its kubelet's certificate must name it (unless insecure). */
+    CompletableFuture<KubeletResponse> get(io.kma.api.cluster.NodeInfo node, KubeletEndpoint endpoint, String path,
+            String bearerToken, long maxBytes, long timeoutMillis) {
+        HttpClientContext context = HttpClientContext.create();
+        if (node != null && identities != null) {
+            context.setAttribute(KubeletIdentityCheck.NODE, identities.identity(node, endpoint.host()));
+        }
         SimpleRequestBuilder request = SimpleRequestBuilder.get("https://" + endpoint.authority() + path);
         if (bearerToken != null && !bearerToken.isEmpty()) {
             request.addHeader("Authorization", "Bearer " + bearerToken);
         }
         CompletableFuture<KubeletResponse> result = new CompletableFuture<>();
         Future<KubeletResponse> exchange = client.execute(SimpleRequestProducer.create(request.build()),
-                new BoundedBodyConsumer(buffers, maxBytes), null, HttpClientContext.create(),
+                new BoundedBodyConsumer(buffers, maxBytes), null, context,
                 new FutureCallback<>() {
                     @Override
                     public void completed(KubeletResponse r) {

@@ -10,7 +10,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Validates kubelet certificate chains with the configured CA's trust manager and turns its
  * failures into a sentence an operator can act on (which certificate, which CA file). Host names
- * are checked separately by {@link NodeNameVerifier}.
+ * are checked separately by {@link NodeNameVerifier}. With pinning on, a chain the CA refuses is let
+ * through the handshake when its leaf has kubelet's self-signed form; {@link KubeletIdentityCheck}
+ * then holds it to the scraped node's pin before any request is sent.
  */
 final class KubeletTrustManager extends X509ExtendedTrustManager {
 
@@ -25,10 +27,20 @@ final class KubeletTrustManager extends X509ExtendedTrustManager {
 
     private final X509ExtendedTrustManager delegate;
     private final String caSource;
+    private final boolean pinSelfSigned;
 
     KubeletTrustManager(X509ExtendedTrustManager delegate, String caSource) {
+        this(delegate, caSource, false);
+    }
+
+    KubeletTrustManager(X509ExtendedTrustManager delegate, String caSource, boolean pinSelfSigned) {
         this.delegate = delegate;
         this.caSource = caSource;
+        this.pinSelfSigned = pinSelfSigned;
+    }
+
+    X509ExtendedTrustManager ca() {
+        return delegate;
     }
 
     @Override
@@ -36,7 +48,7 @@ final class KubeletTrustManager extends X509ExtendedTrustManager {
         try {
             delegate.checkServerTrusted(chain, authType, engine);
         } catch (CertificateException e) {
-            throw explain(chain, e);
+            rethrow(explain(chain, e));
         }
     }
 
@@ -45,7 +57,7 @@ final class KubeletTrustManager extends X509ExtendedTrustManager {
         try {
             delegate.checkServerTrusted(chain, authType, socket);
         } catch (CertificateException e) {
-            throw explain(chain, e);
+            rethrow(explain(chain, e));
         }
     }
 
@@ -54,11 +66,15 @@ final class KubeletTrustManager extends X509ExtendedTrustManager {
         try {
             delegate.checkServerTrusted(chain, authType);
         } catch (CertificateException e) {
-            throw explain(chain, e);
+            rethrow(explain(chain, e));
         }
     }
 
+    /** The exception to throw, or null when the chain goes on to the pin check. */
     private CertificateException explain(X509Certificate[] chain, CertificateException e) {
+        if (pinSelfSigned && chain != null && chain.length > 0 && KubeletPins.isKubeletSelfSigned(chain[0])) {
+            return null;
+        }
         String subject = chain == null || chain.length == 0 ? "(none)" : chain[0].getSubjectX500Principal().getName();
         String issuer = chain == null || chain.length == 0 ? "(none)" : chain[0].getIssuerX500Principal().getName();
         String why = rootMessage(e);
@@ -66,6 +82,12 @@ final class KubeletTrustManager extends X509ExtendedTrustManager {
                 ? "kubelet certificate " + subject + " (issuer " + issuer + ") is not signed by a CA in " + caSource
                 : "kubelet certificate " + subject + " (issuer " + issuer + ") rejected: " + why;
         return new UntrustedCertificateException(text, e);
+    }
+
+    private static void rethrow(CertificateException e) throws CertificateException {
+        if (e != null) {
+            throw e;
+        }
     }
 
     private static String rootMessage(Throwable t) {

@@ -65,6 +65,25 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
         byHost = new ConcurrentHashMap<>(hostToNodes);
     }
 
+    /**
+     * The names the certificate of {@code node}'s kubelet must carry when dialled at {@code host}: the node's name
+     * and Hostname addresses, and the dialled host when no other node is dialled there.
+     */
+    KubeletIdentityCheck.Identity identity(io.kma.api.cluster.NodeInfo node, String host) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(node.name());
+        for (io.kma.api.cluster.NodeAddress a : node.addresses()) {
+            if ("Hostname".equals(a.type())) {
+                names.add(a.address().toLowerCase(Locale.ROOT));
+            }
+        }
+        List<Expected> there = byHost.getOrDefault(host.toLowerCase(Locale.ROOT), List.of());
+        if (there.stream().allMatch(e -> e.node().equals(node.name()))) {
+            names.add(host);
+        }
+        return new KubeletIdentityCheck.Identity(node.name(), java.util.Collections.unmodifiableSet(names));
+    }
+
     @Override
     public boolean verify(String host, SSLSession session) {
         try {
@@ -133,6 +152,21 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
             }
         }
         return names;
+    }
+
+    /** The subject's (last) CN, or null. */
+    static String commonName(X509Certificate cert) {
+        String cn = null;
+        try {
+            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                if ("CN".equalsIgnoreCase(rdn.getType())) {
+                    cn = String.valueOf(rdn.getValue());
+                }
+            }
+        } catch (InvalidNameException e) {
+            return null;
+        }
+        return cn;
     }
 
     static boolean matchesAny(List<CertName> certNames, String wanted) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import com.fasterxml.jackson.core.JsonFactory;
 
@@ -34,6 +35,7 @@ final class NodeScraper {
     static final String SUMMARY_PATH = "/stats/summary";
 
     private final KubeletHttpClient http;
+    private final ForeignPodFilter ownPods;
     private final EndpointMemory memory;
     private final Interner interner;
     private final JsonFactory json;
@@ -44,6 +46,13 @@ final class NodeScraper {
 
     NodeScraper(KubeletHttpClient http, EndpointMemory memory, Interner interner, JsonFactory json,
             long timeoutMillis, long maxBytes) {
+        this(http, memory, interner, json, timeoutMillis, maxBytes, null);
+    }
+
+    /** @param ownPods drops pods the kubelet reports for another node; null keeps every pod */
+    NodeScraper(KubeletHttpClient http, EndpointMemory memory, Interner interner, JsonFactory json,
+            long timeoutMillis, long maxBytes, ForeignPodFilter ownPods) {
+        this.ownPods = ownPods;
         this.http = http;
         this.memory = memory;
         this.interner = interner;
@@ -111,7 +120,7 @@ final class NodeScraper {
         long requestTimeNanos = System.currentTimeMillis() * 1_000_000L;
         CompletableFuture<KubeletResponse> exchange;
         try {
-            exchange = http.get(endpoint, path, token, maxBytes, timeoutMillis);
+            exchange = http.get(node, endpoint, path, token, maxBytes, timeoutMillis);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(classify(e, url, credentials));
         }
@@ -134,7 +143,8 @@ final class NodeScraper {
                         throw new CompletionException(new ScrapeFailure(Outcome.PARSE_ERROR, url,
                                 "unparsable " + (summary ? "summary" : "metrics") + " response: " + e.getMessage(), false));
                     }
-                    return CompletableFuture.completedFuture(new Success(assembler.build(), url));
+                    NodeScrape scrape = assembler.build();
+                    return CompletableFuture.completedFuture(new Success(ownPods == null ? scrape : ownPods.keepOwn(scrape), url));
                 }
                 if (resp.status() == 404 && !summary && mayFallBack) {
                     // kubelets older than 1.18 have no /metrics/resource; /stats/summary has the same numbers
@@ -249,7 +259,8 @@ final class NodeScraper {
     private static String tlsReason(SSLException e, KubeletCredentials credentials) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof NodeNameVerifier.NameMismatchException
-                    || t instanceof KubeletTrustManager.UntrustedCertificateException) {
+                    || t instanceof KubeletTrustManager.UntrustedCertificateException
+                    || t instanceof SSLPeerUnverifiedException) {
                 return t.getMessage();
             }
         }

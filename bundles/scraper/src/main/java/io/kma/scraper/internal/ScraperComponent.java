@@ -103,6 +103,7 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
     private ScheduledExecutorService scheduler;
     private ScheduledFuture<?> next;
     private ServiceRegistration<HealthCheck> insecureCheck;
+    private ServiceRegistration<HealthCheck> pinCheck;
     private long firstWaitStart;
     private String lastWarning;
     /** System.nanoTime() of the running tick's start, 0 when none runs. */
@@ -170,17 +171,39 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         }
         clients.close();
         updateInsecureCheck(false);
+        updatePinCheck(false);
     }
 
     private void announce(ScraperSettings old, ScraperSettings now) {
         if (now.insecureSkipTLSVerify() && (old == null || !old.insecureSkipTLSVerify())) {
-            LOG.warn("kubelet.insecureSkipTLSVerify is on: kubelet serving certificates are NOT verified; "
-                    + "set kubelet.certificateAuthority instead");
+            LOG.warn("kubelet.insecureSkipTLSVerify (--kubelet-insecure-tls) is on: kubelet serving certificates are NOT"
+                    + " verified and anyone on the path can feed metrics to the HPA; remove it: CA-signed kubelet"
+                    + " certificates are checked against kubelet.certificateAuthority and kubeadm's self-signed ones are"
+                    + " pinned on first contact (kubelet.tlsVerification: caOrPin)");
         }
         if (now.selectorError() != null) {
             LOG.error("{}; scraping is suspended until the configuration is fixed", now.selectorError());
         }
         updateInsecureCheck(now.insecureSkipTLSVerify());
+        // not in doctor mode (no scheduler): nothing serves /readyz there
+        updatePinCheck(scheduler != null && !now.insecureSkipTLSVerify() && now.pinDirectory() != null);
+    }
+
+    /** Lists kubelet-certificate-pinning in /readyz?verbose while self-signed kubelet certificates are pinned. */
+    private synchronized void updatePinCheck(boolean pinning) {
+        if (pinning && pinCheck == null && context != null) {
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put(HealthCheck.ENDPOINTS, "readyz");
+            props.put(HealthCheck.ORDER, 56);
+            pinCheck = context.registerService(HealthCheck.class, new KubeletPinsHealthCheck(), props);
+        } else if (!pinning && pinCheck != null) {
+            try {
+                pinCheck.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+            pinCheck = null;
+        }
     }
 
     private synchronized void updateInsecureCheck(boolean insecure) {
@@ -295,7 +318,12 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
             names.add(n.name());
         }
         memory.retain(names);
-        NodeScraper scraper = new NodeScraper(http, memory, interner, json, s.requestTimeoutMillis(), s.maxResponseBytes());
+        KubeletPins pins = clients.pins();
+        if (pins != null) {
+            pins.retain(names);
+        }
+        NodeScraper scraper = new NodeScraper(http, memory, interner, json, s.requestTimeoutMillis(), s.maxResponseBytes(),
+                new ForeignPodFilter(cv, metrics.foreignPods()));
         ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, metrics, s.maxConcurrentScrapes(), true);
         // leave a little of the resolution for storing, so a cycle never overlaps the next slot
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(s.resolutionMillis()) - TimeUnit.MILLISECONDS.toNanos(

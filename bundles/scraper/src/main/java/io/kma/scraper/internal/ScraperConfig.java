@@ -28,6 +28,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "kubelet.insecureSkipTLSVerify: do not verify kubelet certificates (insecure)")
     boolean insecureSkipTLSVerify() default false;
 
+    @AttributeDefinition(description = "kubelet.tlsVerification: caOrPin (self-signed kubelet certificates pinned on first "
+            + "contact when they name the node) or ca (CA-signed only)")
+    String tlsVerification() default "caOrPin";
+
+    @AttributeDefinition(description = "kubelet.pinDirectory: where kubelet certificate pins are kept, one file per node")
+    String pinDirectory() default "/var/lib/kube-metrics-appliance/kubelet-pins";
+
     @AttributeDefinition(name = "addressResolver.target", description = "kubelet.addressResolver: filter selecting the AddressResolver strategy")
     String addressResolver_target() default "(kma.strategy=preferred)";
 

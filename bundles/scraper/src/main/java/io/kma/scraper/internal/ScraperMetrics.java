@@ -25,6 +25,7 @@ final class ScraperMetrics {
     private final Map<Outcome, Histogram> scrapeDuration = new EnumMap<>(Outcome.class);
     private volatile Histogram tickDuration;
     private volatile long tickResolutionMillis;
+    private final Map<String, LongAdder> foreignPods = new ConcurrentHashMap<>();
 
     ScraperMetrics(long resolutionMillis) {
         for (Outcome o : Outcome.values()) {
@@ -72,7 +73,13 @@ final class ScraperMetrics {
         tickDuration.observe(seconds);
     }
 
+    /** Reporting node → pods it reported for another node, filled by {@link ForeignPodFilter}. */
+    Map<String, LongAdder> foreignPods() {
+        return foreignPods;
+    }
+
     void retainNodes(Set<String> nodes) {
+        foreignPods.keySet().retainAll(nodes);
         requestDuration.keySet().retainAll(nodes);
         lastRequest.keySet().retainAll(nodes);
         lastSuccess.keySet().retainAll(nodes);
@@ -102,6 +109,13 @@ final class ScraperMetrics {
         name = "kube_metrics_appliance_scrape_last_success_timestamp_seconds";
         header(out, name, "Time of the last successful scrape of the node's kubelet since unix epoch in seconds", "gauge");
         gauges(out, name, lastSuccess);
+        name = "kube_metrics_appliance_foreign_pods_dropped_total";
+        header(out, name, "Pods a kubelet reported that run on another node (by spec.nodeName), dropped, by reporting node",
+                "counter");
+        for (Map.Entry<String, LongAdder> e : new TreeMap<>(foreignPods).entrySet()) {
+            out.append(name).append("{node=\"").append(escape(e.getKey())).append("\"} ")
+                    .append(Long.toString(e.getValue().sum())).append('\n');
+        }
     }
 
     private static void gauges(Appendable out, String name, Map<String, Double> values) throws IOException {

@@ -323,7 +323,9 @@ class KubeletDiagnosisTest {
         assertEquals(Finding.warn(KubeletDiagnosis.SETTINGS, "kubelet serving certificates are not verified"
                 + " (kubelet.insecureSkipTLSVerify)", "set kubelet.certificateAuthority to the CA that signs the kubelets'"
                 + " serving certificates (with serverTLSBootstrap: true in the kubelet configuration, the cluster CA"
-                + " /etc/kubernetes/pki/ca.crt) and remove insecureSkipTLSVerify"), only(findings, KubeletDiagnosis.SETTINGS));
+                + " /etc/kubernetes/pki/ca.crt) and remove insecureSkipTLSVerify; kubeadm's default self-signed kubelet"
+                + " certificates need no CA: without insecureSkipTLSVerify they are pinned on first contact"
+                + " (kubelet.tlsVerification: caOrPin)"), only(findings, KubeletDiagnosis.SETTINGS));
         Finding node = only(findings, "node worker-1");
         assertEquals(Verdict.OK, node.verdict(), node::detail);
         assertTrue(node.detail().contains("certificate NOT verified, kubelet answered 200"), node.detail());

@@ -28,6 +28,10 @@ import com.sun.net.httpserver.HttpsServer;
  */
 final class KubeletStandIn implements AutoCloseable {
 
+    /** A serving certificate and the CA sent after it (kubelet's self-signed pair sends its own CA). */
+    record Issuer(TestPki.Issued leaf, X509Certificate ca) {
+    }
+
     record Answer(int status, byte[] body, long delayMillis) {
         static Answer ok(String body) {
             return new Answer(200, body.getBytes(StandardCharsets.UTF_8), 0);

@@ -78,6 +78,16 @@ class ScraperComponentTest {
             }
 
             @Override
+            public String tlsVerification() {
+                return "caOrPin";
+            }
+
+            @Override
+            public String pinDirectory() {
+                return "target/scraper-component-pins";
+            }
+
+            @Override
             public String addressResolver_target() {
                 return "(kma.strategy=test)";
             }

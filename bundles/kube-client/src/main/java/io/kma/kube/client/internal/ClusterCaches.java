@@ -16,18 +16,21 @@ import io.kma.api.cluster.PodInfo;
 import io.kma.api.doctor.Diagnosis;
 
 /**
- * {@link ClusterView} over two informers: full Node objects, and the metadata only of Running pods
- * (PartialObjectMetadata, as upstream metrics-server, so that 350,000 pods stay small).
+ * {@link ClusterView} over two informers: full Node objects, and Running pods, of which only the metadata
+ * and {@code spec.nodeName} are kept (so that 350,000 pods stay small). Upstream metrics-server watches
+ * pods as PartialObjectMetadata; this appliance needs the node name to drop pods a kubelet reports for
+ * another node (a kubelet speaks only for its own node), which costs transfer at list and watch time but
+ * no cache memory.
  */
 @Component(service = {ClusterView.class, ClusterCaches.class}, immediate = true)
 public final class ClusterCaches implements ClusterView {
 
-    static final String POD_LIST_ACCEPT = "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json";
-    static final String POD_WATCH_ACCEPT = "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io,application/json";
+    static final String POD_LIST_ACCEPT = "application/json";
+    static final String POD_WATCH_ACCEPT = "application/json";
 
     static final Informer.Spec NODES = new Informer.Spec("*v1.Node", "node", "/api/v1/nodes", null,
             "application/json", "application/json");
-    static final Informer.Spec PODS = new Informer.Spec("*v1.PartialObjectMetadata", "pod", "/api/v1/pods",
+    static final Informer.Spec PODS = new Informer.Spec("*v1.Pod", "pod", "/api/v1/pods",
             "status.phase=Running", POD_LIST_ACCEPT, POD_WATCH_ACCEPT);
 
     @Reference

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.kma.api.cluster.PodInfo;
 
-/** PartialObjectMetadata of a pod → {@link PodInfo}, with namespaces and labels interned. */
+/** A pod → {@link PodInfo}: its metadata and {@code spec.nodeName}, with namespaces, labels and node names interned. */
 final class PodMetadataDecoder implements Informer.Decoder<PodInfo> {
 
     private final Interner interner;
@@ -22,6 +22,11 @@ final class PodMetadataDecoder implements Informer.Decoder<PodInfo> {
             return null;
         }
         return new PodInfo(interner.intern(namespace), name, Json.stringMap(meta.get("labels"), interner),
-                Json.instant(meta, "creationTimestamp"));
+                Json.instant(meta, "creationTimestamp"), nodeName(object));
+    }
+
+    private String nodeName(JsonNode pod) {
+        String node = Json.text(pod.path("spec"), "nodeName");
+        return node == null || node.isEmpty() ? null : interner.intern(node);
     }
 }

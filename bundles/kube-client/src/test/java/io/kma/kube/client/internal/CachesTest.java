@@ -61,6 +61,17 @@ class CachesTest {
     }
 
     @Test
+    void podsKeepTheirNodeName() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        PodMetadataDecoder d = new PodMetadataDecoder(new Interner());
+        var p = d.decode(m.readTree("{\"metadata\":{\"namespace\":\"ns\",\"name\":\"p\"},\"spec\":{\"nodeName\":\"worker-1\","
+                + "\"containers\":[{\"name\":\"c\"}]},\"status\":{\"phase\":\"Running\"}}"));
+        assertEquals("worker-1", p.nodeName());
+        assertEquals(null, d.decode(m.readTree("{\"metadata\":{\"namespace\":\"ns\",\"name\":\"p\"}}")).nodeName());
+        assertEquals("application/json", ClusterCaches.POD_WATCH_ACCEPT, "full pods: PartialObjectMetadata has no spec");
+    }
+
+    @Test
     void backoffDoublesWithJitterUpToTheMaximum() {
         Backoff b = new Backoff(500, 30_000, 0.2);
         long[] expected = {500, 1000, 2000, 4000, 8000, 16000, 30000, 30000};
