@@ -2,9 +2,7 @@ package io.kma.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -57,25 +55,7 @@ class MetricsApiTest {
     }
 
     static String kubectl(String... args) throws Exception {
-        Path kubectl = Path.of("/usr/bin/kubectl");
-        if (!Files.isExecutable(kubectl)) {
-            kubectl = List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
-                    .map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst().orElse(null);
-        }
-        assumeTrue(kubectl != null, "SKIPPED LOUDLY: kubectl is not installed on this machine, the kubectl end-to-end checks cannot run");
-        List<String> cmd = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", cluster.sim.dir().resolve("admin.kubeconfig").toString(),
-                "--cache-dir", work.resolve("kube-cache").toString()));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "kubectl", ".out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl " + List.of(args) + " did not finish");
-        } finally {
-            p.destroyForcibly();
-        }
-        String output = Files.readString(out);
-        assertEquals(0, p.exitValue(), "kubectl " + String.join(" ", args) + ":\n" + output);
-        return output;
+        return cluster.kubectl(args);
     }
 
     /** Rows of a kubectl table, keyed by the first column (or the first two with -A / --containers). */

@@ -1,6 +1,11 @@
 package io.kma.itest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -11,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,11 +51,17 @@ final class SimulatedCluster implements AutoCloseable {
     }
 
     static SimulatedCluster start(Path work, int nodes, int podsPerNode) throws Exception {
+        return start(work, nodes, podsPerNode, b -> b, "");
+    }
+
+    /** With simulator options changed by {@code simulator} and {@code kubeletExtra} under the appliance's kubelet key. */
+    static SimulatedCluster start(Path work, int nodes, int podsPerNode,
+            java.util.function.UnaryOperator<SimulatorOptions.Builder> simulator, String kubeletExtra) throws Exception {
         int port = Appliance.freePort();
-        Simulator sim = Simulator.start(SimulatorOptions.builder(work.resolve("sim")).nodes(nodes).podsPerNode(podsPerNode)
-                .applianceUrl(URI.create("https://127.0.0.1:" + port)).slowMillis(1000).build());
+        Simulator sim = Simulator.start(simulator.apply(SimulatorOptions.builder(work.resolve("sim")).nodes(nodes)
+                .podsPerNode(podsPerNode).applianceUrl(URI.create("https://127.0.0.1:" + port)).slowMillis(1000)).build());
         try {
-            Appliance appliance = Appliance.start(work.resolve("appliance"), port, config(sim.dir(), work, port, ""));
+            Appliance appliance = Appliance.start(work.resolve("appliance"), port, config(sim.dir(), work, port, kubeletExtra));
             return new SimulatedCluster(sim, appliance, work, port);
         } catch (Exception | Error e) {
             sim.close();
@@ -112,6 +126,29 @@ final class SimulatedCluster implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    /** Runs the real kubectl as the simulator's admin; fails on a non-zero exit, skips loudly without kubectl. */
+    String kubectl(String... args) throws Exception {
+        Path kubectl = Path.of("/usr/bin/kubectl");
+        if (!Files.isExecutable(kubectl)) {
+            kubectl = List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
+                    .map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst().orElse(null);
+        }
+        assumeTrue(kubectl != null, "SKIPPED LOUDLY: kubectl is not installed on this machine, the kubectl end-to-end checks cannot run");
+        List<String> cmd = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", sim.dir().resolve("admin.kubeconfig").toString(),
+                "--cache-dir", work.resolve("kube-cache").toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "kubectl", ".out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl " + List.of(args) + " did not finish");
+        } finally {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(out);
+        assertEquals(0, p.exitValue(), "kubectl " + String.join(" ", args) + ":\n" + output);
+        return output;
     }
 
     /** Runs {@code body} while copying everything written to System.out (where the appliance logs). */

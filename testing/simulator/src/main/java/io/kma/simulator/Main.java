@@ -48,6 +48,7 @@ public final class Main {
         return """
                 usage: Main --dir DIR [--nodes N] [--pods-per-node P] [--containers-per-pod C]
                             [--kubelet-mode ports|loopback-ips] [--kubelet-ip-base 127.1.0.0] [--kubelet-cert-ip-sans]
+                            [--kubelet-self-signed-certs]
                             [--apiserver-port 0] [--appliance-url https://127.0.0.1:4443]
                             [--aggregator-insecure-skip-tls-verify | --aggregator-ca-file F]
                             [--slow-millis 3000] [--watch-history 10000] [--exit-with-parent]
@@ -94,6 +95,7 @@ public final class Main {
                 case "--kubelet-ip-base" -> b.kubeletIpBase(value(args, a));
                 case "--kubelet-port" -> b.kubeletPort(Integer.parseInt(value(args, a)));
                 case "--kubelet-cert-ip-sans" -> b.kubeletCertIpSans(true);
+                case "--kubelet-self-signed-certs" -> b.kubeletSelfSignedCerts(true);
                 case "--apiserver-port" -> b.apiserverPort(Integer.parseInt(value(args, a)));
                 case "--appliance-url" -> b.applianceUrl(URI.create(value(args, a)));
                 case "--aggregator-insecure-skip-tls-verify" -> b.aggregatorInsecureSkipTlsVerify(true);
@@ -112,7 +114,7 @@ public final class Main {
         return new SimulatorOptions(dir, o.nodes(), o.podsPerNode(), o.containersPerPod(), o.kubeletMode(), o.kubeletIpBase(),
                 o.kubeletPort(), o.kubeletCertIpSans(), o.apiserverPort(), o.applianceUrl(), o.aggregatorInsecureSkipTlsVerify(),
                 o.aggregatorCaFile(), o.slowMillis(), o.watchHistory(), o.watchBookmarkSeconds(), o.watchDefaultTimeoutSeconds(),
-                o.availabilityCheckSeconds(), o.proxyTimeoutSeconds(), o.kubeletIoThreads());
+                o.availabilityCheckSeconds(), o.proxyTimeoutSeconds(), o.kubeletIoThreads(), o.kubeletSelfSignedCerts());
     }
 
     private static void run(Deque<String> args) throws IOException {

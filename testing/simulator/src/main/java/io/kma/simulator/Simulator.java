@@ -156,8 +156,18 @@ public final class Simulator implements AutoCloseable {
         }
         // signing dominates start time at 5,000 nodes: use both cores
         SSLContext[] contexts = new SSLContext[n];
+        long created = Instant.now().getEpochSecond();
         IntStream.range(0, n).parallel().forEach(i -> {
             List<String> ips = options.kubeletCertIpSans() ? List.of(addresses[i]) : List.of();
+            if (options.kubeletSelfSignedCerts()) {
+                // kubelet's InitializeTLS without serverTLSBootstrap: its own CA, CN <hostname>@<unix>, SAN <hostname>
+                String host = LoadProfile.nodeName(i);
+                Pki.Issued own = Pki.newCa(host + "-ca@" + created);
+                Pki.Issued cert = Pki.issueServer(own, host + "@" + created, List.of(host), ips, Pki.newKeyPair());
+                contexts[i] = Pki.context(new FixedKeyManager(new X509Certificate[]{cert.cert(), own.cert()}, cert.key()),
+                        clientTrust);
+                return;
+            }
             Pki.Issued cert = Pki.issueServer(ca, LoadProfile.nodeName(i), List.of(LoadProfile.nodeName(i)), ips, kubeletKey);
             contexts[i] = Pki.context(new FixedKeyManager(new X509Certificate[]{cert.cert(), ca.cert()}, kubeletKey.getPrivate()), clientTrust);
         });

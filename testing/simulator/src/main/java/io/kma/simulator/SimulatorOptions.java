@@ -25,7 +25,8 @@ public record SimulatorOptions(
         long watchDefaultTimeoutSeconds,
         long availabilityCheckSeconds,
         long proxyTimeoutSeconds,
-        int kubeletIoThreads) {
+        int kubeletIoThreads,
+        boolean kubeletSelfSignedCerts) {
 
     public enum KubeletMode { PORTS, LOOPBACK_IPS }
 
@@ -53,6 +54,7 @@ public record SimulatorOptions(
         b.availabilityCheckSeconds = availabilityCheckSeconds;
         b.proxyTimeoutSeconds = proxyTimeoutSeconds;
         b.kubeletIoThreads = kubeletIoThreads;
+        b.kubeletSelfSignedCerts = kubeletSelfSignedCerts;
         return b;
     }
 
@@ -76,6 +78,7 @@ public record SimulatorOptions(
         private long availabilityCheckSeconds = 30;
         private long proxyTimeoutSeconds = 60;
         private int kubeletIoThreads = 2;
+        private boolean kubeletSelfSignedCerts;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -103,6 +106,11 @@ public record SimulatorOptions(
         public Builder availabilityCheckSeconds(long v) { availabilityCheckSeconds = v; return this; }
         public Builder proxyTimeoutSeconds(long v) { proxyTimeoutSeconds = v; return this; }
         public Builder kubeletIoThreads(int v) { kubeletIoThreads = v; return this; }
+        /**
+         * Kubelets serve what kubeadm's kubelets serve without serverTLSBootstrap: a certificate of their own
+         * self-signed CA {@code <node>-ca@<unix>}, CN {@code <node>@<unix>}, one DNS SAN {@code <node>}, each its own key.
+         */
+        public Builder kubeletSelfSignedCerts(boolean v) { kubeletSelfSignedCerts = v; return this; }
 
         public SimulatorOptions build() {
             if (nodes < 1 || podsPerNode < 0 || containersPerPod < 1) {
@@ -111,7 +119,7 @@ public record SimulatorOptions(
             return new SimulatorOptions(dir, nodes, podsPerNode, containersPerPod, kubeletMode, kubeletIpBase, kubeletPort,
                     kubeletCertIpSans, apiserverPort, applianceUrl, aggregatorInsecureSkipTlsVerify, aggregatorCaFile, slowMillis,
                     watchHistory, watchBookmarkSeconds, watchDefaultTimeoutSeconds, availabilityCheckSeconds, proxyTimeoutSeconds,
-                    kubeletIoThreads);
+                    kubeletIoThreads, kubeletSelfSignedCerts);
         }
     }
 }
