@@ -211,6 +211,12 @@ final class KubeletProbe {
                             + " or set kubelet.certificateAuthority to the CA that signs the kubelets' certificates; do not"
                             + " use kubelet.insecureSkipTLSVerify");
                 }
+                if (causedBy(cause, KubeletPins.PinMismatchException.class)) {
+                    return new Attempt(endpoint, text, Step.TLS, "find out why the node's kubelet key changed (a"
+                            + " regenerated /var/lib/kubelet/pki/kubelet.crt, or another host answering for the node); only"
+                            + " if it was regenerated on purpose, remove the node's pin file as shown, and the service pins"
+                            + " the new key at its next scrape");
+                }
                 if (causedBy(cause, NodeNameVerifier.NameMismatchException.class)) {
                     return new Attempt(endpoint, text, Step.TLS, "the certificate names neither " + endpoint.host()
                             + " nor the node name: reissue it with serverTLSBootstrap (the kubelet's CSR then carries the"

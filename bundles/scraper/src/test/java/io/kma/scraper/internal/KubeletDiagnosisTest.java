@@ -78,6 +78,11 @@ class KubeletDiagnosisTest {
 
     static KubeletDiagnosis diagnosis(boolean insecure, ClusterView cluster, TlsMaterials tls, AddressResolver resolver,
             KubeletCredentials creds) throws Exception {
+        return diagnosis(ScraperComponentTest.config(insecure, ""), cluster, tls, resolver, creds);
+    }
+
+    static KubeletDiagnosis diagnosis(ScraperConfig config, ClusterView cluster, TlsMaterials tls, AddressResolver resolver,
+            KubeletCredentials creds) throws Exception {
         KubeletDiagnosis d = new KubeletDiagnosis();
         inject(d, "clusterView", cluster);
         inject(d, "tlsMaterials", tls);
@@ -87,7 +92,7 @@ class KubeletDiagnosisTest {
         d.syncWaitMillis = 1_000;
         d.pollMillis = 20;
         d.probeBudgetMillis = 30_000L;
-        d.activate(ScraperComponentTest.config(insecure, ""));
+        d.activate(config);
         return d;
     }
 
@@ -342,6 +347,37 @@ class KubeletDiagnosisTest {
         assertEquals(KubeletDiagnosis.NODES, last(findings).check());
         assertEquals("the node list could not be read from kube-apiserver (see the kube-apiserver checks above)",
                 last(findings).detail());
+    }
+
+    @Test
+    void doctorChecksPinsWithoutWritingAny(@org.junit.jupiter.api.io.TempDir java.nio.file.Path pins) throws Exception {
+        KubeletStandIn.Issuer own = KubeletPinningTest.kubeadmSelfSigned("worker-1", 1_700_000_000L);
+        KubeletStandIn k = new KubeletStandIn(own.leaf(), own.ca(), clientCa.ca);
+        started.add(k);
+        k.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
+        ScraperConfig config = ScraperComponentTest.config(false, "", pins.toString());
+
+        // not pinned yet: doctor (root) accepts the self-signed form naming the node but leaves pinning to the service
+        List<Finding> findings = examine(diagnosis(config, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+                at(k.port()), credentials));
+        assertTrue(only(findings, KubeletDiagnosis.SETTINGS).detail().endsWith("; self-signed kubelet certificates pinned in "
+                + pins + " (0 nodes pinned; a node's pin is removed with: rm " + pins + "/<node>.pin)"),
+                only(findings, KubeletDiagnosis.SETTINGS).detail());
+        assertEquals(Verdict.OK, only(findings, "node worker-1").verdict(), only(findings, "node worker-1")::detail);
+        assertFalse(java.nio.file.Files.exists(pins.resolve("worker-1.pin")), "doctor wrote no pin");
+
+        // pinned to another key: the node fails with the re-pin line
+        java.nio.file.Files.writeString(pins.resolve("worker-1.pin"), "sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
+        findings = examine(diagnosis(config, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(), at(k.port()),
+                credentials));
+        assertTrue(only(findings, KubeletDiagnosis.SETTINGS).detail().contains("(1 nodes pinned;"));
+        Finding node = only(findings, "node worker-1");
+        assertEquals(Verdict.FAIL, node.verdict());
+        assertTrue(node.detail().contains("kubelet of node worker-1 presents key " + KubeletPins.pinOf(own.leaf().cert())
+                + " (certificate worker-1@1700000000), not the pinned sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=;"
+                + " if its certificate was regenerated on purpose, re-pin with: rm " + pins.resolve("worker-1.pin")),
+                node.detail());
+        assertTrue(node.fix().startsWith("find out why the node's kubelet key changed"), node.fix());
     }
 
     @Test

@@ -36,6 +36,10 @@ import io.kma.api.store.ScrapeBatch;
 class ScraperComponentTest {
 
     static ScraperConfig config(boolean insecure, String selector) {
+        return config(insecure, selector, "target/scraper-component-pins");
+    }
+
+    static ScraperConfig config(boolean insecure, String selector, String pinDirectory) {
         return new ScraperConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -84,7 +88,7 @@ class ScraperComponentTest {
 
             @Override
             public String pinDirectory() {
-                return "target/scraper-component-pins";
+                return pinDirectory;
             }
 
             @Override
