@@ -1,0 +1,45 @@
+package io.kma.scraper.internal;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+import io.kma.api.store.ContainerSample;
+import io.kma.api.store.MetricPoint;
+import io.kma.api.store.NodeScrape;
+
+/**
+ * Any kubelet body either parses into points the store can use (no negative value, no wrapped or zero-marker
+ * timestamp) or fails with {@link MalformedMetricsException}; nothing else escapes. Seeds and every crash found are
+ * in src/test/resources/io/kma/scraper/internal/ResourceMetricsParserFuzzTestInputs/parse/ and replayed by each run.
+ */
+class ResourceMetricsParserFuzzTest {
+
+    static final long REQUEST_TIME = 1_633_253_812_125_000_000L;
+
+    @FuzzTest(maxDuration = "5s")
+    void parse(byte[] body) {
+        NodeScrapeAssembler out = new NodeScrapeAssembler("node");
+        try {
+            new ResourceMetricsParser(new Interner(8)).parse(body, body.length, REQUEST_TIME, out);
+        } catch (MalformedMetricsException e) {
+            assertTrue(e.getMessage() != null && e.getMessage().length() < 1024, "bounded error text");
+            return;
+        }
+        assertUsable(out.build());
+    }
+
+    static void assertUsable(NodeScrape s) {
+        if (s.nodePoint() != null) {
+            assertUsable(s.nodePoint());
+        }
+        for (ContainerSample c : s.containers()) {
+            assertUsable(c.point());
+        }
+    }
+
+    static void assertUsable(MetricPoint p) {
+        assertTrue(p.timestampNanos() > 0, () -> "timestamp " + p);
+        assertTrue(p.cpuNanoSeconds() >= 0 && p.memoryBytes() >= 0 && p.startTimeNanos() >= 0, () -> "values " + p);
+    }
+}
