@@ -64,6 +64,9 @@ record Negotiation(boolean yaml, boolean table) {
         int order = 0;
         for (String part : accept.split(",")) {
             String[] params = part.split(";");
+            if (params.length == 0) {
+                continue; // ";" alone splits into nothing (found by NegotiationFuzzTest; it answered 500)
+            }
             String mt = params[0].trim().toLowerCase(Locale.ROOT);
             int slash = mt.indexOf('/');
             if (slash <= 0 || slash == mt.length() - 1) {
