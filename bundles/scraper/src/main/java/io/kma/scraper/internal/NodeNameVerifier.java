@@ -27,9 +27,11 @@ import org.apache.hc.client5.http.ssl.HttpClientHostnameVerifier;
  * the dialled address. Kubelet certificates (self-signed or from the kubelet-serving signer) usually
  * name the node and its hostname but often carry no IP SAN, which makes upstream fail with
  * "x509: cannot validate certificate for IP because it doesn't contain any IP SANs" when it dials
- * InternalIP. Here a certificate is accepted when its SANs (DNS or IP; CN only when there are none)
- * name the dialled address, the node's name or one of its Hostname addresses. Chain validation is
- * untouched: it is done by the trust manager before this runs.
+ * InternalIP. Here, at the handshake, a certificate is accepted when its SANs (DNS or IP; CN only when
+ * there are none) name the dialled address, or the name or a Hostname address of a node dialled there.
+ * Connections are pooled per host and port, so which of those nodes the certificate must name is
+ * checked per request by {@link KubeletIdentityCheck}, with the names from {@link #identity}. Chain
+ * validation is untouched: it is done by the trust manager before this runs.
  *
  * <p>The scraper registers, before each tick, which node names each dialled host stands for.
  */

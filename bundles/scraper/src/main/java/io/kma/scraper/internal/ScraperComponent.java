@@ -189,37 +189,32 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         updatePinCheck(scheduler != null && !now.insecureSkipTLSVerify() && now.pinDirectory() != null);
     }
 
-    /** Lists kubelet-certificate-pinning in /readyz?verbose while self-signed kubelet certificates are pinned. */
     private synchronized void updatePinCheck(boolean pinning) {
-        if (pinning && pinCheck == null && context != null) {
-            Dictionary<String, Object> props = new Hashtable<>();
-            props.put(HealthCheck.ENDPOINTS, "readyz");
-            props.put(HealthCheck.ORDER, 56);
-            pinCheck = context.registerService(HealthCheck.class, new KubeletPinsHealthCheck(), props);
-        } else if (!pinning && pinCheck != null) {
-            try {
-                pinCheck.unregister();
-            } catch (IllegalStateException e) {
-                // already gone with the bundle
-            }
-            pinCheck = null;
-        }
+        pinCheck = updateSettingCheck(pinCheck, pinning, SettingHealthCheck.PINNING, 56);
     }
 
     private synchronized void updateInsecureCheck(boolean insecure) {
-        if (insecure && insecureCheck == null && context != null) {
+        insecureCheck = updateSettingCheck(insecureCheck, insecure, SettingHealthCheck.INSECURE, 55);
+    }
+
+    /** Registers the /readyz?verbose entry of a TLS setting while it is on, unregisters it when off. */
+    private ServiceRegistration<HealthCheck> updateSettingCheck(ServiceRegistration<HealthCheck> current, boolean on,
+            String name, int order) {
+        if (on && current == null && context != null) {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(HealthCheck.ENDPOINTS, "readyz");
-            props.put(HealthCheck.ORDER, 55);
-            insecureCheck = context.registerService(HealthCheck.class, new InsecureTlsHealthCheck(), props);
-        } else if (!insecure && insecureCheck != null) {
+            props.put(HealthCheck.ORDER, order);
+            return context.registerService(HealthCheck.class, new SettingHealthCheck(name), props);
+        }
+        if (!on && current != null) {
             try {
-                insecureCheck.unregister();
+                current.unregister();
             } catch (IllegalStateException e) {
                 // already gone with the bundle
             }
-            insecureCheck = null;
+            return null;
         }
+        return current;
     }
 
     /** Waits (bounded) for the node cache's first list, then starts ticking. */

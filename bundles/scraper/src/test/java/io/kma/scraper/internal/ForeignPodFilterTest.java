@@ -3,15 +3,12 @@ package io.kma.scraper.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import io.kma.api.cluster.ClusterView;
-import io.kma.api.cluster.NodeInfo;
 import io.kma.api.cluster.PodInfo;
 import io.kma.api.store.ContainerSample;
 import io.kma.api.store.MetricPoint;
@@ -19,46 +16,14 @@ import io.kma.api.store.NodeScrape;
 
 class ForeignPodFilterTest {
 
-    /** Pods by namespace/name, with the node the apiserver says each runs on. */
+    /** Pods by namespace/name, with the node the apiserver says each runs on ("" when not scheduled). */
     static ClusterView pods(Map<String, String> nodeByPod) {
-        return new ClusterView() {
-            @Override
-            public Collection<NodeInfo> nodes() {
-                return List.of();
-            }
-
-            @Override
-            public Optional<NodeInfo> node(String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Collection<PodInfo> pods() {
-                return List.of();
-            }
-
-            @Override
-            public Collection<PodInfo> pods(String namespace) {
-                return List.of();
-            }
-
-            @Override
-            public Optional<PodInfo> pod(String namespace, String name) {
-                String node = nodeByPod.get(namespace + "/" + name);
-                return node == null ? Optional.empty()
-                        : Optional.of(new PodInfo(namespace, name, Map.of(), null, node.isEmpty() ? null : node));
-            }
-
-            @Override
-            public boolean nodesSynced() {
-                return true;
-            }
-
-            @Override
-            public boolean podsSynced() {
-                return true;
-            }
-        };
+        Map<String, PodInfo> pods = new java.util.HashMap<>();
+        nodeByPod.forEach((key, node) -> {
+            String[] nsName = key.split("/", 2);
+            pods.put(key, new PodInfo(nsName[0], nsName[1], Map.of(), null, node.isEmpty() ? null : node));
+        });
+        return ScraperComponentTest.cluster(List.of(), true, pods);
     }
 
     static ContainerSample c(String ns, String pod, String container) {

@@ -114,6 +114,11 @@ class ScraperComponentTest {
 
     /** A fixed node list; {@code synced} false: as before the first list, no nodes and not synced. */
     static ClusterView cluster(List<NodeInfo> nodes, boolean synced) {
+        return cluster(nodes, synced, Map.of());
+    }
+
+    /** As above, with pods by {@code namespace/name} (found by {@link ClusterView#pod} only). */
+    static ClusterView cluster(List<NodeInfo> nodes, boolean synced, Map<String, PodInfo> pods) {
         return new ClusterView() {
             @Override
             public Collection<NodeInfo> nodes() {
@@ -137,7 +142,7 @@ class ScraperComponentTest {
 
             @Override
             public Optional<PodInfo> pod(String namespace, String name) {
-                return Optional.empty();
+                return Optional.ofNullable(pods.get(namespace + "/" + name));
             }
 
             @Override

@@ -21,6 +21,22 @@ class ScraperMetricsTest {
     }
 
     @Test
+    void foreignPodsAreCountedPerReportingNodeUntilTheNodeLeaves() throws Exception {
+        ScraperMetrics m = new ScraperMetrics(15_000);
+        ForeignPodFilter f = new ForeignPodFilter(ForeignPodFilterTest.pods(java.util.Map.of("ns/p", "worker-2")),
+                m.foreignPods());
+        f.keepOwn(new io.kma.api.store.NodeScrape("worker-1", null, java.util.List.of(ForeignPodFilterTest.c("ns", "p", "c"))));
+        StringBuilder sb = new StringBuilder();
+        m.writeTo(sb);
+        assertTrue(sb.toString().contains("# TYPE kube_metrics_appliance_foreign_pods_dropped_total counter\n"
+                + "kube_metrics_appliance_foreign_pods_dropped_total{node=\"worker-1\"} 1\n"), sb::toString);
+        m.retainNodes(Set.of("worker-2"));
+        sb.setLength(0);
+        m.writeTo(sb);
+        assertTrue(!sb.toString().contains("foreign_pods_dropped_total{"), sb::toString);
+    }
+
+    @Test
     void familiesHaveUpstreamNamesTypesAndAlphaHelp() throws Exception {
         ScraperMetrics m = new ScraperMetrics(15_000);
         m.nodeScraped(new NodeResult("n1", null, null, "u", 1, 20_000_000), 1700000000.5);
