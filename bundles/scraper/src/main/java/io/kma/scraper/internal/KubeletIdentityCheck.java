@@ -53,10 +53,14 @@ final class KubeletIdentityCheck implements AsyncExecChainHandler {
     @Override
     public void execute(HttpRequest request, AsyncEntityProducer entity, AsyncExecChain.Scope scope,
             AsyncExecChain chain, AsyncExecCallback callback) throws HttpException, IOException {
+        // the endpoint's own session: the context's is set only on some of the paths through CONNECT
+        org.apache.hc.client5.http.EndpointInfo endpoint = scope.execRuntime.getEndpointInfo();
+        SSLSession session = endpoint != null ? endpoint.getSslSession() : scope.clientContext.getSSLSession();
         if (scope.clientContext.getAttribute(NODE) instanceof Identity who) {
-            // the endpoint's own session: the context's is set only on some of the paths through CONNECT
-            org.apache.hc.client5.http.EndpointInfo endpoint = scope.execRuntime.getEndpointInfo();
-            check(who, endpoint != null ? endpoint.getSslSession() : scope.clientContext.getSSLSession());
+            check(who, session);
+        } else if (session == null || !caVerified(session, chainOf(session))) {
+            // fail closed: a certificate let through the handshake for pinning needs a node to be pinned to
+            throw new SSLPeerUnverifiedException("no node to verify a kubelet certificate the CA does not sign against");
         }
         chain.proceed(request, entity, scope, callback);
     }
@@ -65,11 +69,7 @@ final class KubeletIdentityCheck implements AsyncExecChainHandler {
         if (session == null) {
             throw new SSLPeerUnverifiedException("no TLS session to verify node " + who.node() + "'s kubelet against");
         }
-        Certificate[] peer = session.getPeerCertificates();
-        X509Certificate[] chain = new X509Certificate[peer.length];
-        for (int i = 0; i < peer.length; i++) {
-            chain[i] = (X509Certificate) peer[i];
-        }
+        X509Certificate[] chain = chainOf(session);
         X509Certificate leaf = chain[0];
         List<NodeNameVerifier.CertName> names = NodeNameVerifier.certificateNames(leaf);
         if (!namesNode(leaf, names, who)) {
@@ -83,6 +83,15 @@ final class KubeletIdentityCheck implements AsyncExecChainHandler {
             }
             pins.verify(who, leaf);
         }
+    }
+
+    private static X509Certificate[] chainOf(SSLSession session) throws SSLPeerUnverifiedException {
+        Certificate[] peer = session.getPeerCertificates();
+        X509Certificate[] chain = new X509Certificate[peer.length];
+        for (int i = 0; i < peer.length; i++) {
+            chain[i] = (X509Certificate) peer[i];
+        }
+        return chain;
     }
 
     private boolean caVerified(SSLSession session, X509Certificate[] chain) {

@@ -214,4 +214,19 @@ class KubeletPinningTest {
                 + " only for its own node", r.get(1).failure().getMessage());
         assertEquals(1, k.hits.get("/metrics/resource").get(), "worker-2's request was never sent");
     }
+
+    @Test
+    void aRequestForNoNodeNeverTrustsASelfSignedCertificate() throws Exception {
+        KubeletStandIn k = kubelet(kubeadmSelfSigned("worker-1", 1_700_000_000L));
+        KubeletClients c = newClients();
+        KubeletHttpClient http = c.get(settings(true), kubeletCa.tlsMaterials(), credentials);
+        // the handshake's check passes (worker-1 is dialled there); only the per-request one can refuse
+        verifierOf(c).expect(ScrapeCycle.expectations(List.of(KubeletScrapeTest.node("worker-1")),
+                List.of(List.of(new KubeletEndpoint("127.0.0.1", k.port(), "InternalIP")))));
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> http.get(new KubeletEndpoint("127.0.0.1", k.port(),
+                        "InternalIP"), "/metrics/resource", "secret-token", 1 << 20, 8000).get(20, TimeUnit.SECONDS));
+        assertEquals("no node to verify a kubelet certificate the CA does not sign against", e.getCause().getMessage());
+        assertNull(k.lastAuthorization.get("/metrics/resource"));
+    }
 }
