@@ -26,7 +26,17 @@ class ResourceMetricsParserFuzzTest {
             assertTrue(e.getMessage() != null && e.getMessage().length() < 1024, "bounded error text");
             return;
         }
-        assertUsable(out.build());
+        NodeScrape s = out.build();
+        assertUsable(s);
+        // explicit millisecond timestamps scale to whole milliseconds; a product that wrapped around does not
+        if (s.nodePoint() != null) {
+            assertWholeMillis(s.nodePoint());
+        }
+        s.containers().forEach(c -> assertWholeMillis(c.point()));
+    }
+
+    static void assertWholeMillis(MetricPoint p) {
+        assertTrue(p.timestampNanos() == REQUEST_TIME || p.timestampNanos() % 1_000_000 == 0, () -> "wrapped timestamp " + p);
     }
 
     static void assertUsable(NodeScrape s) {
