@@ -2,10 +2,13 @@ package io.kma.http.server.internal;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.xnio.Xnio;
 
+import io.kma.api.auth.RequestHeaderSettings;
+import io.kma.api.http.AccessGate;
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
 import io.kma.http.server.internal.HttpsServer.ListenerException;
@@ -22,6 +25,7 @@ final class HttpService {
     private final HandlerRoutes routes;
     private final ShutdownCheck shutdown;
     private final RootHandler root;
+    private final HttpRequestMetrics metrics;
     private final Duration drain;
     private HttpsServer server; // guarded by this
 
@@ -31,12 +35,34 @@ final class HttpService {
      */
     HttpService(Xnio xnio, Supplier<TlsMaterials> tls, HandlerRoutes routes, HealthEndpoints health, HttpRequestMetrics metrics,
             ShutdownCheck shutdown, Duration drain) {
+        this(xnio, tls, routes, health, metrics, shutdown, drain, () -> null, Optional::empty);
+    }
+
+    /**
+     * @param gate        the current AccessGate for the health sub-paths, or null
+     * @param headerNames the request-header names the cluster publishes, removed like {@code X-Remote-*}
+     */
+    HttpService(Xnio xnio, Supplier<TlsMaterials> tls, HandlerRoutes routes, HealthEndpoints health, HttpRequestMetrics metrics,
+            ShutdownCheck shutdown, Duration drain, Supplier<AccessGate> gate,
+            Supplier<Optional<RequestHeaderSettings>> headerNames) {
         this.xnio = xnio;
         this.tls = tls;
         this.routes = routes;
         this.shutdown = shutdown;
-        this.root = new RootHandler(health, routes, metrics);
+        this.metrics = metrics;
+        this.root = new RootHandler(health, routes, metrics, new RequestScreen(headerNames), gate, null);
         this.drain = drain;
+        health.add(MaxInFlightFilterHook.class, new MaxInFlightFilterHook(root::limits), MaxInFlightFilterHook.PROPERTIES);
+    }
+
+    /** The request limits in effect, null before the first start. */
+    RequestLimits limits() {
+        return root.limits();
+    }
+
+    /** The connection caps of the running listener, null when none runs. */
+    synchronized ConnectionLimiter connectionLimiter() {
+        return server == null ? null : server.limiter();
     }
 
     /**
@@ -45,6 +71,10 @@ final class HttpService {
      */
     synchronized void apply(ServerSettings settings) throws ListenerException {
         shutdown.markServing();
+        RequestLimits inEffect = root.limits();
+        if (inEffect == null || !inEffect.sameAs(settings.limits())) {
+            root.limits(new RequestLimits(settings.limits().maxRequestsInflight(), settings.limits().requestTimeout(), metrics));
+        }
         if (server != null) {
             ServerSettings current = server.settings();
             if (current.sameListener(settings)) {
@@ -60,7 +90,7 @@ final class HttpService {
             server.stop(drain);
             server = null;
         }
-        HttpsServer next = new HttpsServer(settings, xnio, tls.get(), root);
+        HttpsServer next = new HttpsServer(settings, xnio, tls.get(), root, metrics);
         next.start();
         server = next;
     }

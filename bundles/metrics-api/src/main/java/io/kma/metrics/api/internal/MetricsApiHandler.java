@@ -84,6 +84,11 @@ final class MetricsApiHandler implements HttpHandler {
             // The client went away mid-answer; nothing to tell it.
             LOG.debug("response to {} {} aborted: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.toString());
         } catch (RuntimeException e) {
+            if (exchange.isComplete()) {
+                // The http-server answered 504 meanwhile; this late write failed (upstream: post-timeout activity).
+                LOG.debug("post-timeout activity on {}: {}", exchange.getRequestPath(), e.toString());
+                return;
+            }
             LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
             if (!exchange.isResponseStarted()) {
                 sendStatus(exchange, Negotiation.JSON, ApiStatus.internalError(String.valueOf(e.getMessage())));
@@ -98,12 +103,6 @@ final class MetricsApiHandler implements HttpHandler {
         if (negotiation.yaml() && !generators.yamlAvailable()) {
             negotiation = new Negotiation(false, negotiation.table());
         }
-        Authenticator.Result authn = authenticator.authenticate(exchange);
-        if (authn.user() == null) {
-            authnFailures.warn("Unable to authenticate the request from " + peer(exchange) + ": " + authn.failure());
-            sendStatus(exchange, negotiation, ApiStatus.unauthorized());
-            return;
-        }
         String path = exchange.getRequestPath();
         String method = exchange.getRequestMethod().toString();
         boolean watch = isTrue(param(exchange, "watch"));
@@ -114,20 +113,79 @@ final class MetricsApiHandler implements HttpHandler {
             // Answered as 400 after authorization, as the apiserver does.
         }
         RequestAttributes attrs = RequestAttributes.of(method, path, watch, fieldSelectorName);
-        Authorizer.Decision decision = authorizer.authorize(authn.user(), attrs);
-        if (!decision.allowed()) {
-            String user = authn.user().name();
-            if (decision.error() != null) {
-                authzFailures.warn("denying " + attrs.verb() + " " + path + " for user \"" + user + "\": " + decision.error());
-            }
-            String message = attrs.forbiddenMessage(user) + (decision.reason().isEmpty() ? "" : ": " + decision.reason());
-            ApiStatus status = attrs.resourceRequest()
-                    ? ApiStatus.forbidden(attrs.group(), attrs.resource(), attrs.name(), message)
-                    : ApiStatus.forbidden("", "", "", message);
-            sendStatus(exchange, negotiation, status);
+        if (!admit(exchange, negotiation, attrs)) {
             return;
         }
         route(exchange, negotiation, attrs, path, watch);
+    }
+
+    /**
+     * The http-server's {@link io.kma.api.http.AccessGate} for its health sub-paths: the same authentication
+     * and authorization as any non-resource request here.
+     */
+    boolean admit(HttpServerExchange exchange) throws IOException {
+        exchange.startBlocking();
+        RequestAttributes attrs = RequestAttributes.of(exchange.getRequestMethod().toString(), exchange.getRequestPath(),
+                false, null);
+        return admit(exchange, Negotiation.of(exchange.getRequestHeaders().getFirst(Headers.ACCEPT)), attrs);
+    }
+
+    /** Authenticates and authorizes; answers 401, 403 or 500 (authorizer error, as kube-apiserver) when refused. */
+    private boolean admit(HttpServerExchange exchange, Negotiation negotiation, RequestAttributes attrs) throws IOException {
+        Authenticator.Result authn = authenticator.authenticate(exchange);
+        if (authn.user() == null) {
+            authnFailures.warn("Unable to authenticate the request from " + peer(exchange) + ": " + authn.failure());
+            sendStatus(exchange, negotiation, ApiStatus.unauthorized());
+            return false;
+        }
+        String path = attrs.path();
+        Authorizer.Decision decision = authorizer.authorize(authn.user(), attrs);
+        if (decision.allowed()) {
+            return true;
+        }
+        String user = authn.user().name();
+        if (decision.error() != null) {
+            authzFailures.warn("Failed to make webhook authorizer request for " + attrs.verb() + " " + path + " (user \""
+                    + user + "\"): " + decision.error());
+            sendAuthorizerError(exchange, decision.error());
+            return false;
+        }
+        String message = attrs.forbiddenMessage(user) + (decision.reason().isEmpty() ? "" : ": " + decision.reason());
+        ApiStatus status = attrs.resourceRequest()
+                ? ApiStatus.forbidden(attrs.group(), attrs.resource(), attrs.name(), message)
+                : ApiStatus.forbidden("", "", "", message);
+        sendStatus(exchange, negotiation, status);
+        return false;
+    }
+
+    /**
+     * kube-apiserver's answer when the authorizer fails (not a denial): 500 plain text written by Go's
+     * {@code http.Error}, {@code Internal Server Error: "<RequestURI>": <error>} with {@code &<>} escaped.
+     */
+    private static void sendAuthorizerError(HttpServerExchange exchange, String error) throws IOException {
+        String uri = exchange.getRequestURI() + (exchange.getQueryString().isEmpty() ? "" : "?" + exchange.getQueryString());
+        String body = "Internal Server Error: " + goQuote(uri) + ": " + htmlEscape(error) + "\n";
+        exchange.setStatusCode(500);
+        exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        sendBytes(exchange, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String goQuote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    private static String htmlEscape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private void route(HttpServerExchange exchange, Negotiation negotiation, RequestAttributes attrs, String path,

@@ -325,10 +325,14 @@ class HttpsEndpointTest {
     }
 
     @Test
-    void failedReviewDenies() throws Exception {
+    void anAuthorizerErrorIs500AsKubeApiserverAnswersIt() throws Exception {
         access.fail = true;
-        assertEquals(403, get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes", "X-Remote-User", "bob").statusCode());
-        assertEquals(403, get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes", "X-Remote-User", "bob").statusCode());
+        var r = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes?limit=1", "X-Remote-User", "bob");
+        assertEquals(500, r.statusCode());
+        assertEquals("text/plain; charset=utf-8", r.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(r.body().startsWith("Internal Server Error: \"/apis/metrics.k8s.io/v1beta1/nodes?limit=1\": "
+                + "SubjectAccessReview failed: "), r.body());
+        assertEquals(500, get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes", "X-Remote-User", "bob").statusCode());
         assertEquals(2, access.requests.size(), "errors are not cached");
     }
 
