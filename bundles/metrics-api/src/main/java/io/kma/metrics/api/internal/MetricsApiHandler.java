@@ -6,7 +6,9 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -17,6 +19,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kma.api.cluster.ClusterView;
 import io.kma.api.metrics.Histogram;
+import io.kma.api.metrics.MetricsSource;
 import io.kma.api.store.MetricsStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -42,8 +45,7 @@ final class MetricsApiHandler implements HttpHandler {
     private final OpenApiDocuments openApi;
     private final byte[] versionInfo;
     private final Generators generators = new Generators();
-    private final FailureLog authnFailures;
-    private final FailureLog authzFailures;
+    private final FailureLog failures;
 
     /**
      * @param epochNanos wall clock for creationTimestamp and freshness
@@ -58,8 +60,7 @@ final class MetricsApiHandler implements HttpHandler {
         this.selfMetrics = new SelfMetrics(freshness);
         this.openApi = new OpenApiDocuments(shortVersion(version));
         this.versionInfo = VersionInfo.json(version);
-        this.authnFailures = new FailureLog(LoggerFactory.getLogger(Authenticator.class), 60_000, nanoClock);
-        this.authzFailures = new FailureLog(LoggerFactory.getLogger(Authorizer.class), 60_000, nanoClock);
+        this.failures = new FailureLog(LoggerFactory.getLogger(Authenticator.class), 60_000, nanoClock);
     }
 
     Authenticator authenticator() {
@@ -134,7 +135,7 @@ final class MetricsApiHandler implements HttpHandler {
     private boolean admit(HttpServerExchange exchange, Negotiation negotiation, RequestAttributes attrs) throws IOException {
         Authenticator.Result authn = authenticator.authenticate(exchange);
         if (authn.user() == null) {
-            authnFailures.warn("Unable to authenticate the request from " + peer(exchange) + ": " + authn.failure());
+            failures.warn(authn.category(), "Unable to authenticate the request from " + peer(exchange) + ": " + authn.failure());
             sendStatus(exchange, negotiation, ApiStatus.unauthorized());
             return false;
         }
@@ -145,11 +146,12 @@ final class MetricsApiHandler implements HttpHandler {
         }
         String user = authn.user().name();
         if (decision.error() != null) {
-            authzFailures.warn("Failed to make webhook authorizer request for " + attrs.verb() + " " + path + " (user \""
-                    + user + "\"): " + decision.error());
+            failures.warn("authorizer_error", "Failed to make webhook authorizer request for " + attrs.verb() + " "
+                    + LogText.quote(path) + " (user " + LogText.quote(user) + "): " + decision.error());
             sendAuthorizerError(exchange, decision.error());
             return false;
         }
+        failures.count("forbidden");
         String message = attrs.forbiddenMessage(user) + (decision.reason().isEmpty() ? "" : ": " + decision.reason());
         ApiStatus status = attrs.resourceRequest()
                 ? ApiStatus.forbidden(attrs.group(), attrs.resource(), attrs.name(), message)
@@ -257,7 +259,9 @@ final class MetricsApiHandler implements HttpHandler {
             case "/metrics":
                 exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, SelfMetrics.CONTENT_TYPE);
                 try (Writer w = new OutputStreamWriter(exchange.getOutputStream(), StandardCharsets.UTF_8)) {
-                    selfMetrics.write(w, services.metricsSources());
+                    List<MetricsSource> sources = new ArrayList<>(services.metricsSources());
+                    sources.add(failures);
+                    selfMetrics.write(w, sources);
                 }
                 break;
             default:
