@@ -2,9 +2,15 @@ package io.kma.http.server.internal;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xnio.Xnio;
 
 import io.kma.api.auth.RequestHeaderSettings;
@@ -28,6 +34,11 @@ final class HttpService {
     private final HttpRequestMetrics metrics;
     private final Duration drain;
     private HttpsServer server; // guarded by this
+    private ScheduledExecutorService renewal; // guarded by this
+
+    /** How often the self-signed certificate is checked for renewal (the tls bundle renews it 30 days ahead). */
+    static final Duration RENEWAL_CHECK = Duration.ofHours(1);
+    private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
 
     /**
      * @param tls the current TlsMaterials service; asked again at each (re)start, so a replaced tls
@@ -93,6 +104,35 @@ final class HttpService {
         HttpsServer next = new HttpsServer(settings, xnio, tls.get(), root, metrics);
         next.start();
         server = next;
+        if (renewal == null) {
+            renewal = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kma-https-certificate-renewal");
+                t.setDaemon(true);
+                return t;
+            });
+            renewal.scheduleWithFixedDelay(this::renewSelfSigned, RENEWAL_CHECK.toMinutes(), RENEWAL_CHECK.toMinutes(),
+                    TimeUnit.MINUTES);
+        }
+    }
+
+    /**
+     * Has the tls bundle renew the self-signed pair when it is due (or missing); the listener's key manager
+     * serves the new files on the next handshake, without a restart. Nothing to do for configured files.
+     */
+    synchronized void renewSelfSigned() {
+        if (server == null || server.settings().tlsCertFile() != null) {
+            return;
+        }
+        ServerSettings s = server.settings();
+        try {
+            TlsMaterials.CertificateFiles files = tls.get().selfSigned(s.certDir(), List.of("localhost"), s.selfSignedIps());
+            if (files.generated()) {
+                LOG.info("Serving the renewed self-signed certificate {} on new connections", files.certificate());
+            }
+        } catch (TlsException | RuntimeException e) {
+            LOG.warn("Self-signed certificate in {} not renewed (retried in {} min): {}", s.certDir(), RENEWAL_CHECK.toMinutes(),
+                    e.getMessage());
+        }
     }
 
     /**
@@ -118,6 +158,10 @@ final class HttpService {
     synchronized void stop() {
         shutdown.markStopping();
         routes.close();
+        if (renewal != null) {
+            renewal.shutdownNow();
+            renewal = null;
+        }
         if (server != null) {
             server.stop(drain);
             server = null;
