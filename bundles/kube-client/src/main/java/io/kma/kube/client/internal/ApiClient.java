@@ -81,17 +81,34 @@ final class ApiClient implements Closeable {
         this.token = new BearerToken(kubeconfig.token(), kubeconfig.tokenFile());
         this.counter = counter;
         this.mapper = mapper;
-        this.http = HttpClients.custom()
+        this.http = pooled(tls, userAgent, 16, CONNECT_TIMEOUT, REQUEST_TIMEOUT, RequestConfig.DEFAULT);
+        Timeout connect = Timeout.of(reviewTimeouts.connect());
+        Timeout total = Timeout.of(reviewTimeouts.total());
+        this.reviews = pooled(tls, userAgent, REVIEW_CONNECTIONS, connect, total, RequestConfig.custom()
+                .setConnectionRequestTimeout(connect)
+                .setResponseTimeout(total)
+                .build());
+        this.reviewDeadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kma-kube-client-review-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static CloseableHttpClient pooled(TlsSocketStrategy tls, String userAgent, int connections, Timeout connect,
+            Timeout socket, RequestConfig requests) {
+        return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setTlsSocketStrategy(tls)
-                        .setMaxConnTotal(16)
-                        .setMaxConnPerRoute(16)
+                        .setMaxConnTotal(connections)
+                        .setMaxConnPerRoute(connections)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(CONNECT_TIMEOUT)
-                                .setSocketTimeout(REQUEST_TIMEOUT)
+                                .setConnectTimeout(connect)
+                                .setSocketTimeout(socket)
                                 .setTimeToLive(5, TimeUnit.MINUTES)
                                 .build())
                         .build())
+                .setDefaultRequestConfig(requests)
                 .setUserAgent(userAgent)
                 // Watches and reviews decide themselves whether to retry; a silent retry of a POST is wrong.
                 .disableAutomaticRetries()
@@ -102,34 +119,6 @@ final class ApiClient implements Closeable {
                 .disableConnectionState()
                 .evictIdleConnections(org.apache.hc.core5.util.TimeValue.ofMinutes(1))
                 .build();
-        Timeout connect = Timeout.of(reviewTimeouts.connect());
-        this.reviews = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setTlsSocketStrategy(tls)
-                        .setMaxConnTotal(REVIEW_CONNECTIONS)
-                        .setMaxConnPerRoute(REVIEW_CONNECTIONS)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(connect)
-                                .setSocketTimeout(Timeout.of(reviewTimeouts.total()))
-                                .setTimeToLive(5, TimeUnit.MINUTES)
-                                .build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(connect)
-                        .setResponseTimeout(Timeout.of(reviewTimeouts.total()))
-                        .build())
-                .setUserAgent(userAgent)
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .disableConnectionState()
-                .evictIdleConnections(org.apache.hc.core5.util.TimeValue.ofMinutes(1))
-                .build();
-        this.reviewDeadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kma-kube-client-review-deadline");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**

@@ -114,25 +114,27 @@ public class MetricsApiComponent implements HttpHandler, AccessGate, Collaborato
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        MetricsApiHandler h = handlerOr503(exchange);
+        if (h != null) {
+            h.handleRequest(exchange);
+        }
+    }
+
+    /** The current handler, or null after answering 503 (deactivated, or a configuration being applied). */
+    private MetricsApiHandler handlerOr503(HttpServerExchange exchange) {
         MetricsApiHandler h = handler;
         if (h == null) {
             exchange.setStatusCode(503);
             exchange.endExchange();
-            return;
         }
-        h.handleRequest(exchange);
+        return h;
     }
 
     /** The http-server's health sub-paths: authenticated and authorized like any other non-resource path. */
     @Override
     public boolean admit(HttpServerExchange exchange) throws Exception {
-        MetricsApiHandler h = handler;
-        if (h == null) {
-            exchange.setStatusCode(503);
-            exchange.endExchange();
-            return false;
-        }
-        return h.admit(exchange);
+        MetricsApiHandler h = handlerOr503(exchange);
+        return h != null && h.admit(exchange);
     }
 
     static long epochNanos() {
