@@ -23,8 +23,8 @@ import javax.net.ssl.X509TrustManager;
  * against https://127.0.0.1:PORT, all bounded in count and time and on 127.0.0.0/8:
  * slowloris connections (from 127.0.0.2-6, a header byte every 10 s, reopened when closed), requests with
  * random bearer tokens (from 127.0.0.8-17) and requests with forged identity headers and no certificate (from
- * 127.0.0.18-22), 20 a second per keep-alive connection, and the body trick (40 connections from 127.0.0.7 announcing a 1 MB
- * body and sending one byte, repeated). Prints one line of counts at the end.
+ * 127.0.0.18-22), 20 a second per keep-alive connection, and the body trick (every 5 s, 40 connections from 127.0.0.7 announce a
+ * 1 MB body, send one byte and stay open 20 s). Prints one line of counts at the end.
  *
  *   java HostileLoad.java PORT SECONDS [SLOWLORIS=500] [TOKENS_PER_S=200] [FORGED_PER_S=100]
  */
@@ -231,7 +231,13 @@ public class HostileLoad {
         }
     }
 
+    /**
+     * Every 5 s, 40 connections announce a 1 MB body, send one byte, read the status and stay open for 20 s without
+     * sending more (at most 160 open at a time): a server that drains the body holds a worker per connection.
+     */
     static void bodyTrick(SSLContext tls, int port, long end) {
+        java.util.ArrayDeque<SSLSocket> held = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Long> closeAt = new java.util.ArrayDeque<>();
         try {
             InetAddress source = InetAddress.getByName("127.0.0.7");
             while (System.nanoTime() < end) {
@@ -252,9 +258,8 @@ public class HostileLoad {
                     }
                 }
                 for (SSLSocket s : round) {
-                    try (s) {
-                        InputStream in = s.getInputStream();
-                        byte[] head = in.readNBytes(12);
+                    try {
+                        byte[] head = s.getInputStream().readNBytes(12);
                         if (new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 413")) {
                             body413.incrementAndGet();
                         } else {
@@ -263,11 +268,27 @@ public class HostileLoad {
                     } catch (IOException e) {
                         other.incrementAndGet();
                     }
+                    held.add(s);
+                    closeAt.add(System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
                 }
-                sleepUntil(Math.min(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
+                while (!closeAt.isEmpty() && closeAt.peek() - System.nanoTime() <= 0) {
+                    closeAt.poll();
+                    close(held.poll());
+                }
+                sleepUntil(Math.min(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(5)));
             }
         } catch (IOException e) {
             other.incrementAndGet();
+        } finally {
+            held.forEach(HostileLoad::close);
+        }
+    }
+
+    static void close(SSLSocket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing anyway
         }
     }
 
