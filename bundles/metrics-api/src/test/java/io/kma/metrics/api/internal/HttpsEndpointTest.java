@@ -398,6 +398,30 @@ class HttpsEndpointTest {
     }
 
     @Test
+    void aFailedTokenReviewIsNotCachedAndFailedReviewsAreLimitedPerClient() throws Exception {
+        tokens.valid.put("good-token", new UserInfo("bob", "u1", List.of("devs"), Map.of()));
+        tokens.fail = true;
+        assertEquals(401, get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "Authorization", "Bearer good-token").statusCode());
+        tokens.fail = false;
+        assertEquals(200, get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "Authorization", "Bearer good-token").statusCode(),
+                "the error was not cached");
+        assertEquals(2, tokens.calls.get());
+        // Unknown tokens from this client: FailedTokenLimit.BURST reviews (one failed already), then none.
+        for (int i = 1; i < FailedTokenLimit.BURST; i++) {
+            get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "Authorization", "Bearer random-" + i);
+        }
+        int calls = tokens.calls.get();
+        assertEquals(401, get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "Authorization", "Bearer one-more").statusCode());
+        assertEquals(calls, tokens.calls.get(), "not reviewed: too many failed TokenReviews from 127.0.0.1");
+        assertEquals(200, get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "Authorization", "Bearer good-token").statusCode(),
+                "a cached valid token still works");
+        HttpResponse<String> metrics = get(frontProxy, "/metrics", ADMIN);
+        assertTrue(metrics.body().contains("kube_metrics_appliance_request_auth_failures_total{category=\"token_rate_limited\"} 1\n"),
+                metrics.body());
+        assertTrue(metrics.body().contains("kube_metrics_appliance_request_auth_failures_total{category=\"token_review_failed\"} 1\n"));
+    }
+
+    @Test
     void tableAndProtobufFallback() throws Exception {
         HttpResponse<String> r = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/namespaces/ns2/pods", "X-Remote-User", "admin",
                 "X-Remote-Group", "system:masters", "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
