@@ -13,8 +13,8 @@ import io.undertow.server.HttpServerExchange;
  * Entry point of every request, in k8s.io/apiserver's filter order as far as it applies here: count and
  * time it; refuse bodies and oversized headers before any work; remove identity headers unless the route
  * authenticates front-proxy requests itself; serve the exact health endpoints anonymously and outside the
- * in-flight limit; health sub-paths only through the {@link AccessGate}; everything else within the
- * in-flight limit and the request timeout, to the handler whiteboard.
+ * in-flight limit; everything else within the in-flight limit and the request timeout: health sub-paths
+ * through the {@link AccessGate}, the rest to the handler whiteboard.
  */
 final class RootHandler implements HttpHandler {
 
@@ -61,7 +61,9 @@ final class RootHandler implements HttpHandler {
             screen.stripIdentityHeaders(exchange.getRequestHeaders());
             if (HealthEndpoints.isEndpoint(path)) {
                 health.handleRequest(exchange);
-            } else {
+            } else if (limits.admit(exchange)) {
+                // Only the exact endpoints are exempt (as kube-apiserver's "probes" flow schema): a sub-path costs
+                // an authentication, maybe a review, and takes a slot like any other request.
                 exchange.dispatch(() -> gated(exchange));
             }
             return;

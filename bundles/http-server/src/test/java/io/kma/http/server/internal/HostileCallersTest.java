@@ -253,11 +253,13 @@ class HostileCallersTest {
             assertEquals("text/plain; charset=utf-8", r.header("Content-Type"));
             assertEquals(200, TestClient.get(client, listener.port(), "/readyz").status(), "health is exempt");
             assertEquals(200, TestClient.get(client, listener.port(), "/livez").status(), "health is exempt");
+            assertEquals(429, TestClient.get(client, listener.port(), "/livez/ping").status(),
+                    "only the exact health endpoints are exempt");
             release.countDown();
             for (Future<Response> f : held) {
                 assertEquals(200, f.get(10, TimeUnit.SECONDS).status());
             }
-            assertEquals(1, listener.metrics.tooManyRequests.sum());
+            assertEquals(2, listener.metrics.tooManyRequests.sum());
         } finally {
             release.countDown();
             pool.shutdownNow();
