@@ -66,6 +66,8 @@ final class RunFlags {
             new Flag("--tls-private-key-file", "server.tlsPrivateKeyFile", Kind.STRING, "FILE"),
             new Flag("--cert-dir", "server.certDir", Kind.STRING, "DIR"),
             new Flag("--tls-min-version", "server.tlsMinVersion", Kind.STRING, "VersionTLS12|VersionTLS13"),
+            new Flag("--max-requests-inflight", "server.maxRequestsInflight", Kind.STRING, "N"),
+            new Flag("--request-timeout", "server.requestTimeout", Kind.STRING, "DURATION"),
             new Flag("--requestheader-client-ca-file", "authentication.requestheaderClientCAFile", Kind.STRING, "FILE"),
             new Flag("--requestheader-allowed-names", "authentication.requestheaderAllowedNames", Kind.LIST, ""),
             new Flag("--requestheader-username-headers", "authentication.requestheaderUsernameHeaders", Kind.LIST, ""),

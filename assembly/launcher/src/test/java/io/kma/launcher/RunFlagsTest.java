@@ -65,8 +65,11 @@ class RunFlagsTest {
                 "--kubelet-use-node-status-port", "--kubelet-preferred-address-types=InternalIP",
                 "--kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt", "--metric-resolution=15s",
                 "--authentication-token-webhook-cache-ttl=30s", "--authorization-webhook-cache-authorized-ttl=1m",
-                "--authorization-webhook-cache-unauthorized-ttl=5s");
+                "--authorization-webhook-cache-unauthorized-ttl=5s", "--max-requests-inflight=100",
+                "--request-timeout", "30s");
         assertEquals("/etc/ms/kubeconfig", v.get("kubeconfig"));
+        assertEquals("100", v.get("server.maxRequestsInflight"));
+        assertEquals("30s", v.get("server.requestTimeout"));
         assertEquals("VersionTLS13", v.get("server.tlsMinVersion"));
         assertEquals("30s", v.get("authentication.tokenCacheTTL"));
         assertEquals("1m", v.get("authorization.cacheAuthorizedTTL"));

@@ -21,6 +21,13 @@ public final class HttpWhiteboard {
      */
     public static final String PUBLIC = "kma.http.public";
 
+    /**
+     * Set to {@code true} on a handler that authenticates front-proxy requests itself: only such a handler
+     * sees the identity headers ({@code X-Remote-*} and the cluster's configured request-header names);
+     * the http-server removes them before every other handler, so no handler can trust a forged one.
+     */
+    public static final String REQUEST_HEADER_AUTHENTICATION = "kma.http.requestHeaderAuthentication";
+
     private HttpWhiteboard() {
     }
 }

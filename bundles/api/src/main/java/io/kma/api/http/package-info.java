@@ -2,7 +2,7 @@
  * Contracts of the HTTPS listener: the handler whiteboard properties and the health checks composed into /livez, /readyz and /healthz.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.kma.api.http;
 
 import org.osgi.annotation.bundle.Export;

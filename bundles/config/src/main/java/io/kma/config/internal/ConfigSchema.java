@@ -23,6 +23,11 @@ final class ConfigSchema {
             new Key("server.tlsPrivateKeyFile", KeyType.STRING, ""),
             new Key("server.certDir", KeyType.STRING, "/var/lib/kube-metrics-appliance/certs"),
             new Key("server.tlsMinVersion", KeyType.ENUM, "VersionTLS12", List.of("VersionTLS12", "VersionTLS13")),
+            // Overload and hostile-caller bounds (issue 10).
+            new Key("server.maxRequestsInflight", KeyType.POSITIVE_INT, 400),
+            new Key("server.requestTimeout", KeyType.DURATION, 60_000L),
+            new Key("server.maxConnections", KeyType.POSITIVE_INT, 2000),
+            new Key("server.maxConnectionsPerClient", KeyType.POSITIVE_INT, 200),
 
             new Key("kubelet.port", KeyType.PORT, 10250),
             new Key("kubelet.useNodeStatusPort", KeyType.BOOLEAN, true),

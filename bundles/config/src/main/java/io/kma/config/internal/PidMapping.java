@@ -25,6 +25,10 @@ final class PidMapping {
         http.put("tlsPrivateKeyFile", s.string("server.tlsPrivateKeyFile"));
         http.put("certDir", s.string("server.certDir"));
         http.put("tlsMinVersion", s.string("server.tlsMinVersion"));
+        http.put("maxRequestsInflight", s.integer("server.maxRequestsInflight"));
+        http.put("requestTimeoutMillis", s.number("server.requestTimeout"));
+        http.put("maxConnections", s.integer("server.maxConnections"));
+        http.put("maxConnectionsPerClient", s.integer("server.maxConnectionsPerClient"));
         pids.put(Pids.HTTP_SERVER, http);
 
         pids.put(Pids.KUBE_CLIENT, new LinkedHashMap<>(Map.of("kubeconfig", s.string("kubeconfig"))));

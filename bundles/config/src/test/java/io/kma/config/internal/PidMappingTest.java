@@ -20,8 +20,11 @@ class PidMappingTest {
         Map<String, Map<String, Object>> pids = PidMapping.toPids(Settings.defaults());
         assertEquals(Set.of(Pids.HTTP_SERVER, Pids.KUBE_CLIENT, Pids.SCRAPER, Pids.STORE, Pids.ADDRESS_PREFERRED,
                 Pids.ADDRESS_HOSTS, Pids.KUBELET_AUTH_X509, Pids.KUBELET_AUTH_TOKEN, Pids.METRICS_API), pids.keySet());
-        assertEquals(Set.of("bindAddress", "securePort", "tlsCertFile", "tlsPrivateKeyFile", "certDir", "tlsMinVersion"),
+        assertEquals(Set.of("bindAddress", "securePort", "tlsCertFile", "tlsPrivateKeyFile", "certDir", "tlsMinVersion",
+                "maxRequestsInflight", "requestTimeoutMillis", "maxConnections", "maxConnectionsPerClient"),
                 pids.get(Pids.HTTP_SERVER).keySet());
+        assertEquals(60_000L, pids.get(Pids.HTTP_SERVER).get("requestTimeoutMillis"));
+        assertEquals(400, pids.get(Pids.HTTP_SERVER).get("maxRequestsInflight"));
         assertEquals(Set.of("resolutionMillis", "requestTimeoutMillis", "maxConcurrentScrapes", "maxResponseBytes",
                 "nodeSelector", "certificateAuthority", "insecureSkipTLSVerify", "tlsVerification", "pinDirectory",
                 "addressResolver.target", "credentials.target"), pids.get(Pids.SCRAPER).keySet());

@@ -100,10 +100,17 @@ public final class BcTlsMaterials implements TlsMaterials {
             String unusable;
             try {
                 ServingIdentity existing = identity(crt, key);
-                if (!SelfSignedCertificate.expired(existing.leaf(), Instant.now())) {
+                X509Certificate leaf = existing.leaf();
+                Instant now = Instant.now();
+                if (SelfSignedCertificate.expired(leaf, now)) {
+                    unusable = crt + ": expired on " + leaf.getNotAfter().toInstant();
+                } else if (SelfSignedCertificate.dueForRenewal(leaf, now) && SelfSignedCertificate.generatedHere(leaf)) {
+                    // Renewed before it expires: the listeners' key managers pick the new files up on the next
+                    // handshake, so nothing restarts (upstream's stays until a restart after expiry).
+                    unusable = crt + ": renewing, expires on " + leaf.getNotAfter().toInstant();
+                } else {
                     return new CertificateFiles(crt, key, false);
                 }
-                unusable = crt + ": expired on " + existing.leaf().getNotAfter().toInstant();
             } catch (TlsException e) {
                 unusable = e.getMessage();
             }

@@ -81,4 +81,29 @@ class SelfSignedTest {
         assertTrue(files.generated());
         assertEquals(2, tls.readCertificates(files.certificate()).size());
     }
+
+    @Test
+    void aGeneratedPairIsRenewedThirtyDaysBeforeItExpires() throws Exception {
+        CertificateDirectory dir = new CertificateDirectory(tmp);
+        dir.write(SelfSignedCertificate.generate(List.of("localhost"), List.of("127.0.0.1"),
+                Instant.now().minus(Duration.ofDays(340)))); // expires in 25 days
+        X509Certificate old = tls.readCertificates(dir.certificate()).get(0);
+        assertTrue(SelfSignedCertificate.generatedHere(old));
+        CertificateFiles files = tls.selfSigned(tmp, List.of("localhost"), List.of("127.0.0.1"));
+        assertTrue(files.generated());
+        X509Certificate renewed = tls.readCertificates(files.certificate()).get(0);
+        assertTrue(renewed.getNotAfter().after(old.getNotAfter()));
+        assertEquals(false, tls.selfSigned(tmp, List.of("localhost"), List.of("127.0.0.1")).generated(), "renewed once");
+
+        // 31 days left: not yet.
+        dir.write(SelfSignedCertificate.generate(List.of("localhost"), List.of("127.0.0.1"),
+                Instant.now().minus(Duration.ofDays(334))));
+        assertEquals(false, tls.selfSigned(tmp, List.of("localhost"), List.of("127.0.0.1")).generated());
+    }
+
+    @Test
+    void anOperatorsPairIsNotRenewedBeforeItExpires() throws Exception {
+        X509Certificate mine = TestPki.writePair(tmp.resolve("apiserver.crt"), tmp.resolve("apiserver.key"), "RSA", "my-own");
+        assertEquals(false, SelfSignedCertificate.generatedHere(mine));
+    }
 }

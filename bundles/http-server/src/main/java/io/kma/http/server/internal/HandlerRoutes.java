@@ -43,7 +43,8 @@ final class HandlerRoutes implements HttpHandler {
     private static final HttpString RETRY_AFTER = new HttpString("Retry-After");
 
     /** One bound service: its handler, prefixes and rank among services claiming the same prefix. */
-    private record Registration(Object key, HttpHandler handler, List<String> prefixes, int ranking, long serviceId) {
+    private record Registration(Object key, HttpHandler handler, List<String> prefixes, int ranking, long serviceId,
+            boolean identityHeaders) {
 
         boolean outranks(Registration other) {
             return ranking != other.ranking ? ranking > other.ranking : serviceId < other.serviceId;
@@ -56,6 +57,9 @@ final class HandlerRoutes implements HttpHandler {
     private final Condition changed = lock.newCondition();
     private final Map<Object, Registration> registrations = new HashMap<>(); // guarded by lock
     private final Set<String> everServed = new LinkedHashSet<>(); // guarded by lock
+    /* The last handler's identity-header flag per prefix, kept while the prefix waits for a new handler: a
+       front-proxy request waiting through a bundle update must still reach it with its headers. */
+    private final Map<String, Boolean> identityHeaders = new HashMap<>(); // guarded by lock
     private volatile RouteTable table = RouteTable.EMPTY;
     private volatile boolean closed;
     private final AtomicInteger waiting = new AtomicInteger();
@@ -74,7 +78,8 @@ final class HandlerRoutes implements HttpHandler {
     void bind(Object key, HttpHandler handler, Map<String, ?> properties) {
         List<String> prefixes = prefixes(properties.get(HttpWhiteboard.PATH_PREFIX), handler);
         Registration registration = new Registration(key, handler, prefixes, intProperty(properties.get("service.ranking")),
-                longProperty(properties.get("service.id")));
+                longProperty(properties.get("service.id")),
+                Boolean.parseBoolean(String.valueOf(properties.get(HttpWhiteboard.REQUEST_HEADER_AUTHENTICATION))));
         lock.lock();
         try {
             registrations.put(key, registration);
@@ -121,10 +126,24 @@ final class HandlerRoutes implements HttpHandler {
         Map<String, Route> routes = new HashMap<>();
         for (String prefix : everServed) {
             Registration r = best.get(prefix);
-            routes.put(prefix, new Route(prefix, r == null ? null : r.handler(), r == null ? null : r.key()));
+            if (r != null) {
+                identityHeaders.put(prefix, r.identityHeaders());
+            }
+            routes.put(prefix, new Route(prefix, r == null ? null : r.handler(), r == null ? null : r.key(),
+                    identityHeaders.getOrDefault(prefix, false)));
         }
         table = new RouteTable(routes);
         changed.signalAll();
+    }
+
+    /**
+     * Whether the handler for the path authenticates front-proxy requests itself. A prefix waiting for its
+     * handler counts as not: the headers are removed, and the request is then refused as unauthenticated
+     * rather than trusted.
+     */
+    boolean receivesIdentityHeaders(String path) {
+        Route route = table.lookup(path);
+        return route != null && route.identityHeaders();
     }
 
     @Override
@@ -152,6 +171,11 @@ final class HandlerRoutes implements HttpHandler {
         try {
             handler.handleRequest(exchange);
         } catch (Exception e) {
+            if (exchange.isComplete()) {
+                // Answered 504 meanwhile: the handler's late write failed, as upstream's post-timeout activity.
+                LOG.debug("post-timeout activity on {}: {}", exchange.getRequestPath(), e.toString());
+                return;
+            }
             HandlerFailure.answer(exchange, e);
         }
     }

@@ -54,6 +54,11 @@ final class HealthEndpoints implements HttpHandler {
         this.failures = new ProbeFailureLog(nanoClock);
     }
 
+    /** Whether the path is exactly one of the endpoints: only those are anonymous, as upstream's AlwaysAllowPaths. */
+    static boolean isEndpoint(String path) {
+        return path.length() > 1 && ENDPOINTS.contains(path.substring(1));
+    }
+
     /** The prefixes served, for the router to keep away from the whiteboard. */
     static List<String> paths() {
         return ENDPOINTS.stream().map(e -> "/" + e).toList();

@@ -31,6 +31,12 @@ public final class HttpRequestMetrics implements MetricsSource {
 
     private final Map<Key, LongAdder> requests = new ConcurrentHashMap<>();
     private final Histogram duration = new Histogram(Histogram.defaultBuckets());
+    /** Requests answered 429 by the max-in-flight limit. */
+    final LongAdder tooManyRequests = new LongAdder();
+    /** Requests that ran past the request timeout (answered 504, or their connection closed). */
+    final LongAdder timeouts = new LongAdder();
+    /** Connections closed on accept by the total or per-client cap. */
+    final LongAdder refusedConnections = new LongAdder();
 
     void record(String method, int code, long nanos) {
         String m = METHODS.contains(method) ? method : "other";
@@ -53,5 +59,17 @@ public final class HttpRequestMetrics implements MetricsSource {
                 .append(" [ALPHA] Time from the start of an HTTPS request to the end of its response, in seconds.\n");
         out.append("# TYPE ").append(DURATION).append(" histogram\n");
         duration.writeSamples(out, DURATION, "");
+        counter(out, "kube_metrics_appliance_http_requests_rejected_inflight_total",
+                "Requests answered 429 because maxRequestsInflight requests were being served.", tooManyRequests.sum());
+        counter(out, "kube_metrics_appliance_http_request_timeouts_total",
+                "Requests that ran past requestTimeout (answered 504, or their connection closed).", timeouts.sum());
+        counter(out, "kube_metrics_appliance_http_connections_refused_total",
+                "Connections closed on accept by maxConnections or maxConnectionsPerClient.", refusedConnections.sum());
+    }
+
+    private static void counter(Appendable out, String name, String help, long value) throws IOException {
+        out.append("# HELP ").append(name).append(" [ALPHA] ").append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append(name).append(' ').append(Long.toString(value)).append('\n');
     }
 }

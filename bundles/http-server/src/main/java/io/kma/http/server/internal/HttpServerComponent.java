@@ -2,6 +2,7 @@ package io.kma.http.server.internal;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,7 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Xnio;
 
+import io.kma.api.auth.AuthenticationSettingsSource;
+import io.kma.api.auth.RequestHeaderSettings;
 import io.kma.api.config.Pids;
+import io.kma.api.http.AccessGate;
 import io.kma.api.http.HealthCheck;
 import io.kma.api.http.HttpWhiteboard;
 import io.kma.api.tls.TlsMaterials;
@@ -67,6 +71,17 @@ public final class HttpServerComponent {
     @Reference
     private HttpRequestMetrics metrics;
 
+    /* Optional and dynamic: without a gate the health sub-paths answer 401; a new metrics-api bundle's gate
+       replaces the old one on the open port. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AccessGate gate;
+
+    /* The request-header names the cluster publishes, removed from requests like X-Remote-*. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AuthenticationSettingsSource authenticationSettings;
+
     // Created with the instance: DS binds the dynamic references below before activate().
     private final HandlerRoutes routes = new HandlerRoutes(HANDLER_WAIT, HealthEndpoints.paths());
     private final HealthEndpoints health = new HealthEndpoints();
@@ -74,7 +89,8 @@ public final class HttpServerComponent {
 
     @Activate
     void activate(HttpServerConfig config) {
-        service = new HttpService(xnio, () -> tls, routes, health, metrics, shutdown, DRAIN);
+        service = new HttpService(xnio, () -> tls, routes, health, metrics, shutdown, DRAIN, () -> gate,
+                this::clusterHeaderNames);
         apply(config);
     }
 
@@ -86,6 +102,15 @@ public final class HttpServerComponent {
     @Deactivate
     void deactivate() {
         service.stop();
+    }
+
+    private Optional<RequestHeaderSettings> clusterHeaderNames() {
+        AuthenticationSettingsSource source = authenticationSettings;
+        try {
+            return source == null ? Optional.empty() : source.requestHeaderSettings();
+        } catch (RuntimeException e) {
+            return Optional.empty(); // X-Remote-* are removed all the same
+        }
     }
 
     private void apply(HttpServerConfig config) {

@@ -24,4 +24,16 @@ public @interface HttpServerConfig {
 
     @AttributeDefinition(description = "VersionTLS12 or VersionTLS13")
     String tlsMinVersion() default "VersionTLS12";
+
+    @AttributeDefinition(description = "Requests served at once, health endpoints excepted; more get 429 (--max-requests-inflight)")
+    int maxRequestsInflight() default 400;
+
+    @AttributeDefinition(description = "Longest time a request may take before it is answered 504, in milliseconds (--request-timeout)")
+    long requestTimeoutMillis() default 60_000L;
+
+    @AttributeDefinition(description = "Open connections in all; more are closed at once")
+    int maxConnections() default 2000;
+
+    @AttributeDefinition(description = "Open connections from one client IP address; more are closed at once")
+    int maxConnectionsPerClient() default 200;
 }

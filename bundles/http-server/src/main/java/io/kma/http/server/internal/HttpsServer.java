@@ -1,25 +1,35 @@
 package io.kma.http.server.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Sequence;
 import org.xnio.SslClientAuthMode;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
+import org.xnio.ssl.SslConnection;
 
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
-import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.protocol.http.AlpnOpenListener;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.server.protocol.http2.Http2OpenListener;
 
 /**
  * One Undertow HTTPS listener: started once, stopped once. Plain Java, no OSGi: the component (or a
@@ -28,16 +38,32 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 final class HttpsServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpsServer.class);
+    static final int WRITE_TIMEOUT_MILLIS = 30_000;
+
+    static {
+        // TLS renegotiation off (upstream's Go server never renegotiates). The JDK reads this once, when
+        // the first server handshake loads ServerHandshakeContext; the launcher sets it too, on the
+        // command line, in case anything handshakes as a server before this class is loaded.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
 
     private ServerSettings settings;
     private final Xnio xnio;
     private final TlsMaterials tls; // for start(); replaceCertificate() is given the current one
     private final GracefulShutdownHandler graceful;
-    private Undertow undertow;
+    private AcceptingChannel<SslConnection> channel;
+    private UndertowXnioSsl ssl;
+    private ByteBufferPool bufferPool;
+    private ConnectionLimiter limiter;
     private XnioWorker worker;
     private InetSocketAddress address;
 
-    HttpsServer(ServerSettings settings, Xnio xnio, TlsMaterials tls, HttpHandler root) {
+    private final HttpRequestMetrics metrics;
+
+    HttpsServer(ServerSettings settings, Xnio xnio, TlsMaterials tls, HttpHandler root, HttpRequestMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.xnio = xnio;
         this.tls = tls;
@@ -73,33 +99,74 @@ final class HttpsServer {
         } catch (IOException e) {
             throw new ListenerException("cannot create the XNIO worker: " + e.getMessage());
         }
-        Undertow server = Undertow.builder()
-                .setWorker(worker)
-                .addHttpsListener(settings.port(), settings.bindAddress(), serving.context())
-                .setHandler(graceful)
-                // ALPN offers h2 then http/1.1, as upstream's Go server.
-                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
-                .setServerOption(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100)
-                // Upstream: MaxHeaderBytes 1 MiB, ReadHeaderTimeout 32 s, IdleTimeout 90 s.
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 1 << 20)
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 32_000)
-                .setServerOption(UndertowOptions.IDLE_TIMEOUT, 90_000)
-                .setSocketOption(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(ServingTls.protocols(settings)))
-                .setSocketOption(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(serving.cipherSuites()))
+        int headerMillis = (int) settings.limits().headerTimeout().toMillis();
+        OptionMap undertowOptions = OptionMap.builder()
+                .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+                .set(UndertowOptions.ENABLE_HTTP2, true)
+                .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100)
+                // Upstream: MaxHeaderBytes 1 MiB (+4 KiB slack, then 431; see RequestScreen), ReadHeaderTimeout
+                // 32 s, IdleTimeout 90 s. Beyond the hard cap Undertow answers 400 and closes.
+                .set(UndertowOptions.MAX_HEADER_SIZE, RequestScreen.MAX_HEADER_BYTES + (64 << 10))
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, headerMillis)
+                // From accept (TLS handshake included) to the first request, and between requests: a
+                // connection that sends nothing is closed, so slowloris holds connections, never workers,
+                // and not for long.
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, headerMillis)
+                .set(UndertowOptions.IDLE_TIMEOUT, 90_000)
+                // No handler here reads a body (RequestScreen refuses them); this bounds what a future one could be sent.
+                .set(UndertowOptions.MAX_ENTITY_SIZE, 1L << 20)
+                .getMap();
+        OptionMap socketOptions = OptionMap.builder()
+                .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
+                .set(Options.TCP_NODELAY, true)
+                .set(Options.REUSE_ADDRESSES, true)
+                .set(Options.BALANCING_TOKENS, 1)
+                .set(Options.BALANCING_CONNECTIONS, 2)
+                .set(Options.BACKLOG, 1000)
+                // A response the client does not read (a slow reader holding a worker) fails after this.
+                .set(Options.WRITE_TIMEOUT, WRITE_TIMEOUT_MILLIS)
+                .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(ServingTls.protocols(settings)))
+                .set(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(serving.cipherSuites()))
                 // Requested, not required: see AnyClientCertificate.
-                .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUESTED)
-                .build();
+                .set(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUESTED)
+                .getMap();
+        // Built as Undertow.start() builds an HTTPS listener, with the ConnectionLimiter between the
+        // accepting channel and the open listener: Undertow's builder has no hook there.
+        ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
+        HttpOpenListener http1 = new HttpOpenListener(buffers, undertowOptions);
+        http1.setRootHandler(graceful);
+        Http2OpenListener http2 = new Http2OpenListener(buffers, undertowOptions);
+        http2.setRootHandler(graceful);
+        // ALPN offers h2 then http/1.1, as upstream's Go server.
+        AlpnOpenListener alpn = new AlpnOpenListener(buffers, undertowOptions, http1);
+        alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
+        limiter = new ConnectionLimiter(alpn, settings.limits().maxConnections(), settings.limits().maxConnectionsPerClient(),
+                metrics.refusedConnections, headerMillis);
+        UndertowXnioSsl xnioSsl = new UndertowXnioSsl(xnio, OptionMap.create(Options.USE_DIRECT_BUFFERS, true),
+                serving.context());
+        AcceptingChannel<SslConnection> server;
         try {
-            server.start();
-        } catch (RuntimeException e) {
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            ChannelListener<AcceptingChannel<SslConnection>> accept = (ChannelListener) limiter;
+            server = xnioSsl.createSslConnectionServer(worker,
+                    new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()), accept, socketOptions);
+            server.resumeAccepts();
+        } catch (IOException | RuntimeException e) {
+            buffers.close();
             worker.shutdownNow();
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new ListenerException("cannot listen on " + settings.authority() + ": " + cause.getMessage());
+            throw new ListenerException("cannot listen on " + settings.authority() + ": " + e.getMessage());
         }
-        undertow = server;
-        address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        channel = server;
+        ssl = xnioSsl;
+        bufferPool = buffers;
+        address = server.getLocalAddress(InetSocketAddress.class);
         LOG.info("Serving HTTPS on {} (TLS {}+, {})", authority(address), settings.tls13Only() ? "1.3" : "1.2",
                 serving.description());
+    }
+
+    /** The connection caps in effect, for tests and diagnostics. */
+    synchronized ConnectionLimiter limiter() {
+        return limiter;
     }
 
     /** Where the listener is bound (with the real port when 0 was asked). */
@@ -113,7 +180,7 @@ final class HttpsServer {
      */
     synchronized void replaceCertificate(ServerSettings newSettings, TlsMaterials materials) throws TlsException {
         ServingTls serving = ServingTls.create(newSettings, materials);
-        undertow.getListenerInfo().get(0).setSslContext(serving.context());
+        ssl.updateSSLContext(serving.context());
         settings = newSettings;
         LOG.info("Serving {} on {}", serving.description(), authority(address));
     }
@@ -123,12 +190,12 @@ final class HttpsServer {
      * connection and the worker.
      */
     synchronized void stop(Duration drain) {
-        if (undertow == null) {
+        if (channel == null) {
             return;
         }
         long start = System.nanoTime();
         graceful.shutdown(); // requests arriving on open connections from now on get 503
-        undertow.stop(); // closes the listening socket; our worker and its connections stay
+        IoUtils.safeClose(channel); // closes the listening socket; our worker and its connections stay
         boolean drained;
         try {
             drained = graceful.awaitShutdown(drain.toMillis());
@@ -152,7 +219,8 @@ final class HttpsServer {
             LOG.warn("Stopped HTTPS on {} in {} ms; requests still in flight after {} ms were cut", authority(address),
                     millis, drain.toMillis());
         }
-        undertow = null;
+        bufferPool.close();
+        channel = null;
     }
 
     private static String authority(InetSocketAddress a) {

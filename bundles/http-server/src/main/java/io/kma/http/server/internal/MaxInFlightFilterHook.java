@@ -1,16 +1,24 @@
 package io.kma.http.server.internal;
 
-import org.osgi.service.component.annotations.Component;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import io.kma.api.http.HealthCheck;
 
 /**
- * Upstream's {@code poststarthook/max-in-flight-filter}, listed because tools and the e2e test expect
- * upstream's exact check names. It passes: the filter it stands for is part of the listener.
+ * Upstream's {@code poststarthook/max-in-flight-filter}, under upstream's name because tools and the e2e
+ * test expect it: passes once the listener's max-in-flight filter ({@link RequestLimits}) is installed.
  */
-@Component(property = {HealthCheck.ENDPOINTS + "=livez", HealthCheck.ENDPOINTS + "=readyz",
-        HealthCheck.ENDPOINTS + "=healthz", HealthCheck.ORDER + ":Integer=20"})
-public final class MaxInFlightFilterHook implements HealthCheck {
+final class MaxInFlightFilterHook implements HealthCheck {
+
+    static final Map<String, Object> PROPERTIES = Map.of(HealthCheck.ENDPOINTS, new String[] {"livez", "readyz", "healthz"},
+            HealthCheck.ORDER, 20);
+
+    private final Supplier<RequestLimits> limits;
+
+    MaxInFlightFilterHook(Supplier<RequestLimits> limits) {
+        this.limits = limits;
+    }
 
     @Override
     public String name() {
@@ -19,6 +27,6 @@ public final class MaxInFlightFilterHook implements HealthCheck {
 
     @Override
     public Result check() {
-        return Result.OK;
+        return limits.get() != null ? Result.OK : Result.failed("the max-in-flight filter is not installed: no listener has started");
     }
 }

@@ -11,8 +11,11 @@ import io.undertow.server.HttpHandler;
  */
 final class RouteTable {
 
-    /** One prefix; {@code handler} is null while no service serves it. */
-    record Route(String prefix, HttpHandler handler, Object owner) {
+    /**
+     * One prefix; {@code handler} is null while no service serves it. {@code identityHeaders}: the handler
+     * authenticates front-proxy requests and gets the identity headers.
+     */
+    record Route(String prefix, HttpHandler handler, Object owner, boolean identityHeaders) {
     }
 
     static final RouteTable EMPTY = new RouteTable(Map.of());

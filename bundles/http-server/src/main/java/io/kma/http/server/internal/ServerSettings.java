@@ -3,6 +3,7 @@ package io.kma.http.server.internal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,13 +17,50 @@ import java.util.Objects;
  * @param tlsPrivateKeyFile its key, null exactly when tlsCertFile is null
  * @param certDir           directory of the self-signed pair
  * @param tls13Only         true for VersionTLS13
+ * @param limits            what one client, or all together, may hold of the server
  */
 record ServerSettings(String bindAddress, int port, Path tlsCertFile, Path tlsPrivateKeyFile, Path certDir,
-        boolean tls13Only) {
+        boolean tls13Only, Limits limits) {
+
+    /**
+     * Bounds on what callers can hold: the listener is on the host network and reachable by anyone on it.
+     *
+     * @param maxConnections          open connections in all (accepted ones beyond are closed at once)
+     * @param maxConnectionsPerClient open connections from one client IP address
+     * @param maxRequestsInflight     requests being served at once, health endpoints excepted (then 429)
+     * @param requestTimeout          longest time a request may take before it is answered 504
+     * @param headerTimeout           longest time from a connection's first byte (TLS handshake included)
+     *                                to the end of a request's headers, and longest idle time between requests
+     */
+    record Limits(int maxConnections, int maxConnectionsPerClient, int maxRequestsInflight, Duration requestTimeout,
+            Duration headerTimeout) {
+
+        static final Limits DEFAULTS = new Limits(2000, 200, 400, Duration.ofSeconds(60), Duration.ofSeconds(32));
+
+        Limits {
+            positive("maxConnections", maxConnections);
+            positive("maxConnectionsPerClient", maxConnectionsPerClient);
+            positive("maxRequestsInflight", maxRequestsInflight);
+            if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("requestTimeout " + requestTimeout + " must be positive");
+            }
+        }
+
+        private static void positive(String key, int value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(key + " " + value + " must be a positive number");
+            }
+        }
+    }
+
+    ServerSettings(String bindAddress, int port, Path tlsCertFile, Path tlsPrivateKeyFile, Path certDir, boolean tls13Only) {
+        this(bindAddress, port, tlsCertFile, tlsPrivateKeyFile, certDir, tls13Only, Limits.DEFAULTS);
+    }
 
     ServerSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(certDir, "certDir");
+        Objects.requireNonNull(limits, "limits");
         if ((tlsCertFile == null) != (tlsPrivateKeyFile == null)) {
             throw new IllegalArgumentException(tlsCertFile == null
                     ? "tlsPrivateKeyFile is set but tlsCertFile is not: give both, or neither for a self-signed certificate"
@@ -50,7 +88,8 @@ record ServerSettings(String bindAddress, int port, Path tlsCertFile, Path tlsPr
         return new ServerSettings(bind, config.securePort(), path(config.tlsCertFile()), path(config.tlsPrivateKeyFile()),
                 Path.of(config.certDir() == null || config.certDir().isBlank()
                         ? "/var/lib/kube-metrics-appliance/certs" : config.certDir()),
-                tls13);
+                tls13, new Limits(config.maxConnections(), config.maxConnectionsPerClient(), config.maxRequestsInflight(),
+                        Duration.ofMillis(config.requestTimeoutMillis()), Limits.DEFAULTS.headerTimeout()));
     }
 
     private static Path path(String value) {
@@ -85,7 +124,8 @@ record ServerSettings(String bindAddress, int port, Path tlsCertFile, Path tlsPr
 
     /** Same socket and protocol settings: a change of anything else needs no new listener. */
     boolean sameListener(ServerSettings other) {
-        return bindAddress.equals(other.bindAddress) && port == other.port && tls13Only == other.tls13Only;
+        return bindAddress.equals(other.bindAddress) && port == other.port && tls13Only == other.tls13Only
+                && limits.equals(other.limits);
     }
 
     boolean sameCertificate(ServerSettings other) {

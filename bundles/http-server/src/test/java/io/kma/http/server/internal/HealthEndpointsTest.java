@@ -1,6 +1,8 @@
 package io.kma.http.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -73,6 +75,10 @@ class HealthEndpointsTest {
 
     private static Response get(String path) throws IOException {
         return TestClient.get(client, listener.port(), path);
+    }
+
+    private static Response authorized(String path) throws IOException {
+        return TestClient.get(client, listener.port(), path, "Authorization: Bearer good");
     }
 
     private static void assertText(int status, String body, Response r) {
@@ -154,14 +160,34 @@ class HealthEndpointsTest {
     }
 
     @Test
-    void oneCheckByName() throws Exception {
-        assertText(200, "ok", get("/livez/ping"));
-        assertText(200, "ok", get("/readyz/poststarthook/max-in-flight-filter"));
-        STORAGE.result.set(HealthCheck.Result.failed("no metrics to serve"));
-        assertText(500, "internal server error: no metrics to serve\n", get("/readyz/metric-storage-ready"));
-        assertText(404, "404 page not found\n", get("/readyz/nope"));
-        assertText(404, "404 page not found\n", get("/livez/metric-storage-ready"), "the check is not on livez");
-        assertText(404, "404 page not found\n", get("/livez/"));
+    void oneCheckByNameNeedsCredentials() throws Exception {
+        listener.gate = TestListener.BEARER_GOOD;
+        try {
+            assertText(200, "ok", authorized("/livez/ping"));
+            assertText(200, "ok", authorized("/readyz/poststarthook/max-in-flight-filter"));
+            STORAGE.result.set(HealthCheck.Result.failed("no metrics to serve"));
+            assertText(500, "internal server error: no metrics to serve\n", authorized("/readyz/metric-storage-ready"));
+            assertText(404, "404 page not found\n", authorized("/readyz/nope"));
+            assertText(404, "404 page not found\n", authorized("/livez/metric-storage-ready"), "the check is not on livez");
+            assertText(404, "404 page not found\n", authorized("/livez/"));
+            // Anonymous: the sub-paths (which name the failure) are refused, the exact paths withhold the reason.
+            for (String p : new String[] {"/readyz/metric-storage-ready", "/healthz/ping", "/livez/", "/healthz/"}) {
+                assertEquals(401, get(p).status(), p);
+                assertFalse(get(p).body().contains("no metrics to serve"), p);
+            }
+            TestClient.Response verbose = get("/readyz?verbose");
+            assertEquals(500, verbose.status());
+            assertTrue(verbose.body().contains("[-]metric-storage-ready failed: reason withheld\n"), verbose.body());
+            assertFalse(verbose.body().contains("no metrics to serve"), verbose.body());
+        } finally {
+            listener.gate = null;
+        }
+    }
+
+    @Test
+    void withoutAGateSubPathsAreUnauthorized() throws Exception {
+        assertEquals(401, authorized("/livez/ping").status());
+        assertEquals(200, get("/livez").status());
     }
 
     @Test
@@ -176,7 +202,12 @@ class HealthEndpointsTest {
                 [-]shutdown failed: reason withheld
                 readyz check failed
                 """, get("/readyz?verbose"));
-        assertText(500, "internal server error: process is shutting down\n", get("/readyz/shutdown"));
+        listener.gate = TestListener.BEARER_GOOD;
+        try {
+            assertText(500, "internal server error: process is shutting down\n", authorized("/readyz/shutdown"));
+        } finally {
+            listener.gate = null;
+        }
         assertText(200, "ok", get("/livez"));
         assertText(200, "ok", get("/healthz"));
     }
@@ -195,7 +226,9 @@ class HealthEndpointsTest {
             }
         }, 5, "healthz");
         try {
-            assertText(500, "internal server error: java.lang.IllegalStateException: boom\n", get("/healthz/broken"));
+            listener.gate = TestListener.BEARER_GOOD;
+            assertText(500, "internal server error: java.lang.IllegalStateException: boom\n", authorized("/healthz/broken"));
+            listener.gate = null;
             assertEquals(500, get("/healthz").status());
         } finally {
             listener.health.remove(id);

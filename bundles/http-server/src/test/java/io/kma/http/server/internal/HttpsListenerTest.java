@@ -167,6 +167,33 @@ class HttpsListenerTest {
     }
 
     @Test
+    void theSelfSignedCertificateIsRenewedWithoutARestart() throws Exception {
+        Path certs = tmp.resolve("renewed");
+        listener = new TestListener(Duration.ofSeconds(5)).start(TestListener.selfSigned(certs));
+        SSLContext client = TestClient.trustingAll(null);
+        X509Certificate before;
+        try (SSLSocket s = TestClient.connect(client, listener.port())) {
+            before = TestClient.servedCertificate(s);
+        }
+        // What the hourly check does when the tls bundle finds the pair due (30 days before expiry; here: gone).
+        Files.delete(certs.resolve("apiserver.crt"));
+        Files.delete(certs.resolve("apiserver.key"));
+        listener.service.renewSelfSigned();
+        X509Certificate expected = new BcTlsMaterials().readCertificates(certs.resolve("apiserver.crt")).get(0);
+        X509Certificate after = null;
+        for (int i = 0; i < 50 && !expected.equals(after); i++) { // bounded: 50 × 100 ms
+            try (SSLSocket fresh = TestClient.connect(client, listener.port())) {
+                after = TestClient.servedCertificate(fresh);
+            }
+            if (!expected.equals(after)) {
+                Thread.sleep(100);
+            }
+        }
+        assertEquals(expected, after, "new connections get the renewed certificate on the same port");
+        assertNotEquals(before, after);
+    }
+
+    @Test
     void rotatedCertificateFilesAreServedOnNewConnectionsWithoutDroppingOpenOnes() throws Exception {
         Path crt = tmp.resolve("tls.crt");
         Path key = tmp.resolve("tls.key");

@@ -46,7 +46,8 @@ class RequestMetricsTest {
             assertTrue(lines.contains("# TYPE kube_metrics_appliance_http_request_duration_seconds histogram"), text);
             assertTrue(lines.contains("kube_metrics_appliance_http_request_duration_seconds_bucket{le=\"+Inf\"} 5"), text);
             assertTrue(lines.contains("kube_metrics_appliance_http_request_duration_seconds_count 5"), text);
-            assertEquals(2, lines.stream().filter(l -> l.startsWith("# HELP ")).count());
+            assertEquals(5, lines.stream().filter(l -> l.startsWith("# HELP ")).count());
+            assertTrue(lines.contains("kube_metrics_appliance_http_requests_rejected_inflight_total 0"), text);
         }
     }
 }

@@ -49,6 +49,26 @@ class ServerSettingsTest {
             public String tlsMinVersion() {
                 return tlsMin;
             }
+
+            @Override
+            public int maxRequestsInflight() {
+                return 400;
+            }
+
+            @Override
+            public long requestTimeoutMillis() {
+                return 60_000L;
+            }
+
+            @Override
+            public int maxConnections() {
+                return 2000;
+            }
+
+            @Override
+            public int maxConnectionsPerClient() {
+                return 200;
+            }
         };
     }
 

@@ -95,7 +95,26 @@ final class TestClient {
         return read(socket.getInputStream(), method.equals("HEAD"));
     }
 
-    private static Response read(InputStream in, boolean head) throws IOException {
+    /** Sends the given request head (and nothing else) on a new connection and reads the response. */
+    static Response raw(SSLContext ctx, int port, String head) throws IOException {
+        try (SSLSocket socket = connect(ctx, port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return read(socket.getInputStream(), false);
+        }
+    }
+
+    /** GET with extra header lines (each "Name: value"). */
+    static Response get(SSLContext ctx, int port, String path, String... headerLines) throws IOException {
+        StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n");
+        for (String h : headerLines) {
+            head.append(h).append("\r\n");
+        }
+        return raw(ctx, port, head.append("\r\n").toString());
+    }
+
+    static Response read(InputStream in, boolean head) throws IOException {
         String statusLine = line(in);
         if (statusLine == null) {
             throw new IOException("connection closed before a response");

@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.xnio.Xnio;
 
+import io.kma.api.http.AccessGate;
 import io.kma.api.http.HealthCheck;
 import io.kma.api.http.HttpWhiteboard;
 import io.kma.tls.internal.BcTlsMaterials;
@@ -29,16 +31,27 @@ final class TestListener implements AutoCloseable {
     final HttpRequestMetrics metrics = new HttpRequestMetrics();
     final ShutdownCheck shutdown = new ShutdownCheck();
     final HttpService service;
+    /** The AccessGate the listener sees; null: none registered. */
+    volatile AccessGate gate;
 
     TestListener(Duration handlerWait) {
         routes = new HandlerRoutes(handlerWait, HealthEndpoints.paths());
-        service = new HttpService(Xnio.getInstance(), () -> tls, routes, health, metrics, shutdown, Duration.ofSeconds(2));
+        service = new HttpService(Xnio.getInstance(), () -> tls, routes, health, metrics, shutdown, Duration.ofSeconds(2),
+                () -> gate, Optional::empty);
         addCheck(new PingCheck(), 0, "livez", "readyz", "healthz");
         addCheck(new LogCheck(), 10, "livez", "readyz", "healthz");
-        addCheck(new MaxInFlightFilterHook(), 20, "livez", "readyz", "healthz");
         addCheck(new StorageObjectCountTrackerHook(), 30, "livez", "readyz", "healthz");
         addCheck(shutdown, 1000, "readyz");
     }
+
+    /** A gate that admits "Authorization: Bearer good" and answers 401 otherwise, as the metrics-api gate would. */
+    static final AccessGate BEARER_GOOD = exchange -> {
+        if ("Bearer good".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            return true;
+        }
+        Responses.status(exchange, 401, "Unauthorized", "Unauthorized");
+        return false;
+    };
 
     static ServerSettings selfSigned(Path certDir) {
         return new ServerSettings("127.0.0.1", 0, null, null, certDir, false);

@@ -80,7 +80,7 @@ final class AccessReviews {
     }
 
     static Decision review(ApiClient client, AccessRequest r) throws IOException {
-        return decision(client.post(PATH, request(client, r)));
+        return decision(client.review(PATH, request(client, r)));
     }
 
     static Decision decision(JsonNode answer) {

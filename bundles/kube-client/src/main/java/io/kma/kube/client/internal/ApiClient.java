@@ -4,7 +4,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -42,27 +47,68 @@ final class ApiClient implements Closeable {
     private final BearerToken token;
     private final RequestCounter counter;
     private final CloseableHttpClient http;
+    /* TokenReviews and SubjectAccessReviews have a pool of their own: a slow kube-apiserver must not
+       make them wait behind the watches, nor the watches behind a flood of reviews. */
+    private final CloseableHttpClient reviews;
+    private final ReviewTimeouts reviewTimeouts;
+    private final ScheduledExecutorService reviewDeadlines;
     private final ObjectMapper mapper;
+
+    /**
+     * Bounds of one review request.
+     *
+     * @param connect connecting, and waiting for a pooled connection, each at most this long
+     * @param total   the whole request, answer included
+     */
+    record ReviewTimeouts(Duration connect, Duration total) {
+        static final ReviewTimeouts DEFAULTS = new ReviewTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(10));
+    }
+
+    /** Connections in the review pool: enough for a burst of distinct callers, few enough to bound kube-apiserver's load. */
+    static final int REVIEW_CONNECTIONS = 32;
 
     ApiClient(Kubeconfig kubeconfig, TlsSocketStrategy tls, String userAgent, RequestCounter counter,
             ObjectMapper mapper) {
+        this(kubeconfig, tls, userAgent, counter, mapper, ReviewTimeouts.DEFAULTS);
+    }
+
+    ApiClient(Kubeconfig kubeconfig, TlsSocketStrategy tls, String userAgent, RequestCounter counter,
+            ObjectMapper mapper, ReviewTimeouts reviewTimeouts) {
         this.kubeconfig = kubeconfig;
+        this.reviewTimeouts = reviewTimeouts;
         String s = kubeconfig.server().toString();
         this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
         this.token = new BearerToken(kubeconfig.token(), kubeconfig.tokenFile());
         this.counter = counter;
         this.mapper = mapper;
-        this.http = HttpClients.custom()
+        this.http = pooled(tls, userAgent, 16, CONNECT_TIMEOUT, REQUEST_TIMEOUT, RequestConfig.DEFAULT);
+        Timeout connect = Timeout.of(reviewTimeouts.connect());
+        Timeout total = Timeout.of(reviewTimeouts.total());
+        this.reviews = pooled(tls, userAgent, REVIEW_CONNECTIONS, connect, total, RequestConfig.custom()
+                .setConnectionRequestTimeout(connect)
+                .setResponseTimeout(total)
+                .build());
+        this.reviewDeadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kma-kube-client-review-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static CloseableHttpClient pooled(TlsSocketStrategy tls, String userAgent, int connections, Timeout connect,
+            Timeout socket, RequestConfig requests) {
+        return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setTlsSocketStrategy(tls)
-                        .setMaxConnTotal(16)
-                        .setMaxConnPerRoute(16)
+                        .setMaxConnTotal(connections)
+                        .setMaxConnPerRoute(connections)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(CONNECT_TIMEOUT)
-                                .setSocketTimeout(REQUEST_TIMEOUT)
+                                .setConnectTimeout(connect)
+                                .setSocketTimeout(socket)
                                 .setTimeToLive(5, TimeUnit.MINUTES)
                                 .build())
                         .build())
+                .setDefaultRequestConfig(requests)
                 .setUserAgent(userAgent)
                 // Watches and reviews decide themselves whether to retry; a silent retry of a POST is wrong.
                 .disableAutomaticRetries()
@@ -73,6 +119,34 @@ final class ApiClient implements Closeable {
                 .disableConnectionState()
                 .evictIdleConnections(org.apache.hc.core5.util.TimeValue.ofMinutes(1))
                 .build();
+    }
+
+    /**
+     * POST of a TokenReview or SubjectAccessReview on the review pool, ended after
+     * {@link ReviewTimeouts#total()} whatever kube-apiserver does (a slow trickle of bytes included).
+     */
+    JsonNode review(String path, JsonNode body) throws IOException {
+        HttpPost post = new HttpPost(base + path);
+        post.setHeader("Accept", "application/json");
+        post.setEntity(new ByteArrayEntity(mapper.writeValueAsBytes(body), ContentType.APPLICATION_JSON));
+        long totalMillis = reviewTimeouts.total().toMillis();
+        ScheduledFuture<?> deadline = reviewDeadlines.schedule(post::cancel, totalMillis, TimeUnit.MILLISECONDS);
+        try {
+            return readJson(reviews, "create", post, null, null);
+        } catch (IOException e) {
+            if (post.isCancelled()) {
+                throw new SocketTimeoutException(path + ": no answer within " + totalMillis + " ms");
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            // HttpClient reports an aborted request as CancellationException/IllegalStateException.
+            if (post.isCancelled()) {
+                throw new SocketTimeoutException(path + ": no answer within " + totalMillis + " ms");
+            }
+            throw e;
+        } finally {
+            deadline.cancel(false);
+        }
     }
 
     Kubeconfig kubeconfig() {
@@ -102,7 +176,7 @@ final class ApiClient implements Closeable {
         if (tracker != null) {
             tracker.started(get);
         }
-        CloseableHttpResponse response = execute(verb, get);
+        CloseableHttpResponse response = execute(http, verb, get);
         int code = response.getCode();
         if (code / 100 != 2) {
             try (response) {
@@ -124,7 +198,7 @@ final class ApiClient implements Closeable {
     JsonNode get(String verb, String pathAndQuery, Timeout responseTimeout, CallTracker tracker) throws IOException {
         HttpGet get = new HttpGet(base + pathAndQuery);
         get.setHeader("Accept", "application/json");
-        return readJson(verb, get, responseTimeout, tracker);
+        return readJson(http, verb, get, responseTimeout, tracker);
     }
 
     /** POST of a JSON object (create), answered with a JSON object. */
@@ -137,18 +211,18 @@ final class ApiClient implements Closeable {
         HttpPost post = new HttpPost(base + path);
         post.setHeader("Accept", "application/json");
         post.setEntity(new ByteArrayEntity(mapper.writeValueAsBytes(body), ContentType.APPLICATION_JSON));
-        return readJson("create", post, responseTimeout, tracker);
+        return readJson(http, "create", post, responseTimeout, tracker);
     }
 
-    private JsonNode readJson(String verb, HttpUriRequestBase request, Timeout responseTimeout, CallTracker tracker)
-            throws IOException {
+    private JsonNode readJson(CloseableHttpClient client, String verb, HttpUriRequestBase request, Timeout responseTimeout,
+            CallTracker tracker) throws IOException {
         if (responseTimeout != null) {
             request.setConfig(RequestConfig.custom().setResponseTimeout(responseTimeout).build());
         }
         if (tracker != null) {
             tracker.started(request);
         }
-        try (CloseableHttpResponse response = execute(verb, request)) {
+        try (CloseableHttpResponse response = execute(client, verb, request)) {
             int code = response.getCode();
             if (code / 100 != 2) {
                 throw error(code, response.getEntity());
@@ -165,13 +239,14 @@ final class ApiClient implements Closeable {
         }
     }
 
-    private CloseableHttpResponse execute(String verb, HttpUriRequestBase request) throws IOException {
+    private CloseableHttpResponse execute(CloseableHttpClient client, String verb, HttpUriRequestBase request)
+            throws IOException {
         String t = token.current();
         if (t != null) {
             request.setHeader("Authorization", "Bearer " + t);
         }
         try {
-            CloseableHttpResponse response = http.execute(request);
+            CloseableHttpResponse response = client.execute(request);
             counter.count(verb, Integer.toString(response.getCode()));
             return response;
         } catch (IOException e) {
@@ -210,6 +285,8 @@ final class ApiClient implements Closeable {
     @Override
     public void close() {
         http.close(CloseMode.IMMEDIATE);
+        reviews.close(CloseMode.IMMEDIATE);
+        reviewDeadlines.shutdownNow();
     }
 
     /** Lets a watch thread publish its in-flight request so that stop() can cancel it. */

@@ -29,7 +29,7 @@ final class TokenReviews {
     }
 
     static Optional<UserInfo> review(ApiClient client, String token) throws IOException {
-        JsonNode answer = client.post(PATH, request(client, token));
+        JsonNode answer = client.review(PATH, request(client, token));
         return user(answer);
     }
 

@@ -141,6 +141,7 @@ class ComponentsTest {
         metadataCheck.connection = connection;
         DelegatedAuth auth = new DelegatedAuth();
         auth.connection = connection;
+        auth.breaker = new ReviewBreaker();
 
         String expected = missing + ": file does not exist";
         assertTrue(await(() -> expected.equals(connection.error()), MAX), String.valueOf(connection.error()));

@@ -50,9 +50,27 @@ final class Authenticator {
     private static final String REMOTE_PREFIX = "x-remote-";
     private static final int TOKEN_CACHE_SIZE = 4096;
 
-    /** The outcome: a user, or the cause of the 401 for the log. */
-    record Result(UserInfo user, String failure) {
+    /**
+     * The outcome: a user, or the cause of the 401 for the log and its category (a fixed name, a label on
+     * /metrics).
+     */
+    record Result(UserInfo user, String failure, String category) {
+
+        Result(UserInfo user) {
+            this(user, null, null);
+        }
     }
+
+    /** Failure categories. */
+    static final String NO_CREDENTIALS = "anonymous";
+    static final String HEADERS_WITHOUT_CERTIFICATE = "identity_headers_without_certificate";
+    static final String FRONT_PROXY_CA_MISSING = "front_proxy_ca_unavailable";
+    static final String FRONT_PROXY_NAME = "front_proxy_name_not_allowed";
+    static final String FRONT_PROXY_NO_USER = "front_proxy_no_user";
+    static final String CERTIFICATE_UNTRUSTED = "client_certificate_untrusted";
+    static final String TOKEN_REJECTED = "token_rejected";
+    static final String TOKEN_REVIEW_FAILED = "token_review_failed";
+    static final String TOKEN_RATE_LIMITED = "token_rate_limited";
 
     /** Request-header settings in effect: from the configuration file, or from the ConfigMap. */
     private record HeaderConfig(List<String> allowedNames, List<String> userHeaders,
@@ -68,7 +86,10 @@ final class Authenticator {
 
     private final ApiSettings settings;
     private final Collaborators services;
-    private final ExpiringCache<String, Optional<UserInfo>> tokens;
+    // Valid and rejected tokens apart: a flood of random tokens only ever evicts rejected ones.
+    private final ExpiringCache<String, UserInfo> validTokens;
+    private final ExpiringCache<String, Boolean> rejectedTokens;
+    private final FailedTokenLimit failedTokens;
     private volatile X509ExtendedTrustManager fileTrust;
     private volatile CachedTrust configMapRequestHeaderTrust;
     private volatile CachedTrust configMapClientTrust;
@@ -76,11 +97,13 @@ final class Authenticator {
     Authenticator(ApiSettings settings, Collaborators services, LongSupplier nanoClock) {
         this.settings = settings;
         this.services = services;
-        this.tokens = new ExpiringCache<>(TOKEN_CACHE_SIZE, nanoClock);
+        this.validTokens = new ExpiringCache<>(TOKEN_CACHE_SIZE, nanoClock);
+        this.rejectedTokens = new ExpiringCache<>(TOKEN_CACHE_SIZE, nanoClock);
+        this.failedTokens = new FailedTokenLimit(nanoClock);
     }
 
     long tokenCacheHits() {
-        return tokens.hits();
+        return validTokens.hits() + rejectedTokens.hits();
     }
 
     Result authenticate(HttpServerExchange exchange) {
@@ -100,76 +123,98 @@ final class Authenticator {
 
         X509Certificate[] chain = peerCertificates(exchange);
         List<String> failures = new ArrayList<>(2);
+        String category = null;
         if (chain != null) {
             // 1. request-header
             if (requestHeaderTrust == null) {
                 failures.add(headerConfigProblem != null ? headerConfigProblem
                         : "no request-header CA configured (file empty, ConfigMap not read): front-proxy client certificate "
                                 + describe(chain[0]) + " not trusted");
+                category = FRONT_PROXY_CA_MISSING;
             } else if (verifies(requestHeaderTrust, chain)) {
                 String cn = commonName(chain[0]);
                 if (!hc.allowedNames().isEmpty() && !hc.allowedNames().contains(cn)) {
-                    failures.add("front-proxy client certificate CN=" + cn + " not in allowed names " + hc.allowedNames());
+                    failures.add("front-proxy client certificate CN=" + LogText.quote(cn) + " not in allowed names "
+                            + hc.allowedNames());
+                    category = FRONT_PROXY_NAME;
                 } else if (claimed.user() == null) {
-                    failures.add("front-proxy request with client certificate CN=" + cn + " carries no user name header "
-                            + hc.userHeaders());
+                    failures.add("front-proxy request with client certificate CN=" + LogText.quote(cn)
+                            + " carries no user name header " + hc.userHeaders());
+                    category = FRONT_PROXY_NO_USER;
                 } else {
-                    return new Result(withAuthenticated(new UserInfo(claimed.user(), "", claimed.groups(), claimed.extra())), null);
+                    return new Result(withAuthenticated(new UserInfo(claimed.user(), "", claimed.groups(), claimed.extra())));
                 }
             }
             // 2. x509 client certificate against the cluster's client CA
             X509ExtendedTrustManager clientTrust = clientCaTrust(fromConfigMap);
             if (clientTrust != null && verifies(clientTrust, chain)) {
-                return new Result(withAuthenticated(new UserInfo(commonName(chain[0]), "", organizations(chain[0]), Map.of())), null);
+                return new Result(withAuthenticated(new UserInfo(commonName(chain[0]), "", organizations(chain[0]), Map.of())));
             }
             if (failures.isEmpty()) {
                 failures.add("client certificate " + describe(chain[0])
                         + " chains neither to the request-header CA nor to the client CA");
+                category = CERTIFICATE_UNTRUSTED;
             }
         }
         // 3. bearer token
         String token = bearerToken(headers);
         if (token != null) {
-            Result r = reviewToken(token);
+            Result r = reviewToken(token, client(exchange));
             if (r.user() != null) {
                 return r;
             }
             failures.add(r.failure());
+            category = r.category();
         }
         if (failures.isEmpty()) {
             failures.add(claimed.anyHeader()
-                    ? "request-header headers" + (claimed.user() == null ? "" : " (user " + quote(claimed.user()) + ")")
+                    ? "request-header headers" + (claimed.user() == null ? "" : " (user " + LogText.quote(claimed.user()) + ")")
                             + " ignored: connection has no client certificate"
                     : "request without credentials (no client certificate, no bearer token)");
+            category = claimed.anyHeader() ? HEADERS_WITHOUT_CERTIFICATE : NO_CREDENTIALS;
         }
-        return new Result(null, String.join("; ", failures));
+        return new Result(null, String.join("; ", failures), category);
     }
 
-    private Result reviewToken(String token) {
+    private static String client(HttpServerExchange exchange) {
+        java.net.InetSocketAddress a = exchange.getSourceAddress();
+        return a == null || a.getAddress() == null ? "?" : a.getAddress().getHostAddress();
+    }
+
+    private Result reviewToken(String token, String client) {
         String key = sha256(token);
         String shortKey = key.substring(0, 12);
-        Optional<UserInfo> cached = tokens.get(key);
-        if (cached != null) {
-            return cached.map(u -> new Result(withAuthenticated(u), null))
-                    .orElseGet(() -> new Result(null, "bearer token sha256:" + shortKey + " rejected by TokenReview"));
+        UserInfo valid = validTokens.get(key);
+        if (valid != null) {
+            return new Result(withAuthenticated(valid));
+        }
+        Result rejected = new Result(null, "bearer token sha256:" + shortKey + " rejected by TokenReview", TOKEN_REJECTED);
+        if (rejectedTokens.get(key) != null) {
+            return rejected;
+        }
+        if (!failedTokens.allows(client)) {
+            return new Result(null, "bearer token sha256:" + shortKey + " not reviewed: too many failed TokenReviews from "
+                    + client + " (" + FailedTokenLimit.BURST + ", then one a second)", TOKEN_RATE_LIMITED);
         }
         TokenReviewer reviewer = services.tokenReviewer();
         if (reviewer == null) {
-            return new Result(null, "bearer token cannot be checked: no TokenReviewer service");
+            return new Result(null, "bearer token cannot be checked: no TokenReviewer service", TOKEN_REVIEW_FAILED);
         }
         Optional<UserInfo> user;
         try {
             user = reviewer.review(token);
         } catch (IOException | RuntimeException e) {
             // Not cached: the next request asks again.
-            return new Result(null, "TokenReview failed: " + e.getMessage());
+            failedTokens.failed(client);
+            return new Result(null, "TokenReview failed: " + e.getMessage(), TOKEN_REVIEW_FAILED);
         }
-        if (user == null) {
-            user = Optional.empty();
+        if (user == null || user.isEmpty()) {
+            failedTokens.failed(client);
+            rejectedTokens.put(key, Boolean.TRUE, settings.tokenCacheTtlMillis());
+            return rejected;
         }
-        tokens.put(key, user, settings.tokenCacheTtlMillis());
-        return user.map(u -> new Result(withAuthenticated(u), null))
-                .orElseGet(() -> new Result(null, "bearer token sha256:" + shortKey + " rejected by TokenReview"));
+        validTokens.put(key, user.get(), settings.tokenCacheTtlMillis());
+        return new Result(withAuthenticated(user.get()));
     }
 
     /** Header names in effect: from the configuration file's settings, or from the ConfigMap (maybe none yet). */
@@ -353,7 +398,7 @@ final class Authenticator {
     }
 
     private static String describe(X509Certificate cert) {
-        return "CN=" + commonName(cert) + " (issuer " + cert.getIssuerX500Principal().getName() + ")";
+        return "CN=" + LogText.quote(commonName(cert)) + " (issuer " + LogText.quote(cert.getIssuerX500Principal().getName()) + ")";
     }
 
     private static String bearerToken(HeaderMap headers) {
@@ -422,8 +467,5 @@ final class Authenticator {
         return l == null ? List.of() : l;
     }
 
-    private static String quote(String s) {
-        return s == null ? "\"\"" : "\"" + s + "\"";
-    }
 
 }

@@ -10,8 +10,8 @@ import io.kma.api.auth.UserInfo;
 
 /**
  * Delegated authorization (reference §5.3): system:masters and the always-allowed paths pass, everything
- * else is a SubjectAccessReview whose answers are cached (allowed and denied separately). A review that
- * fails is a denial for this request and is not cached.
+ * else is a SubjectAccessReview whose answers are cached (allowed and denied separately, least recently
+ * used evicted). A review that fails is an error (answered 500, as kube-apiserver) and is not cached.
  */
 final class Authorizer {
 
@@ -25,16 +25,19 @@ final class Authorizer {
 
     private final ApiSettings settings;
     private final Collaborators services;
-    private final ExpiringCache<AccessRequest, Decision> cache;
+    // Allowed and denied apart, as upstream: a flood of denied requests only ever evicts denials.
+    private final ExpiringCache<AccessRequest, Decision> allowed;
+    private final ExpiringCache<AccessRequest, Decision> denied;
 
     Authorizer(ApiSettings settings, Collaborators services, LongSupplier nanoClock) {
         this.settings = settings;
         this.services = services;
-        this.cache = new ExpiringCache<>(CACHE_SIZE, nanoClock);
+        this.allowed = new ExpiringCache<>(CACHE_SIZE, nanoClock);
+        this.denied = new ExpiringCache<>(CACHE_SIZE, nanoClock);
     }
 
     long cacheHits() {
-        return cache.hits();
+        return allowed.hits() + denied.hits();
     }
 
     Decision authorize(UserInfo user, RequestAttributes a) {
@@ -50,7 +53,10 @@ final class Authorizer {
         AccessRequest request = a.resourceRequest()
                 ? new AccessRequest(user, a.verb(), a.group(), a.version(), a.resource(), a.namespace(), a.name(), null)
                 : new AccessRequest(user, a.verb(), "", "", null, "", "", a.path());
-        Decision cached = cache.get(request);
+        Decision cached = allowed.get(request);
+        if (cached == null) {
+            cached = denied.get(request);
+        }
         if (cached != null) {
             return cached;
         }
@@ -65,7 +71,11 @@ final class Authorizer {
             return new Decision(false, "", "SubjectAccessReview failed: " + e.getMessage());
         }
         Decision decision = new Decision(d.allowed(), d.reason() == null ? "" : d.reason(), null);
-        cache.put(request, decision, d.allowed() ? settings.authorizedTtlMillis() : settings.unauthorizedTtlMillis());
+        if (d.allowed()) {
+            allowed.put(request, decision, settings.authorizedTtlMillis());
+        } else {
+            denied.put(request, decision, settings.unauthorizedTtlMillis());
+        }
         return decision;
     }
 

@@ -1,13 +1,14 @@
 package io.kma.metrics.api.internal;
 
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * A size-bounded map whose entries expire after a per-entry time to live. Used for TokenReview and
+ * A size-bounded map whose entries expire after a per-entry time to live; when full, the least recently
+ * used entry goes, so a flood of new keys (random bearer tokens) evicts its own entries first and never
+ * empties the cache of the keys legitimate callers keep using. Used for TokenReview and
  * SubjectAccessReview answers; losing it (a bundle update) only costs a few reviews.
  */
 final class ExpiringCache<K, V> {
@@ -15,25 +16,39 @@ final class ExpiringCache<K, V> {
     private record Entry<V>(V value, long expiresAtNanos) {
     }
 
-    private final Map<K, Entry<V>> entries = new ConcurrentHashMap<>();
-    private final int maxEntries;
+    private final Map<K, Entry<V>> entries; // guarded by this
     private final LongSupplier nanoClock;
     private final LongAdder hits = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
 
     ExpiringCache(int maxEntries, LongSupplier nanoClock) {
-        this.maxEntries = maxEntries;
         this.nanoClock = nanoClock;
+        this.entries = new LinkedHashMap<>(Math.min(maxEntries, 1024), 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, Entry<V>> eldest) {
+                boolean full = size() > maxEntries;
+                if (full) {
+                    evictions.increment();
+                }
+                return full;
+            }
+        };
     }
 
     /** The live value, or null. */
     V get(K key) {
-        Entry<V> e = entries.get(key);
-        if (e == null) {
-            return null;
-        }
-        if (nanoClock.getAsLong() - e.expiresAtNanos >= 0) {
-            entries.remove(key, e);
-            return null;
+        Entry<V> e;
+        synchronized (this) {
+            e = entries.get(key); // marks it recently used
+            if (e == null) {
+                return null;
+            }
+            if (nanoClock.getAsLong() - e.expiresAtNanos >= 0) {
+                entries.remove(key);
+                return null;
+            }
         }
         hits.increment();
         return e.value;
@@ -43,30 +58,22 @@ final class ExpiringCache<K, V> {
         if (ttlMillis <= 0) {
             return;
         }
-        long now = nanoClock.getAsLong();
-        if (entries.size() >= maxEntries) {
-            evict(now);
+        long expires = nanoClock.getAsLong() + ttlMillis * 1_000_000L;
+        synchronized (this) {
+            entries.put(key, new Entry<>(value, expires));
         }
-        entries.put(key, new Entry<>(value, now + ttlMillis * 1_000_000L));
     }
 
     long hits() {
         return hits.sum();
     }
 
-    int size() {
-        return entries.size();
+    /** Live entries dropped because the cache was full. */
+    long evictions() {
+        return evictions.sum();
     }
 
-    /** Drops expired entries; when all are live, drops everything (bounded memory beats a perfect LRU here). */
-    private void evict(long now) {
-        for (Iterator<Entry<V>> it = entries.values().iterator(); it.hasNext();) {
-            if (now - it.next().expiresAtNanos >= 0) {
-                it.remove();
-            }
-        }
-        if (entries.size() >= maxEntries) {
-            entries.clear();
-        }
+    synchronized int size() {
+        return entries.size();
     }
 }

@@ -1,24 +1,34 @@
 package io.kma.metrics.api.internal;
 
+import java.io.IOException;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 
-/**
- * Logs an expected failure as one WARN line the first time its cause is seen, then at most once per
- * interval, so a misconfigured client polling every second does not flood the log. Causes never carry
- * secrets (callers pass CNs, user names and reasons, never tokens or headers).
- */
-final class FailureLog {
+import io.kma.api.metrics.MetricsSource;
 
-    private static final int MAX_CAUSES = 1000;
+/**
+ * Expected failures (401, 403, 500 for authorizer errors) by category: counted for /metrics, and logged
+ * as one WARN line per category per interval, with the number of failures of that category since the
+ * last line. Categories are a fixed set named in code, so neither the counters nor the log can be grown
+ * by what callers send; details carry caller values only through {@link LogText}, never tokens.
+ */
+final class FailureLog implements MetricsSource {
+
+    static final String METRIC = "kube_metrics_appliance_request_auth_failures_total";
+
+    private record Category(LongAdder total, AtomicLong sinceLog, AtomicLong lastLogged) {
+    }
 
     private final Logger log;
     private final long intervalNanos;
     private final LongSupplier nanoClock;
-    private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+    private final Map<String, Category> categories = new ConcurrentHashMap<>();
 
     FailureLog(Logger log, long intervalMillis, LongSupplier nanoClock) {
         this.log = log;
@@ -26,18 +36,51 @@ final class FailureLog {
         this.nanoClock = nanoClock;
     }
 
-    /** @return true when the line was written */
-    boolean warn(String cause) {
+    /**
+     * Counts a failure; logs it when its category has not been logged within the interval.
+     *
+     * @param category one of a fixed set of names in code (a label value)
+     * @return true when the line was written
+     */
+    boolean warn(String category, String detail) {
         long now = nanoClock.getAsLong();
-        Long last = lastLogged.get(cause);
-        if (last != null && now - last < intervalNanos) {
+        Category c = categories.computeIfAbsent(category,
+                k -> new Category(new LongAdder(), new AtomicLong(), new AtomicLong(now - intervalNanos)));
+        c.total().increment();
+        long suppressed = c.sinceLog().incrementAndGet();
+        long last = c.lastLogged().get();
+        if (now - last < intervalNanos || !c.lastLogged().compareAndSet(last, now)) {
             return false;
         }
-        if (lastLogged.size() >= MAX_CAUSES) {
-            lastLogged.clear();
+        c.sinceLog().addAndGet(-suppressed);
+        if (suppressed > 1) {
+            log.warn("{} [{}; {} such failures in the last {} s]", detail, category, suppressed, intervalNanos / 1_000_000_000L);
+        } else {
+            log.warn("{} [{}]", detail, category);
         }
-        lastLogged.put(cause, now);
-        log.warn(cause);
         return true;
+    }
+
+    /** Counts a failure that is not logged (as upstream logs 403 only at high verbosity). */
+    void count(String category) {
+        categories.computeIfAbsent(category, k -> new Category(new LongAdder(), new AtomicLong(),
+                new AtomicLong(nanoClock.getAsLong() - intervalNanos))).total().increment();
+    }
+
+    long counted(String category) {
+        Category c = categories.get(category);
+        return c == null ? 0 : c.total().sum();
+    }
+
+    @Override
+    public void writeTo(Appendable out) throws IOException {
+        out.append("# HELP ").append(METRIC)
+                .append(" [ALPHA] Requests refused by authentication or authorization, by category.\n");
+        out.append("# TYPE ").append(METRIC).append(" counter\n");
+        Map<String, Category> sorted = new TreeMap<>(categories);
+        for (Map.Entry<String, Category> e : sorted.entrySet()) {
+            out.append(METRIC).append("{category=\"").append(e.getKey()).append("\"} ")
+                    .append(Long.toString(e.getValue().total().sum())).append('\n');
+        }
     }
 }

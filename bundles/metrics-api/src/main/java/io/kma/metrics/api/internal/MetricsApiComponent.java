@@ -23,6 +23,7 @@ import io.kma.api.auth.RequestHeaderSettings;
 import io.kma.api.auth.TokenReviewer;
 import io.kma.api.cluster.ClusterView;
 import io.kma.api.config.Pids;
+import io.kma.api.http.AccessGate;
 import io.kma.api.http.HttpWhiteboard;
 import io.kma.api.metrics.Histogram;
 import io.kma.api.metrics.MetricsSource;
@@ -36,12 +37,13 @@ import io.undertow.server.HttpServerExchange;
  * that a replaced store, kube-client or tls bundle is picked up without re-registering the handler; the
  * handler itself holds only caches, so replacing this bundle loses nothing but warm caches.
  */
-@Component(service = HttpHandler.class, configurationPid = Pids.METRICS_API,
+@Component(service = {HttpHandler.class, AccessGate.class}, configurationPid = Pids.METRICS_API,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = {HttpWhiteboard.PATH_PREFIX + "=/apis", HttpWhiteboard.PATH_PREFIX + "=/openapi",
-            HttpWhiteboard.PATH_PREFIX + "=/version", HttpWhiteboard.PATH_PREFIX + "=/metrics"})
+            HttpWhiteboard.PATH_PREFIX + "=/version", HttpWhiteboard.PATH_PREFIX + "=/metrics",
+            HttpWhiteboard.REQUEST_HEADER_AUTHENTICATION + ":Boolean=true"})
 @Designate(ocd = MetricsApiConfig.class)
-public class MetricsApiComponent implements HttpHandler, Collaborators {
+public class MetricsApiComponent implements HttpHandler, AccessGate, Collaborators {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsApiComponent.class);
 
@@ -112,13 +114,27 @@ public class MetricsApiComponent implements HttpHandler, Collaborators {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        MetricsApiHandler h = handlerOr503(exchange);
+        if (h != null) {
+            h.handleRequest(exchange);
+        }
+    }
+
+    /** The current handler, or null after answering 503 (deactivated, or a configuration being applied). */
+    private MetricsApiHandler handlerOr503(HttpServerExchange exchange) {
         MetricsApiHandler h = handler;
         if (h == null) {
             exchange.setStatusCode(503);
             exchange.endExchange();
-            return;
         }
-        h.handleRequest(exchange);
+        return h;
+    }
+
+    /** The http-server's health sub-paths: authenticated and authorized like any other non-resource path. */
+    @Override
+    public boolean admit(HttpServerExchange exchange) throws Exception {
+        MetricsApiHandler h = handlerOr503(exchange);
+        return h != null && h.admit(exchange);
     }
 
     static long epochNanos() {

@@ -6,7 +6,9 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -17,6 +19,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kma.api.cluster.ClusterView;
 import io.kma.api.metrics.Histogram;
+import io.kma.api.metrics.MetricsSource;
 import io.kma.api.store.MetricsStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -42,8 +45,7 @@ final class MetricsApiHandler implements HttpHandler {
     private final OpenApiDocuments openApi;
     private final byte[] versionInfo;
     private final Generators generators = new Generators();
-    private final FailureLog authnFailures;
-    private final FailureLog authzFailures;
+    private final FailureLog failures;
 
     /**
      * @param epochNanos wall clock for creationTimestamp and freshness
@@ -58,8 +60,7 @@ final class MetricsApiHandler implements HttpHandler {
         this.selfMetrics = new SelfMetrics(freshness);
         this.openApi = new OpenApiDocuments(shortVersion(version));
         this.versionInfo = VersionInfo.json(version);
-        this.authnFailures = new FailureLog(LoggerFactory.getLogger(Authenticator.class), 60_000, nanoClock);
-        this.authzFailures = new FailureLog(LoggerFactory.getLogger(Authorizer.class), 60_000, nanoClock);
+        this.failures = new FailureLog(LoggerFactory.getLogger(Authenticator.class), 60_000, nanoClock);
     }
 
     Authenticator authenticator() {
@@ -84,6 +85,11 @@ final class MetricsApiHandler implements HttpHandler {
             // The client went away mid-answer; nothing to tell it.
             LOG.debug("response to {} {} aborted: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.toString());
         } catch (RuntimeException e) {
+            if (exchange.isComplete()) {
+                // The http-server answered 504 meanwhile; this late write failed (upstream: post-timeout activity).
+                LOG.debug("post-timeout activity on {}: {}", exchange.getRequestPath(), e.toString());
+                return;
+            }
             LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
             if (!exchange.isResponseStarted()) {
                 sendStatus(exchange, Negotiation.JSON, ApiStatus.internalError(String.valueOf(e.getMessage())));
@@ -98,12 +104,6 @@ final class MetricsApiHandler implements HttpHandler {
         if (negotiation.yaml() && !generators.yamlAvailable()) {
             negotiation = new Negotiation(false, negotiation.table());
         }
-        Authenticator.Result authn = authenticator.authenticate(exchange);
-        if (authn.user() == null) {
-            authnFailures.warn("Unable to authenticate the request from " + peer(exchange) + ": " + authn.failure());
-            sendStatus(exchange, negotiation, ApiStatus.unauthorized());
-            return;
-        }
         String path = exchange.getRequestPath();
         String method = exchange.getRequestMethod().toString();
         boolean watch = isTrue(param(exchange, "watch"));
@@ -114,20 +114,80 @@ final class MetricsApiHandler implements HttpHandler {
             // Answered as 400 after authorization, as the apiserver does.
         }
         RequestAttributes attrs = RequestAttributes.of(method, path, watch, fieldSelectorName);
-        Authorizer.Decision decision = authorizer.authorize(authn.user(), attrs);
-        if (!decision.allowed()) {
-            String user = authn.user().name();
-            if (decision.error() != null) {
-                authzFailures.warn("denying " + attrs.verb() + " " + path + " for user \"" + user + "\": " + decision.error());
-            }
-            String message = attrs.forbiddenMessage(user) + (decision.reason().isEmpty() ? "" : ": " + decision.reason());
-            ApiStatus status = attrs.resourceRequest()
-                    ? ApiStatus.forbidden(attrs.group(), attrs.resource(), attrs.name(), message)
-                    : ApiStatus.forbidden("", "", "", message);
-            sendStatus(exchange, negotiation, status);
+        if (!admit(exchange, negotiation, attrs)) {
             return;
         }
         route(exchange, negotiation, attrs, path, watch);
+    }
+
+    /**
+     * The http-server's {@link io.kma.api.http.AccessGate} for its health sub-paths: the same authentication
+     * and authorization as any non-resource request here.
+     */
+    boolean admit(HttpServerExchange exchange) throws IOException {
+        exchange.startBlocking();
+        RequestAttributes attrs = RequestAttributes.of(exchange.getRequestMethod().toString(), exchange.getRequestPath(),
+                false, null);
+        return admit(exchange, Negotiation.of(exchange.getRequestHeaders().getFirst(Headers.ACCEPT)), attrs);
+    }
+
+    /** Authenticates and authorizes; answers 401, 403 or 500 (authorizer error, as kube-apiserver) when refused. */
+    private boolean admit(HttpServerExchange exchange, Negotiation negotiation, RequestAttributes attrs) throws IOException {
+        Authenticator.Result authn = authenticator.authenticate(exchange);
+        if (authn.user() == null) {
+            failures.warn(authn.category(), "Unable to authenticate the request from " + peer(exchange) + ": " + authn.failure());
+            sendStatus(exchange, negotiation, ApiStatus.unauthorized());
+            return false;
+        }
+        String path = attrs.path();
+        Authorizer.Decision decision = authorizer.authorize(authn.user(), attrs);
+        if (decision.allowed()) {
+            return true;
+        }
+        String user = authn.user().name();
+        if (decision.error() != null) {
+            failures.warn("authorizer_error", "Failed to make webhook authorizer request for " + attrs.verb() + " "
+                    + LogText.quote(path) + " (user " + LogText.quote(user) + "): " + decision.error());
+            sendAuthorizerError(exchange, decision.error());
+            return false;
+        }
+        failures.count("forbidden");
+        String message = attrs.forbiddenMessage(user) + (decision.reason().isEmpty() ? "" : ": " + decision.reason());
+        ApiStatus status = attrs.resourceRequest()
+                ? ApiStatus.forbidden(attrs.group(), attrs.resource(), attrs.name(), message)
+                : ApiStatus.forbidden("", "", "", message);
+        sendStatus(exchange, negotiation, status);
+        return false;
+    }
+
+    /**
+     * kube-apiserver's answer when the authorizer fails (not a denial): 500 plain text written by Go's
+     * {@code http.Error}, {@code Internal Server Error: "<RequestURI>": <error>} with {@code &<>} escaped.
+     */
+    private static void sendAuthorizerError(HttpServerExchange exchange, String error) throws IOException {
+        String uri = exchange.getRequestURI() + (exchange.getQueryString().isEmpty() ? "" : "?" + exchange.getQueryString());
+        String body = "Internal Server Error: " + goQuote(uri) + ": " + htmlEscape(error) + "\n";
+        exchange.setStatusCode(500);
+        exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        sendBytes(exchange, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String goQuote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    private static String htmlEscape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private void route(HttpServerExchange exchange, Negotiation negotiation, RequestAttributes attrs, String path,
@@ -199,7 +259,9 @@ final class MetricsApiHandler implements HttpHandler {
             case "/metrics":
                 exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, SelfMetrics.CONTENT_TYPE);
                 try (Writer w = new OutputStreamWriter(exchange.getOutputStream(), StandardCharsets.UTF_8)) {
-                    selfMetrics.write(w, services.metricsSources());
+                    List<MetricsSource> sources = new ArrayList<>(services.metricsSources());
+                    sources.add(failures);
+                    selfMetrics.write(w, sources);
                 }
                 break;
             default:

@@ -117,9 +117,13 @@ final class Fakes {
     static final class Tokens implements TokenReviewer {
         final Map<String, UserInfo> valid = new HashMap<>();
         final AtomicInteger calls = new AtomicInteger();
+        volatile boolean fail;
 
-        @Override public Optional<UserInfo> review(String token) {
+        @Override public Optional<UserInfo> review(String token) throws IOException {
             calls.incrementAndGet();
+            if (fail) {
+                throw new IOException("kube-apiserver did not answer");
+            }
             return Optional.ofNullable(valid.get(token));
         }
     }

@@ -72,7 +72,7 @@ class HttpsEndpointTest {
                 .addHttpsListener(0, "127.0.0.1", TestPki.serverContext(TestPki.server(serverCa)))
                 .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUESTED)
                 .setIoThreads(1).setWorkerThreads(4)
-                .setHandler(exchange -> current.handleRequest(exchange))
+                .setHandler(HttpsEndpointTest::route)
                 .build();
         server.start();
         port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
@@ -80,6 +80,22 @@ class HttpsEndpointTest {
         frontProxy = client(TestPki.client(frontProxyCa, "CN=front-proxy-client", true));
         intruder = client(TestPki.client(frontProxyCa, "CN=intruder", true));
         rogue = client(TestPki.client(otherCa, "CN=front-proxy-client", true));
+    }
+
+    /** As the http-server routes: health sub-paths through the handler's AccessGate, everything else to the handler. */
+    private static void route(io.undertow.server.HttpServerExchange exchange) throws Exception {
+        if (exchange.getRequestPath().startsWith("/readyz/") || exchange.getRequestPath().startsWith("/livez/")) {
+            if (exchange.isInIoThread()) {
+                exchange.dispatch(HttpsEndpointTest::route);
+                return;
+            }
+            if (current.admit(exchange)) {
+                exchange.getOutputStream().write("admitted".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            exchange.endExchange();
+            return;
+        }
+        current.handleRequest(exchange);
     }
 
     @AfterAll
@@ -282,6 +298,38 @@ class HttpsEndpointTest {
     }
 
     @Test
+    void frontProxyCertificateMatrix() throws Exception {
+        // As k8s.io/apiserver's x509 request-header tests: only a valid clientAuth chain to the request-header CA,
+        // with an allowed CN, may assert a user.
+        HttpClient wrongEku = client(TestPki.client(frontProxyCa, "CN=front-proxy-client", false));
+        assertEquals(401, get(wrongEku, "/apis/metrics.k8s.io/v1beta1/nodes", ADMIN).statusCode(), "serverAuth-only EKU");
+        HttpClient expired = client(TestPki.expiredClient(frontProxyCa, "CN=front-proxy-client"));
+        assertEquals(401, get(expired, "/apis/metrics.k8s.io/v1beta1/nodes", ADMIN).statusCode(), "expired");
+        HttpClient viaIntermediate = client(TestPki.client(TestPki.intermediate(frontProxyCa, "front-proxy-intermediate"),
+                "CN=front-proxy-client", true));
+        assertEquals(200, get(viaIntermediate, "/apis/metrics.k8s.io/v1beta1/nodes", ADMIN).statusCode(),
+                "a chain through an intermediate to the request-header CA");
+        String huge = "u".repeat(17_000);
+        assertEquals(401, get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "X-Remote-User", huge).statusCode(),
+                "a 17 KB forged user without a certificate");
+    }
+
+    @Test
+    void healthSubPathsAreGatedLikeAnyNonResourcePath() throws Exception {
+        // The http-server's AccessGate (see the test server's handler): the same authentication and authorization
+        // as /metrics, as a non-resource get of the path.
+        HttpResponse<String> r = get(frontProxy, "/readyz/metric-storage-ready", "X-Remote-User", "bob");
+        assertEquals(200, r.statusCode());
+        assertEquals("admitted", r.body());
+        AccessRequest last = access.requests.get(access.requests.size() - 1);
+        assertEquals(new AccessRequest(last.user(), "get", "", "", null, "", "", "/readyz/metric-storage-ready"), last);
+        assertEquals(403, get(frontProxy, "/readyz/metric-storage-ready", "X-Remote-User", "jane").statusCode());
+        assertEquals(401, get(anonymous, "/readyz/metric-storage-ready").statusCode());
+        access.fail = true;
+        assertEquals(500, get(frontProxy, "/livez/ping", "X-Remote-User", "bob").statusCode());
+    }
+
+    @Test
     void frontProxyUserIsAuthorizedWithSubjectAccessReview() throws Exception {
         HttpResponse<String> r = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/namespaces/ns1/pods?labelSelector=app%3Dweb",
                 "X-Remote-User", "alice", "X-Remote-Group", "devs", "X-Remote-Group", "qa",
@@ -325,10 +373,14 @@ class HttpsEndpointTest {
     }
 
     @Test
-    void failedReviewDenies() throws Exception {
+    void anAuthorizerErrorIs500AsKubeApiserverAnswersIt() throws Exception {
         access.fail = true;
-        assertEquals(403, get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes", "X-Remote-User", "bob").statusCode());
-        assertEquals(403, get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes", "X-Remote-User", "bob").statusCode());
+        var r = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes?limit=1", "X-Remote-User", "bob");
+        assertEquals(500, r.statusCode());
+        assertEquals("text/plain; charset=utf-8", r.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(r.body().startsWith("Internal Server Error: \"/apis/metrics.k8s.io/v1beta1/nodes?limit=1\": "
+                + "SubjectAccessReview failed: "), r.body());
+        assertEquals(500, get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes", "X-Remote-User", "bob").statusCode());
         assertEquals(2, access.requests.size(), "errors are not cached");
     }
 
@@ -343,6 +395,30 @@ class HttpsEndpointTest {
         assertEquals(401, get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "Authorization", "Bearer bad").statusCode());
         assertEquals(2, tokens.calls.get(), "negative answers are cached too");
         assertEquals(2, current.authenticator().tokenCacheHits());
+    }
+
+    @Test
+    void aFailedTokenReviewIsNotCachedAndFailedReviewsAreLimitedPerClient() throws Exception {
+        tokens.valid.put("good-token", new UserInfo("bob", "u1", List.of("devs"), Map.of()));
+        tokens.fail = true;
+        assertEquals(401, get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "Authorization", "Bearer good-token").statusCode());
+        tokens.fail = false;
+        assertEquals(200, get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "Authorization", "Bearer good-token").statusCode(),
+                "the error was not cached");
+        assertEquals(2, tokens.calls.get());
+        // Unknown tokens from this client: FailedTokenLimit.BURST reviews (one failed already), then none.
+        for (int i = 1; i < FailedTokenLimit.BURST; i++) {
+            get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "Authorization", "Bearer random-" + i);
+        }
+        int calls = tokens.calls.get();
+        assertEquals(401, get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "Authorization", "Bearer one-more").statusCode());
+        assertEquals(calls, tokens.calls.get(), "not reviewed: too many failed TokenReviews from 127.0.0.1");
+        assertEquals(200, get(anonymous, "/apis/metrics.k8s.io/v1beta1/nodes", "Authorization", "Bearer good-token").statusCode(),
+                "a cached valid token still works");
+        HttpResponse<String> metrics = get(frontProxy, "/metrics", ADMIN);
+        assertTrue(metrics.body().contains("kube_metrics_appliance_request_auth_failures_total{category=\"token_rate_limited\"} 1\n"),
+                metrics.body());
+        assertTrue(metrics.body().contains("kube_metrics_appliance_request_auth_failures_total{category=\"token_review_failed\"} 1\n"));
     }
 
     @Test

@@ -66,6 +66,29 @@ final class TestPki {
         return new Issued(sign(b, ca.key()), kp.getPrivate(), ca.certificate());
     }
 
+    /** A client certificate that expired an hour ago. */
+    static Issued expiredClient(Issued ca, String subject) throws Exception {
+        KeyPair kp = keyPair();
+        long now = System.currentTimeMillis();
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                new X500Name(ca.certificate().getSubjectX500Principal().getName()), BigInteger.valueOf(SERIAL.incrementAndGet()),
+                new Date(now - 7_200_000L), new Date(now - 3_600_000L), new X500Name(subject), kp.getPublic());
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+        return new Issued(sign(b, ca.key()), kp.getPrivate(), ca.certificate());
+    }
+
+    /** An intermediate CA signed by {@code ca}; certificates it issues are sent with it as their chain. */
+    static Issued intermediate(Issued ca, String cn) throws Exception {
+        KeyPair kp = keyPair();
+        X509v3CertificateBuilder b = builder(new X500Name(ca.certificate().getSubjectX500Principal().getName()),
+                new X500Name("CN=" + cn), kp);
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+        X509Certificate c = sign(b, ca.key());
+        return new Issued(c, kp.getPrivate(), c);
+    }
+
     static Issued server(Issued ca) throws Exception {
         KeyPair kp = keyPair();
         X509v3CertificateBuilder b = builder(new X500Name(ca.certificate().getSubjectX500Principal().getName()),
