@@ -198,6 +198,64 @@ class IdentityTest {
         assertTrue(renewed.getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(Duration.ofDays(300))), renewed.toString());
     }
 
+    /**
+     * End to end with nothing but the appliance's own identity: the kubeconfig the command wrote, used for
+     * kube-apiserver and (kubelet.auth: kubeconfig, the default) for the kubelets; no kubeadm administrator
+     * certificate is configured anywhere, and the real kubectl reads metrics through the aggregator.
+     */
+    @Test
+    @Order(4)
+    void applianceWithOnlyItsOwnIdentityServesKubectlTop() throws Exception {
+        int port = Appliance.freePort();
+        String config = """
+                kubeconfig: %1$s
+                metricResolution: 5s
+                server:
+                  bindAddress: 127.0.0.1
+                  securePort: %2$d
+                  certDir: %3$s/certs
+                kubelet:
+                  requestTimeout: 3s
+                  preferredAddressTypes: [InternalIP, Hostname]
+                  certificateAuthority: %4$s/pki/ca.crt
+                authentication:
+                  requestheaderClientCAFile: %4$s/pki/front-proxy-ca.crt
+                  requestheaderAllowedNames: [front-proxy-client]
+                """.formatted(identity.resolve("kubeconfig"), port, work, sim.dir());
+        assertTrue(!config.contains("apiserver-kubelet-client") && !config.contains("admin"), config);
+        sim.registerAppliance(URI.create("https://127.0.0.1:" + port));
+        try (Appliance appliance = Appliance.start(work.resolve("appliance"), port, config)) {
+            Path kubectl = List.of("/usr/bin", System.getenv().getOrDefault("PATH", "")).stream()
+                    .flatMap(d -> java.util.Arrays.stream(d.split(java.io.File.pathSeparator)))
+                    .map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst().orElse(null);
+            org.junit.jupiter.api.Assumptions.assumeTrue(kubectl != null,
+                    "SKIPPED LOUDLY: kubectl is not installed, the end-to-end check with the own identity cannot run");
+            String[] last = {""};
+            Appliance.await("kubectl top node through the appliance", Duration.ofSeconds(60), () -> {
+                try {
+                    Process p = new ProcessBuilder(kubectl.toString(), "--kubeconfig", sim.dir().resolve("admin.kubeconfig").toString(),
+                            "--cache-dir", work.resolve("kube-cache").toString(), "top", "node")
+                            .redirectErrorStream(true).start();
+                    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                        return false;
+                    }
+                    last[0] = new String(p.getInputStream().readAllBytes());
+                    return p.exitValue() == 0 && last[0].contains("sim-node-0");
+                } catch (IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+            long milli = sim.profile().nodeMillicores(0);
+            assertTrue(last[0].matches("(?s).*sim-node-0\\s+" + milli + "m\\s.*"), last[0]);
+        } finally {
+            sim.registerAppliance(null);
+        }
+    }
+
     private static Path writeRequest(Path file) throws Exception {
         java.security.KeyPair kp = Pki.newKeyPair();
         var csr = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(

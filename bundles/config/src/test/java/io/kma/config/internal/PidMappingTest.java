@@ -37,7 +37,7 @@ class PidMappingTest {
         assertEquals(256, scraper.get("maxConcurrentScrapes"));
         assertEquals(16L * 1024 * 1024, scraper.get("maxResponseBytes"));
         assertEquals("(kma.strategy=preferred)", scraper.get("addressResolver.target"));
-        assertEquals("(kma.strategy=x509)", scraper.get("credentials.target"));
+        assertEquals("(kma.strategy=kubeconfig)", scraper.get("credentials.target"));
         assertEquals(Boolean.FALSE, scraper.get("insecureSkipTLSVerify"));
         assertEquals(4443, pids.get(Pids.HTTP_SERVER).get("securePort"));
         assertArrayEquals(new String[] {"Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP"},
