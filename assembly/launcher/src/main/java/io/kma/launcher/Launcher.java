@@ -18,6 +18,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
+import org.osgi.framework.hooks.resolver.ResolverHookFactory;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.wiring.BundleRevision;
 import org.slf4j.Logger;
@@ -76,10 +77,18 @@ public final class Launcher implements AutoCloseable {
             }
         });
         ConfigStatusWatch statusWatch = new ConfigStatusWatch(context);
-        Launcher launcher = new Launcher(framework, o.deployDir() == null ? null : new HotDeploy(context, o.deployDir()));
+        Path deployDir = trustedDeployDir(o);
+        HotDeploy hotDeploy = null;
+        if (deployDir != null) {
+            DeployGuard guard = new DeployGuard(deployDir, DeployTrust.forHome(o.home()));
+            context.registerService(ResolverHookFactory.class, guard, null);
+            hotDeploy = new HotDeploy(context, deployDir, guard);
+        }
+        Launcher launcher = new Launcher(framework, hotDeploy);
         try {
             framework.start();
-            launcher.installAndStart(context, bundlesDir, t0, statusWatch, notStarted(o), Doctor.mode(o) || Identity.mode(o));
+            launcher.installAndStart(context, bundlesDir, t0, statusWatch, notStarted(o, deployDir != null),
+                    Doctor.mode(o) || Identity.mode(o));
         } catch (Exception | Error e) {
             launcher.close();
             throw e;
@@ -121,12 +130,28 @@ public final class Launcher implements AutoCloseable {
     }
 
     /** Bundles a command does not start: those it does not need, and File Install when there is no deploy directory. */
-    static Set<String> notStarted(LaunchOptions o) {
+    static Set<String> notStarted(LaunchOptions o, boolean hotDeploy) {
         Set<String> skip = new HashSet<>(Doctor.mode(o) ? Doctor.NOT_STARTED : Identity.mode(o) ? Identity.NOT_STARTED : Set.of());
-        if (o.deployDir() == null) {
+        if (!hotDeploy) {
             skip.add(FILE_INSTALL);
         }
         return skip;
+    }
+
+    /**
+     * The deploy directory when hot deploy may use it: none for commands (doctor, identity run as root), and none
+     * when the directory itself is writable by someone other than root or the distribution's owner (one log line).
+     */
+    private static Path trustedDeployDir(LaunchOptions o) {
+        if (o.deployDir() == null) {
+            return null;
+        }
+        String why = DeployTrust.forHome(o.home()).whyUntrusted(o.deployDir());
+        if (why != null) {
+            LOG.error("hot deploy disabled, nothing in {} is loaded: {}", o.deployDir(), why);
+            return null;
+        }
+        return o.deployDir();
     }
 
     private void installAndStart(BundleContext context, Path bundlesDir, long t0, ConfigStatusWatch statusWatch,

@@ -128,7 +128,7 @@ public final class Main {
     /** Runs the launcher until the framework stops; SIGTERM (shutdown hook) stops every bundle first. */
     static int runUntilStopped(LaunchOptions options) throws Exception {
         Launcher launcher = Launcher.start(options);
-        // Type=notify under systemd: READY=1 once the API serves and the first scrape cycle finished.
+        // Type=notify under systemd: READY=1 once the API serves (/livez), without waiting for kube-apiserver.
         SystemdNotify notify = SystemdNotify.startIfRequested(System.getenv("NOTIFY_SOCKET"),
                 System.getProperty("kma.systemd.notify"), launcher.framework());
         Thread hook = new Thread(launcher::close, "kma-shutdown");
