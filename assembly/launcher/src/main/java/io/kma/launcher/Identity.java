@@ -21,7 +21,7 @@ final class Identity {
     static final String PREFIX = "kma.identity.";
     static final Set<String> NOT_STARTED = Set.of("io.kma.config", "io.kma.doctor", "io.kma.http.server",
             "io.kma.metrics.api", "io.kma.store", "io.kma.scraper", "io.kma.address.hosts", "io.kma.address.preferred",
-            "io.kma.kubelet.auth.token", "io.kma.kubelet.auth.x509", "io.kma.kubelet.auth.kubeconfig");
+            "io.kma.kubelet.auth.token", "io.kma.kubelet.auth.x509");
 
     /** Every option with its default ("-": none); flags (no value) are listed in {@link #FLAGS}. */
     static final Map<String, String> DEFAULTS = Map.of(

@@ -207,21 +207,9 @@ class IdentityTest {
     @Order(4)
     void applianceWithOnlyItsOwnIdentityServesKubectlTop() throws Exception {
         int port = Appliance.freePort();
-        String config = """
-                kubeconfig: %1$s
-                metricResolution: 5s
-                server:
-                  bindAddress: 127.0.0.1
-                  securePort: %2$d
-                  certDir: %3$s/certs
-                kubelet:
-                  requestTimeout: 3s
-                  preferredAddressTypes: [InternalIP, Hostname]
-                  certificateAuthority: %4$s/pki/ca.crt
-                authentication:
-                  requestheaderClientCAFile: %4$s/pki/front-proxy-ca.crt
-                  requestheaderAllowedNames: [front-proxy-client]
-                """.formatted(identity.resolve("kubeconfig"), port, work, sim.dir());
+        String config = SimulatedCluster.config(sim.dir(), work, port, "").replace(
+                "kubeconfig: " + sim.dir().resolve("appliance.kubeconfig"), "kubeconfig: " + identity.resolve("kubeconfig"));
+        assertTrue(config.startsWith("kubeconfig: " + identity.resolve("kubeconfig")), config);
         assertTrue(!config.contains("apiserver-kubelet-client") && !config.contains("admin"), config);
         sim.registerAppliance(URI.create("https://127.0.0.1:" + port));
         try (Appliance appliance = Appliance.start(work.resolve("appliance"), port, config)) {

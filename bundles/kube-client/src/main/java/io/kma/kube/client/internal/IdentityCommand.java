@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,7 @@ public final class IdentityCommand implements Function<PrintStream, Integer> {
                 return 0;
             }
             files.prepare();
+            UserPrincipal owner = files.owner(options.owner());
             Kubeconfig submitter = KubeconfigLoader.load(options.submitKubeconfig());
             CertificateRequest request = tls.certificateRequest(IdentityFiles.USER, List.of());
             String certificatePem;
@@ -77,7 +79,7 @@ public final class IdentityCommand implements Function<PrintStream, Integer> {
                 certificatePem = csr.awaitCertificate(name, options.approvalWait(), POLL_MILLIS);
             }
             X509Certificate cert = check(certificatePem, request);
-            files.write(request.privateKeyPem(), certificatePem, submitter, caPem(submitter), options.owner());
+            files.write(request.privateKeyPem(), certificatePem, submitter, caPem(submitter), owner);
             out.println("wrote " + files.kubeconfig() + ", " + files.certificate() + " and " + files.key()
                     + (options.owner() == null ? "" : " (key 0600, owner " + options.owner() + ")"));
             out.println("certificate " + cert.getSubjectX500Principal().getName() + " valid until "

@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Base64;
 import java.util.Set;
 
@@ -48,6 +49,21 @@ final class IdentityFiles {
         return dir.resolve(KUBECONFIG);
     }
 
+    /**
+     * Looks up the key's owner (null: none), before any request is made, so that a mistyped {@code --owner}
+     * costs no certificate.
+     */
+    UserPrincipal owner(String name) throws IOException {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new IOException("--owner " + name + ": no such user on this host (the RPM creates kube-metrics-appliance)");
+        }
+    }
+
     /** Creates the directory (0755) or checks that nobody but its owner, the current user, can write to it. */
     void prepare() throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -68,10 +84,9 @@ final class IdentityFiles {
         }
     }
 
-    /** Writes the key, then the certificate, then the kubeconfig; {@code owner} (may be null) gets the key. */
-    void write(String keyPem, String certificatePem, Kubeconfig submitter, String caPem, String owner) throws IOException {
-        UserPrincipal keyOwner = owner == null ? null
-                : dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(owner);
+    /** Writes the key, then the certificate, then the kubeconfig; {@code keyOwner} (may be null) gets the key. */
+    void write(String keyPem, String certificatePem, Kubeconfig submitter, String caPem, UserPrincipal keyOwner)
+            throws IOException {
         replace(key(), keyPem, "rw-------", keyOwner);
         replace(certificate(), certificatePem, "rw-r--r--", null);
         replace(kubeconfig(), kubeconfigYaml(submitter, caPem), "rw-r--r--", null);
