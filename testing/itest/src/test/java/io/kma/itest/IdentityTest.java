@@ -31,7 +31,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kma.simulator.Pki;
 import io.kma.simulator.SimClients;
@@ -158,13 +157,15 @@ class IdentityTest {
             PKCS10CertificationRequest request = (PKCS10CertificationRequest) new PEMParser(new java.io.StringReader(new String(
                     java.util.Base64.getDecoder().decode(csr.at("/spec/request").asText())))).readObject();
             assertEquals("CN=system:kube-metrics-appliance", request.getSubject().toString());
-            // what kubectl certificate approve sends (as JSON: the simulator does not decode kubectl's protobuf)
-            ((ObjectNode) csr).withObject("/status").withArray("conditions").addObject()
-                    .put("type", "Approved").put("status", "True").put("reason", "KubectlApprove");
-            HttpResponse<String> approved = admin.send(HttpRequest.newBuilder(URI.create(sim.apiserverUrl() + CSRS + "/" + name[0] + "/approval"))
-                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(csr.toString())).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, approved.statusCode(), approved.body());
+            // the operator's step, with the real kubectl, exactly as the command printed it
+            Path kubectl = kubectl();
+            Process operator = new ProcessBuilder(kubectl.toString(), "--kubeconfig", sim.dir().resolve("admin.kubeconfig").toString(),
+                    "--cache-dir", work.resolve("kube-cache").toString(), "certificate", "approve", name[0])
+                    .redirectErrorStream(true).start();
+            assertTrue(operator.waitFor(60, TimeUnit.SECONDS), "kubectl certificate approve did not finish");
+            String approved = new String(operator.getInputStream().readAllBytes());
+            assertEquals(0, operator.exitValue(), approved);
+            assertTrue(approved.contains(name[0] + " approved"), approved);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "identity did not finish after the approval");
             assertEquals(0, p.exitValue(), Files.readString(out));
         } finally {
@@ -213,11 +214,7 @@ class IdentityTest {
         assertTrue(!config.contains("apiserver-kubelet-client") && !config.contains("admin"), config);
         sim.registerAppliance(URI.create("https://127.0.0.1:" + port));
         try (Appliance appliance = Appliance.start(work.resolve("appliance"), port, config)) {
-            Path kubectl = List.of("/usr/bin", System.getenv().getOrDefault("PATH", "")).stream()
-                    .flatMap(d -> java.util.Arrays.stream(d.split(java.io.File.pathSeparator)))
-                    .map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst().orElse(null);
-            org.junit.jupiter.api.Assumptions.assumeTrue(kubectl != null,
-                    "SKIPPED LOUDLY: kubectl is not installed, the end-to-end check with the own identity cannot run");
+            Path kubectl = kubectl();
             String[] last = {""};
             Appliance.await("kubectl top node through the appliance", Duration.ofSeconds(60), () -> {
                 try {
@@ -242,6 +239,16 @@ class IdentityTest {
         } finally {
             sim.registerAppliance(null);
         }
+    }
+
+    /** The real kubectl; the tests that need it are skipped loudly without it. */
+    static Path kubectl() {
+        Path kubectl = java.util.stream.Stream.of("/usr/bin", System.getenv().getOrDefault("PATH", ""))
+                .flatMap(d -> java.util.Arrays.stream(d.split(java.io.File.pathSeparator)))
+                .map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(kubectl != null,
+                "SKIPPED LOUDLY: kubectl is not installed, the kubectl steps of the identity tests cannot run");
+        return kubectl;
     }
 
     private static Path writeRequest(Path file) throws Exception {

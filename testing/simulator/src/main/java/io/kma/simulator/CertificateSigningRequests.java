@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code certificates.k8s.io/v1} CertificateSigningRequests as kube-apiserver plus kube-controller-manager's
  * {@code kubernetes.io/kube-apiserver-client} signer: create (validation and the CertificateSubjectRestriction
- * admission of {@code system:masters}), get, list, the {@code approval} subresource, and issuing from the cluster
- * CA as soon as a request is approved. Watches are not served: clients poll with get.
+ * admission of {@code system:masters}), get, list, the {@code approval} subresource (JSON, or the protobuf that
+ * {@code kubectl certificate approve} sends), and issuing from the cluster CA as soon as a request is approved.
+ * Answers are JSON. Watches are not served: clients poll with get.
  */
 public final class CertificateSigningRequests {
     static final String GROUP = "certificates.k8s.io";
@@ -197,7 +198,18 @@ public final class CertificateSigningRequests {
 
     /** As kube-apiserver plus the CertificateApproval admission plus the signer, which issues at once. */
     private void approval(HttpServerExchange ex, Identity id, String name) throws IOException {
-        JsonNode body = readBody(ex);
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        JsonNode body;
+        if (type != null && type.startsWith(ProtobufCsr.MEDIA_TYPE)) {
+            try {
+                body = ProtobufCsr.decode(Http.body(ex, MAX_BODY));
+            } catch (IOException e) {
+                Http.status(ex, 400, "BadRequest", "invalid request body: " + e.getMessage());
+                return;
+            }
+        } else {
+            body = readBody(ex);
+        }
         if (body == null) {
             return;
         }

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The CSR API: create, approve, issue from the cluster CA, refusals. */
+/** The CSR API: create, approve (by the real kubectl when installed), issue from the cluster CA, refusals. */
 class CsrApiTest {
     @TempDir
     static Path dir;
@@ -63,13 +63,24 @@ class CsrApiTest {
         assertEquals("kubernetes-admin", o.at("/spec/username").asText());
         assertFalse(o.at("/status").has("certificate"));
 
-        // What `kubectl certificate approve` PUTs (kubectl sends it as protobuf, which the simulator does not decode).
-        o.withObject("/status").putArray("conditions").addObject().put("type", "Approved").put("status", "True")
-                .put("reason", "KubectlApprove");
-        assertEquals(200, call("PUT", CertificateSigningRequests.PREFIX + "/kma-1/approval", "admin", o.toString()).code());
+        String kubectl = KubectlTest.findKubectl();
+        if (kubectl != null) {
+            Process p = new ProcessBuilder(kubectl, "--kubeconfig", dir.resolve("admin.kubeconfig").toString(),
+                    "--cache-dir", dir.resolve("kcache").toString(), "certificate", "approve", "kma-1")
+                    .redirectErrorStream(true).start();
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "kubectl did not finish");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("certificatesigningrequest.certificates.k8s.io/kma-1 approved"), out);
+        } else {
+            System.err.println("SKIPPED PART: kubectl not found: approving kma-1 with the JSON PUT kubectl would send");
+            o.withObject("/status").putArray("conditions").addObject().put("type", "Approved").put("status", "True");
+            assertEquals(200, call("PUT", CertificateSigningRequests.PREFIX + "/kma-1/approval", "admin", o.toString()).code());
+        }
         TestHttp.Response got = call("GET", CertificateSigningRequests.PREFIX + "/kma-1", "admin", null);
         JsonNode issued = Http.MAPPER.readTree(got.body());
         assertEquals("Approved", issued.at("/status/conditions/0/type").asText(), got.body());
+        assertEquals("True", issued.at("/status/conditions/0/status").asText(), got.body());
         String pem = new String(Base64.getDecoder().decode(issued.at("/status/certificate").asText()), StandardCharsets.US_ASCII);
         X509Certificate cert = Pki.readCerts(pem).get(0);
         cert.verify(sim.caCertificate().getPublicKey());
@@ -109,5 +120,17 @@ class CsrApiTest {
         TestHttp.Response bad = call("POST", CertificateSigningRequests.PREFIX, "admin", garbage);
         assertEquals(422, bad.code());
         assertTrue(bad.body().contains("PEM block type must be CERTIFICATE REQUEST"), bad.body());
+    }
+
+    @Test
+    void hostileProtobufApprovalsAreRefusedInOnePass() {
+        for (byte[] body : List.of(new byte[] {'k', '8', 's'}, new byte[] {'x', '8', 's', 0, 0x12, 0},
+                new byte[] {'k', '8', 's', 0, 0x12, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f},
+                new byte[] {'k', '8', 's', 0, 0x12, 0x02, 0x1a, 0x7f},
+                new byte[] {'k', '8', 's', 0, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80,
+                        (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01})) {
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> ProtobufCsr.decode(body),
+                    java.util.Arrays.toString(body));
+        }
     }
 }
