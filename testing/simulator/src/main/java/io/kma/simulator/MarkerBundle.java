@@ -27,6 +27,18 @@ public final class MarkerBundle {
     /** Writes {@code dir/name.jar} whose component writes {@code marker} when activated; returns the jar. */
     public static Path write(Path dir, String name, Path marker) throws IOException {
         Path src = Files.createTempDirectory("kma-marker-src");
+        try {
+            return write(dir, name, marker, src);
+        } finally {
+            try (var files = Files.walk(src)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static Path write(Path dir, String name, Path marker, Path src) throws IOException {
         Path pkg = Files.createDirectories(src.resolve("kmatest"));
         Path java = pkg.resolve("Marker.java");
         Files.writeString(java, "package kmatest;\npublic class Marker {\n    public Marker() throws java.io.IOException {\n"
