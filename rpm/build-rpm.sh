@@ -58,7 +58,8 @@ cp -p "$dist"/lib/*.jar "$src/dist/lib/"
 cp -p "$dist"/bundles/*.jar "$src/dist/bundles/"
 cp -p "$dist/config/config.yaml" "$src/dist/config/"
 cp -p "$repo/systemd/kube-metrics-appliance.service" "$repo/systemd/kube-metrics-appliance.sysconfig" \
-      "$repo/systemd/kube-metrics-appliance.sysusers" "$repo/README.md" "$src/"
+      "$repo/systemd/kube-metrics-appliance.sysusers" "$repo/systemd/kube-metrics-appliance-identity.service" \
+      "$repo/systemd/kube-metrics-appliance-identity.timer" "$repo/README.md" "$src/"
 
 rpmbuild -bb --quiet \
     --define "_topdir $top" \

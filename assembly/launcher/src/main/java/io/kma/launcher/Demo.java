@@ -114,14 +114,12 @@ final class Demo {
                   useNodeStatusPort: true
                   preferredAddressTypes: [InternalIP, Hostname]
                   certificateAuthority: %s
-                  clientCertificate: %s
-                  clientKey: %s
+                  auth: kubeconfig        # the appliance's own identity, for kube-apiserver and kubelets alike
                 authentication:
                   requestheaderClientCAFile: %s
                   requestheaderAllowedNames: [front-proxy-client]
                 """.formatted(quote(dir.resolve("appliance.kubeconfig")), port, quote(dir.resolve("certs")),
-                quote(pki.resolve("ca.crt")), quote(pki.resolve("apiserver-kubelet-client.crt")),
-                quote(pki.resolve("apiserver-kubelet-client.key")), quote(pki.resolve("front-proxy-ca.crt")));
+                quote(pki.resolve("ca.crt")), quote(pki.resolve("front-proxy-ca.crt")));
     }
 
     private static String quote(Path path) {

@@ -20,7 +20,8 @@ import org.osgi.framework.ServiceReference;
 
 /**
  * {@code doctor}: starts the framework in doctor mode (framework property {@value #MODE}={@value #DOCTOR}) with the
- * same configuration, flags and bundles as {@code run}, except the bundles that serve or store ({@link #NOT_STARTED}),
+ * same configuration, flags and bundles as {@code run}, except the bundles that serve or store ({@link #NOT_STARTED})
+ * and File Install (it never reads the deploy directory),
  * so it can run beside the service; calls the doctor bundle's command and returns its exit code. The Felix cache
  * goes to a temporary directory, never the service's state directory.
  */
@@ -68,9 +69,10 @@ final class Doctor {
         Path state = Files.createTempDirectory("kma-doctor-");
         out.println("kube-metrics-appliance doctor: configuration " + flags.configFile());
         out.flush();
+        // No deploy directory: doctor runs as root, and root loads no code from a place another user can write.
         try (Launcher launcher = Launcher.start(new LaunchOptions(home, flags.configFile(), flags.configExplicit(), state,
-                Main.deployDir(home), props))) {
-            Function<PrintStream, Integer> command = command(launcher.framework().getBundleContext());
+                null, props))) {
+            Function<PrintStream, Integer> command = command(launcher.framework().getBundleContext(), COMMAND_FILTER);
             if (command == null) {
                 err.println("kube-metrics-appliance: the doctor bundle (io.kma.doctor) is not active");
                 return 1;
@@ -82,11 +84,11 @@ final class Doctor {
     }
 
     @SuppressWarnings("unchecked")
-    private static Function<PrintStream, Integer> command(BundleContext context)
+    static Function<PrintStream, Integer> command(BundleContext context, String filter)
             throws InvalidSyntaxException, InterruptedException {
         long deadline = System.nanoTime() + COMMAND_WAIT_MILLIS * 1_000_000;
         do {
-            ServiceReference<?>[] refs = context.getAllServiceReferences(Function.class.getName(), COMMAND_FILTER);
+            ServiceReference<?>[] refs = context.getAllServiceReferences(Function.class.getName(), filter);
             if (refs != null && refs.length > 0) {
                 Object service = context.getService(refs[0]);
                 if (service != null) {
@@ -98,7 +100,7 @@ final class Doctor {
         return null;
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override

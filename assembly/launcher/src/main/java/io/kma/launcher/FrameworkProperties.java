@@ -33,16 +33,9 @@ final class FrameworkProperties {
         p.put("kma.home", o.home().toAbsolutePath().toString());
         p.put("kma.state.dir", o.stateDir().toAbsolutePath().toString());
 
-        p.put("felix.fileinstall.dir", o.deployDir().toAbsolutePath().toString());
-        p.put("felix.fileinstall.poll", "1000");
-        p.put("felix.fileinstall.noInitialDelay", "true");
-        // The deploy directory may be read-only (owned by the package); configuration comes from config.yaml.
-        p.put("felix.fileinstall.enableConfigSave", "false");
-        p.put("felix.fileinstall.bundles.new.start", "true");
-        // Only bundles: configuration has one source, config.yaml; a dropped .cfg would fight the config bundle.
-        p.put("felix.fileinstall.filter", ".*\\.jar");
-        p.put("felix.fileinstall.log.level", "2");
-
+        if (o.deployDir() != null) {
+            fileInstall(p, o);
+        }
         o.extraFrameworkProperties().forEach((key, value) -> {
             // Tests add packages (e.g. io.kma.api.*) to share with the framework; the SLF4J exports must stay.
             if (key.equals(SYSTEM_PACKAGES_EXTRA) && !value.isBlank()) {
@@ -52,5 +45,17 @@ final class FrameworkProperties {
             }
         });
         return p;
+    }
+
+    private static void fileInstall(Map<String, String> p, LaunchOptions o) {
+        p.put("felix.fileinstall.dir", o.deployDir().toAbsolutePath().toString());
+        p.put("felix.fileinstall.poll", "1000");
+        p.put("felix.fileinstall.noInitialDelay", "true");
+        // The deploy directory may be read-only (owned by the package); configuration comes from config.yaml.
+        p.put("felix.fileinstall.enableConfigSave", "false");
+        p.put("felix.fileinstall.bundles.new.start", "true");
+        // Only bundles: configuration has one source, config.yaml; a dropped .cfg would fight the config bundle.
+        p.put("felix.fileinstall.filter", ".*\\.jar");
+        p.put("felix.fileinstall.log.level", "2");
     }
 }

@@ -48,9 +48,12 @@ final class HotDeploy implements SynchronousBundleListener {
     /** Bundles this class uninstalls itself, so their UNINSTALLED event is not taken for a removed jar. */
     private final Set<Long> replacing = ConcurrentHashMap.newKeySet();
 
-    HotDeploy(BundleContext system, Path deployDir) {
+    private final DeployGuard guard;
+
+    HotDeploy(BundleContext system, Path deployDir, DeployGuard guard) {
         this.system = system;
         this.deployDir = normalise(deployDir);
+        this.guard = guard;
         system.addBundleListener(this);
     }
 
@@ -81,7 +84,8 @@ final class HotDeploy implements SynchronousBundleListener {
     }
 
     private void replaceOlder(Bundle deployed) {
-        if (deployed.getState() == Bundle.UNINSTALLED || deployed.getSymbolicName() == null) {
+        // A refused jar must not push out the running original: it would never start in its place.
+        if (deployed.getState() == Bundle.UNINSTALLED || deployed.getSymbolicName() == null || guard.refused(deployed)) {
             return;
         }
         String name = deployed.getSymbolicName();
@@ -168,12 +172,12 @@ final class HotDeploy implements SynchronousBundleListener {
         return path != null && path.getParent() != null && deployDir.equals(normalise(path.getParent()));
     }
 
-    private static String fileName(String location) {
+    static String fileName(String location) {
         Path path = pathOf(location);
         return path == null || path.getFileName() == null ? location : path.getFileName().toString();
     }
 
-    private static Path pathOf(String location) {
+    static Path pathOf(String location) {
         String uri = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
         if (!uri.startsWith("file:")) {
             return null;
@@ -185,7 +189,7 @@ final class HotDeploy implements SynchronousBundleListener {
         }
     }
 
-    private static Path normalise(Path path) {
+    static Path normalise(Path path) {
         Path absolute = path.toAbsolutePath().normalize();
         try {
             return Files.exists(absolute) ? absolute.toRealPath() : absolute;

@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -16,6 +18,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
+import org.osgi.framework.hooks.resolver.ResolverHookFactory;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.wiring.BundleRevision;
 import org.slf4j.Logger;
@@ -29,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class Launcher implements AutoCloseable {
 
     static final String CONFIG_BUNDLE = "io.kma.config";
+    static final String FILE_INSTALL = "org.apache.felix.fileinstall";
     static final long CONFIG_STATUS_TIMEOUT_SECONDS = 15;
     static final long STOP_TIMEOUT_MILLIS = 5_000;
 
@@ -55,7 +59,9 @@ public final class Launcher implements AutoCloseable {
             throw new IOException(bundlesDir + " is not a directory (is " + o.home() + " a distribution?)");
         }
         Files.createDirectories(o.stateDir());
-        Files.createDirectories(o.deployDir());
+        if (o.deployDir() != null) {
+            Files.createDirectories(o.deployDir());
+        }
 
         Map<String, Object> props = new HashMap<>(FrameworkProperties.of(o));
         props.put("felix.log.logger", new FelixLogBridge());
@@ -71,10 +77,18 @@ public final class Launcher implements AutoCloseable {
             }
         });
         ConfigStatusWatch statusWatch = new ConfigStatusWatch(context);
-        Launcher launcher = new Launcher(framework, new HotDeploy(context, o.deployDir()));
+        Path deployDir = trustedDeployDir(o);
+        HotDeploy hotDeploy = null;
+        if (deployDir != null) {
+            DeployGuard guard = new DeployGuard(deployDir, DeployTrust.forHome(o.home()));
+            context.registerService(ResolverHookFactory.class, guard, null);
+            hotDeploy = new HotDeploy(context, deployDir, guard);
+        }
+        Launcher launcher = new Launcher(framework, hotDeploy);
         try {
             framework.start();
-            launcher.installAndStart(context, bundlesDir, t0, statusWatch, Doctor.mode(o));
+            launcher.installAndStart(context, bundlesDir, t0, statusWatch, notStarted(o, deployDir != null),
+                    Doctor.mode(o) || Identity.mode(o));
         } catch (Exception | Error e) {
             launcher.close();
             throw e;
@@ -98,7 +112,9 @@ public final class Launcher implements AutoCloseable {
     @Override
     public void close() {
         try {
-            hotDeploy.close();
+            if (hotDeploy != null) {
+                hotDeploy.close();
+            }
             if ((framework.getState() & (Bundle.ACTIVE | Bundle.STARTING | Bundle.STOPPING)) != 0) {
                 framework.stop();
             }
@@ -113,8 +129,33 @@ public final class Launcher implements AutoCloseable {
         }
     }
 
+    /** Bundles a command does not start: those it does not need, and File Install when there is no deploy directory. */
+    static Set<String> notStarted(LaunchOptions o, boolean hotDeploy) {
+        Set<String> skip = new HashSet<>(Doctor.mode(o) ? Doctor.NOT_STARTED : Identity.mode(o) ? Identity.NOT_STARTED : Set.of());
+        if (!hotDeploy) {
+            skip.add(FILE_INSTALL);
+        }
+        return skip;
+    }
+
+    /**
+     * The deploy directory when hot deploy may use it: none for commands (doctor, identity run as root), and none
+     * when the directory itself is writable by someone other than root or the distribution's owner (one log line).
+     */
+    private static Path trustedDeployDir(LaunchOptions o) {
+        if (o.deployDir() == null) {
+            return null;
+        }
+        String why = DeployTrust.forHome(o.home()).whyUntrusted(o.deployDir());
+        if (why != null) {
+            LOG.error("hot deploy disabled, nothing in {} is loaded: {}", o.deployDir(), why);
+            return null;
+        }
+        return o.deployDir();
+    }
+
     private void installAndStart(BundleContext context, Path bundlesDir, long t0, ConfigStatusWatch statusWatch,
-            boolean doctor) throws IOException, InterruptedException {
+            Set<String> notStarted, boolean command) throws IOException, InterruptedException {
         List<Bundle> installed = new ArrayList<>();
         List<Path> jars;
         try (Stream<Path> files = Files.list(bundlesDir)) {
@@ -131,7 +172,7 @@ public final class Launcher implements AutoCloseable {
         List<String> failed = new ArrayList<>();
         for (Bundle b : installed) {
             if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0
-                    || doctor && Doctor.NOT_STARTED.contains(b.getSymbolicName())) {
+                    || notStarted.contains(b.getSymbolicName())) {
                 continue;
             }
             try {
@@ -146,8 +187,8 @@ public final class Launcher implements AutoCloseable {
                 failed.isEmpty() ? "" : ", " + failed.size() + " failed (" + String.join(", ", failed) + ")",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
 
-        // The doctor reports an invalid configuration itself, as its first check.
-        if (!doctor && installed.stream().anyMatch(b -> CONFIG_BUNDLE.equals(b.getSymbolicName()))) {
+        // The doctor reports an invalid configuration itself, as its first check; identity reads none.
+        if (!command && installed.stream().anyMatch(b -> CONFIG_BUNDLE.equals(b.getSymbolicName()))) {
             checkConfiguration(statusWatch);
         }
     }

@@ -28,6 +28,16 @@ public final class Main {
                                                      Takes run's flags; safe beside the running service (it neither
                                                      serves nor scrapes). --apiserver-manifest: default
                                                      /etc/kubernetes/manifests/kube-apiserver.yaml
+              identity [--kubeconfig FILE] [--approve] [--renew] [--dir DIR] [--owner USER]
+                       [--wait-seconds N] [--expiration-seconds N]
+                                                     obtain the appliance's own least-privilege client certificate
+                                                     (CN system:kube-metrics-appliance) through a CertificateSigningRequest
+                                                     submitted with --kubeconfig (default /etc/kubernetes/admin.conf, only
+                                                     read); prints the kubectl certificate approve line and waits
+                                                     (--wait-seconds, default 900), or approves it itself (--approve); writes
+                                                     DIR/kubeconfig, client.crt and client.key (0600, owner USER; defaults
+                                                     /etc/kube-metrics-appliance/identity, kube-metrics-appliance).
+                                                     --renew: only when the certificate is in the last third of its life
               version                                print the version
               help                                   print this help
 
@@ -74,6 +84,9 @@ public final class Main {
                 case "doctor":
                     quietLogs();
                     return Doctor.run(rest, home(), out, err);
+                case "identity":
+                    quietLogs();
+                    return Identity.run(rest, home(), out, err);
                 case "manifests":
                     return Manifests.run(Options.parse(rest, Manifests.defaults()), out);
                 case "demo":
@@ -115,7 +128,7 @@ public final class Main {
     /** Runs the launcher until the framework stops; SIGTERM (shutdown hook) stops every bundle first. */
     static int runUntilStopped(LaunchOptions options) throws Exception {
         Launcher launcher = Launcher.start(options);
-        // Type=notify under systemd: READY=1 once the API serves and the first scrape cycle finished.
+        // Type=notify under systemd: READY=1 once the API serves (/livez), without waiting for kube-apiserver.
         SystemdNotify notify = SystemdNotify.startIfRequested(System.getenv("NOTIFY_SOCKET"),
                 System.getProperty("kma.systemd.notify"), launcher.framework());
         Thread hook = new Thread(launcher::close, "kma-shutdown");

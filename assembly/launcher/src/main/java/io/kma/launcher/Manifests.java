@@ -118,12 +118,12 @@ final class Manifests {
                 #   kube-metrics-appliance manifests --advertise-address %2$s --port %3$d | kubectl apply -f -
                 #
                 # Before applying:
-                # 1. The appliance's kubeconfig (config.yaml "kubeconfig", default /etc/kube-metrics-appliance/kubeconfig)
-                #    must authenticate as the user %4$s, which the RBAC below binds. On a kubeadm
-                #    control-plane host (it signs a client certificate with /etc/kubernetes/pki/ca.key):
-                #      kubeadm kubeconfig user --client-name %4$s > /etc/kube-metrics-appliance/kubeconfig
-                #      chmod 600 /etc/kube-metrics-appliance/kubeconfig   # then check its "server:" line
-                #    Any credential whose user name is %4$s works (certificate CN, token).
+                # 1. The appliance's kubeconfig (config.yaml "kubeconfig", default
+                #    /etc/kube-metrics-appliance/identity/kubeconfig) must authenticate as the user %4$s,
+                #    which the RBAC below binds; with kubelet.auth: kubeconfig the same identity authenticates to kubelets.
+                #    On each control-plane host (a CertificateSigningRequest; no root-only key is copied):
+                #      sudo kube-metrics-appliance identity --approve
+                #    Any credential whose user name is %4$s and that carries no administrator group works.
                 # 2. kube-apiserver needs the aggregation layer (kubeadm sets all but the last flag):
                 #      --requestheader-client-ca-file=/etc/kubernetes/pki/front-proxy-ca.crt
                 #      --requestheader-allowed-names=front-proxy-client
@@ -240,7 +240,8 @@ final class Manifests {
         }
         y.append("""
                 ---
-                # What the appliance's user needs: nodes and pods (list/watch), the kubelets' metrics.
+                # What the appliance's user needs, as upstream's system:metrics-server (namespaces as its Helm chart):
+                # nodes, pods and namespaces (read), the kubelets' metrics. Nothing else: it is no administrator.
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: ClusterRole
                 metadata:
@@ -252,7 +253,7 @@ final class Manifests {
                   resources: [nodes/metrics]
                   verbs: [get]
                 - apiGroups: [""]
-                  resources: [pods, nodes]
+                  resources: [pods, nodes, namespaces]
                   verbs: [get, list, watch]
                 # Only for `kube-metrics-appliance doctor`, which reports whether this APIService is Available.
                 - apiGroups: [apiregistration.k8s.io]

@@ -28,14 +28,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * systemd readiness ({@code Type=notify}): when the environment has {@code NOTIFY_SOCKET}, runs
- * {@code systemd-notify --ready --status=...} once the API endpoint serves and the first scrape cycle finished, and
- * {@code systemd-notify --status=...} while it waits. Java 17 cannot open AF_UNIX datagram sockets, so the message
+ * {@code systemd-notify --ready --status=...} once the API endpoint serves, and {@code systemd-notify --status=...}
+ * while it waits. Ready does not wait for a scrape: a host that boots while kube-apiserver is still down must start
+ * (and answer 503 with a Status saying why) instead of failing TimeoutStartSec and restarting in a loop. Java 17 cannot open AF_UNIX datagram sockets, so the message
  * is sent by a child process: the unit needs {@code NotifyAccess=all}. Without {@code NOTIFY_SOCKET} nothing
  * happens.
  *
  * <p>Readiness is observed from outside the bundles: the metrics-api handler is registered (service property
- * {@code kma.http.path=/apis}), and {@code GET /readyz} on the configured port over loopback answers 200 (it
- * includes upstream's {@code metric-storage-ready}, which passes after the first complete scrape cycle).
+ * {@code kma.http.path=/apis}), and {@code GET /livez} on the configured port over loopback answers 200.
  */
 final class SystemdNotify implements AutoCloseable {
 
@@ -192,7 +192,7 @@ final class SystemdNotify implements AutoCloseable {
             if (bind == null || !(port instanceof Integer p)) {
                 return "waiting for the configuration";
             }
-            return readyz(loopbackFor(bind.toString()), p);
+            return health(loopbackFor(bind.toString()), p, "/livez");
         }
 
         static boolean apiHandlerRegistered(BundleContext context) throws InvalidSyntaxException {
@@ -211,10 +211,10 @@ final class SystemdNotify implements AutoCloseable {
             return bindAddress;
         }
 
-        /** Null when {@code GET /readyz} answers 200, else what it reports. No credentials are sent. */
-        static String readyz(String host, int port) throws Exception {
+        /** Null when {@code GET path} ({@code /livez}, {@code /readyz}) answers 200, else what it reports. No credentials are sent. */
+        static String health(String host, int port, String path) throws Exception {
             String h = host.contains(":") ? "[" + host + "]" : host;
-            URL url = new URL("https://" + h + ":" + port + "/readyz?verbose");
+            URL url = new URL("https://" + h + ":" + port + path + "?verbose");
             HttpsURLConnection c = (HttpsURLConnection) url.openConnection();
             // Our own listener on this host: only its status is read, so its certificate is not verified (it may
             // be self-signed, or name the service rather than this address).
@@ -230,7 +230,7 @@ final class SystemdNotify implements AutoCloseable {
                 }
                 String body = read(c.getErrorStream() != null ? c.getErrorStream() : c.getInputStream());
                 List<String> failed = body.lines().filter(l -> l.startsWith("[-]")).map(l -> l.substring(3)).toList();
-                return "waiting for /readyz (" + code + (failed.isEmpty() ? "" : ": " + String.join(", ", failed)) + ")";
+                return "waiting for " + path + " (" + code + (failed.isEmpty() ? "" : ": " + String.join(", ", failed)) + ")";
             } catch (IOException e) {
                 return "waiting for the listener on " + h + ":" + port + " (" + Problems.describe(e) + ")";
             } finally {
@@ -285,7 +285,7 @@ final class SystemdNotify implements AutoCloseable {
 
                     @Override
                     public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                        // see readyz(): only the status of our own listener is read
+                        // see health(): only the status of our own listener is read
                     }
 
                     @Override

@@ -61,6 +61,42 @@ class HotDeployTest {
         }
     }
 
+    @Test
+    void aJarOthersMayWriteIsNeverLoadedAndTheOriginalKeepsRunning() throws Exception {
+        Path home = dir.resolve("home");
+        Path deploy = dir.resolve("deploy");
+        TestBundles.manifestOnly(home.resolve("bundles"), "test.swap", "1.0.0");
+        Path v2 = TestBundles.manifestOnly(deploy, "test.swap", "2.0.0");
+        java.nio.file.Files.setPosixFilePermissions(v2, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        try (Launcher launcher = Launcher.start(new LaunchOptions(home, null, false, dir.resolve("state"), deploy, Map.of()))) {
+            BundleContext context = launcher.framework().getBundleContext();
+            Bundle planted = context.installBundle(v2.toUri().toString());
+            org.junit.jupiter.api.Assertions.assertThrows(org.osgi.framework.BundleException.class, planted::start);
+            assertEquals(Bundle.INSTALLED, planted.getState(), "never resolved, so none of its classes can load");
+            Thread.sleep(300);
+            Bundle original = bundles(context, "test.swap").stream().filter(b -> b.getVersion().toString().equals("1.0.0"))
+                    .findFirst().orElseThrow();
+            assertEquals(Bundle.ACTIVE, original.getState(), "the original is not pushed out by a refused jar");
+        }
+    }
+
+    @Test
+    void aDeployDirectoryOthersMayWriteDisablesHotDeploy() throws Exception {
+        Path home = dir.resolve("home");
+        Path deploy = java.nio.file.Files.createDirectories(dir.resolve("deploy"));
+        TestBundles.manifestOnly(home.resolve("bundles"), "test.other", "1.0.0");
+        java.nio.file.Files.setPosixFilePermissions(deploy, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertTrue(DeployTrust.forHome(home).whyUntrusted(deploy).endsWith("0775: it must belong to "
+                + String.join(" or ", java.util.stream.Stream.of("root", System.getProperty("user.name")).distinct().sorted().toList())
+                + " and be writable by nobody else"), DeployTrust.forHome(home).whyUntrusted(deploy));
+        try (Launcher launcher = Launcher.start(new LaunchOptions(home, null, false, dir.resolve("state"), deploy, Map.of()))) {
+            BundleContext context = launcher.framework().getBundleContext();
+            assertTrue(java.util.Arrays.stream(context.getBundles()).noneMatch(b -> Launcher.FILE_INSTALL.equals(b.getSymbolicName())
+                    && b.getState() == Bundle.ACTIVE), "File Install is not started");
+        }
+        assertEquals(null, DeployTrust.forHome(home).whyUntrusted(home.resolve("bundles")), "a private tree is trusted");
+    }
+
     static List<Bundle> bundles(BundleContext context, String name) {
         return java.util.Arrays.stream(context.getBundles()).filter(b -> name.equals(b.getSymbolicName())).toList();
     }

@@ -53,7 +53,8 @@ class MainTest {
         String yaml = Demo.configYaml(dir, 4444);
         assertTrue(yaml.contains("kubeconfig: '" + dir.resolve("appliance.kubeconfig") + "'"));
         assertTrue(yaml.contains("securePort: 4444"));
-        assertTrue(yaml.contains("clientKey: '" + dir.resolve("pki/apiserver-kubelet-client.key") + "'"));
+        assertTrue(yaml.contains("auth: kubeconfig"), yaml);
+        assertTrue(!yaml.contains("apiserver-kubelet-client"), "the demo uses no administrator certificate: " + yaml);
         assertTrue(yaml.contains("preferredAddressTypes: [InternalIP, Hostname]"));
         assertEquals(false, Demo.hasSimulator(dir));
     }

@@ -97,7 +97,7 @@ class ManifestsTest {
 
         Map<String, Object> role = find(docs, "ClusterRole", "system:kube-metrics-appliance");
         assertEquals(List.of(Map.of("apiGroups", List.of(""), "resources", List.of("nodes/metrics"), "verbs", List.of("get")),
-                Map.of("apiGroups", List.of(""), "resources", List.of("pods", "nodes"), "verbs", List.of("get", "list", "watch")),
+                Map.of("apiGroups", List.of(""), "resources", List.of("pods", "nodes", "namespaces"), "verbs", List.of("get", "list", "watch")),
                 Map.of("apiGroups", List.of("apiregistration.k8s.io"), "resources", List.of("apiservices"),
                         "resourceNames", List.of("v1beta1.metrics.k8s.io"), "verbs", List.of("get"))),
                 role.get("rules"));
@@ -122,7 +122,8 @@ class ManifestsTest {
                 "verbs", List.of("get", "list", "watch"))), aggregated.get("rules"));
 
         assertTrue(text.contains("# kube-metrics-appliance "), text);
-        assertTrue(text.contains("kubeadm kubeconfig user --client-name system:kube-metrics-appliance"), text);
+        assertTrue(text.contains("sudo kube-metrics-appliance identity --approve"), text);
+        assertTrue(!text.contains("system:masters") && !text.contains("cluster-admin"), "no administrator binding: " + text);
         for (String flag : new String[] {"--requestheader-client-ca-file=", "--requestheader-allowed-names=front-proxy-client",
                 "--requestheader-username-headers=X-Remote-User", "--requestheader-group-headers=X-Remote-Group",
                 "--requestheader-extra-headers-prefix=X-Remote-Extra-", "--proxy-client-cert-file=",

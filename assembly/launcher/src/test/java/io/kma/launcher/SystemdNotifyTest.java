@@ -174,9 +174,9 @@ class SystemdNotifyTest {
         try {
             int port = server.getAddress().getPort();
             assertEquals("waiting for /readyz (500: metric-storage-ready failed: reason withheld)",
-                    SystemdNotify.LoopbackReadiness.readyz("127.0.0.1", port));
+                    SystemdNotify.LoopbackReadiness.health("127.0.0.1", port, "/readyz"));
             status.set(200);
-            assertNull(SystemdNotify.LoopbackReadiness.readyz("127.0.0.1", port));
+            assertNull(SystemdNotify.LoopbackReadiness.health("127.0.0.1", port, "/readyz"));
         } finally {
             server.stop(0);
         }
@@ -184,7 +184,7 @@ class SystemdNotifyTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        assertTrue(SystemdNotify.LoopbackReadiness.readyz("127.0.0.1", closed).startsWith("waiting for the listener on 127.0.0.1:"));
+        assertTrue(SystemdNotify.LoopbackReadiness.health("127.0.0.1", closed, "/livez").startsWith("waiting for the listener on 127.0.0.1:"));
         assertEquals("127.0.0.1", SystemdNotify.LoopbackReadiness.loopbackFor("0.0.0.0"));
         assertEquals("::1", SystemdNotify.LoopbackReadiness.loopbackFor("::"));
         assertEquals("192.0.2.10", SystemdNotify.LoopbackReadiness.loopbackFor("192.0.2.10"));

@@ -145,7 +145,7 @@ class DoctorTest {
     }
 
     @Test
-    void aKeyTheServiceUserCannotReadIsAFailWithTheFix() throws Exception {
+    void aCredentialTheServiceUserCannotReadIsAFailWithTheFix() throws Exception {
         // The files live under JUnit's temporary directory (rwx------, owned by the test's user): another user
         // cannot reach them, as the service user cannot reach kubeadm's root-only keys.
         assumeTrue(Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(l -> l.startsWith("nobody:"))
@@ -153,12 +153,12 @@ class DoctorTest {
         Result r = doctorWithJavaOpts("-Dkma.doctor.service-user=nobody", "--config", config().toString(),
                 "--apiserver-manifest", manifest("good2.yaml", true).toString());
         assertEquals(1, r.exit(), r.output());
-        Path key = cluster.sim.dir().resolve("pki/apiserver-kubelet-client.key");
+        Path key = cluster.sim.dir().resolve("appliance.kubeconfig");
         String line = r.output().lines().filter(l -> l.startsWith("FAIL  file " + key + ": ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no FAIL line for " + key + ":\n" + r.output()));
         assertTrue(line.contains("nobody (the service's user) cannot "), line);
-        assertTrue(r.output().contains("fix: give the appliance a copy it may read: install -o nobody -m 0600 " + key),
-                r.output());
+        assertTrue(r.output().contains("fix: never copy a root-only key for the service: for a credential, give the appliance"
+                + " its own identity (sudo kube-metrics-appliance identity --approve"), r.output());
         // everything else still passes: only the files are the problem
         assertTrue(r.output().lines().filter(l -> l.startsWith("FAIL")).allMatch(l -> l.startsWith("FAIL  file ")),
                 r.output());

@@ -183,7 +183,8 @@ class PipelineTest {
         String unauthorized = log.lines().filter(l -> l.contains("io.kma.scraper"))
                 .filter(l -> l.contains(LoadProfile.nodeName(modes.indexOf(FaultMode.HTTP_401)) + " "))
                 .filter(l -> l.contains("401")).findFirst().orElseThrow(() -> new AssertionError("no 401 line:\n" + log));
-        assertTrue(unauthorized.contains("apiserver-kubelet-client.crt"), "the refused credential is named: " + unauthorized);
+        assertTrue(unauthorized.contains("CN=system:kube-metrics-appliance") && unauthorized.contains("appliance.kubeconfig"),
+                "the refused credential (the appliance's own, from its kubeconfig) is named: " + unauthorized);
         assertTrue(log.lines().noneMatch(l -> l.startsWith("\tat ")), "no stack traces");
         cluster.sim.faults().clearAll();
         awaitAllNodes();

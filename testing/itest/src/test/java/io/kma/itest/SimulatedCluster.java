@@ -83,8 +83,6 @@ final class SimulatedCluster implements AutoCloseable {
                   useNodeStatusPort: true
                   preferredAddressTypes: [InternalIP, Hostname]
                   certificateAuthority: %1$s/pki/ca.crt
-                  clientCertificate: %1$s/pki/apiserver-kubelet-client.crt
-                  clientKey: %1$s/pki/apiserver-kubelet-client.key
                 %4$s
                 authentication:
                   requestheaderClientCAFile: %1$s/pki/front-proxy-ca.crt

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.kma.simulator.MarkerBundle;
 import io.kma.simulator.Simulator;
 import io.kma.simulator.SimulatorOptions;
 
@@ -148,9 +149,14 @@ class RpmPackageTest {
         expect(users, groups, "etc/kube-metrics-appliance", "rwxr-x---", "root", USER);
         expect(users, groups, "etc/kube-metrics-appliance/config.yaml", "rw-r-----", "root", USER);
         expect(users, groups, "etc/sysconfig/kube-metrics-appliance", "rw-r--r--", "root", "root");
+        expect(users, groups, "etc/kube-metrics-appliance/deploy", "rwxr-xr-x", "root", "root");
+        expect(users, groups, "etc/kube-metrics-appliance/identity", "rwxr-xr-x", "root", "root");
         expect(users, groups, "var/lib/kube-metrics-appliance", "rwxr-x---", USER, USER);
-        expect(users, groups, "var/lib/kube-metrics-appliance/deploy", "rwxr-x---", "root", USER);
         expect(users, groups, "var/lib/kube-metrics-appliance/certs", "rwx------", USER, USER);
+        assertFalse(Files.exists(root.resolve("var/lib/kube-metrics-appliance/deploy")),
+                "no deploy directory inside the service user's state directory");
+        expect(users, groups, "usr/lib/systemd/system/kube-metrics-appliance-identity.service", "rw-r--r--", "root", "root");
+        expect(users, groups, "usr/lib/systemd/system/kube-metrics-appliance-identity.timer", "rw-r--r--", "root", "root");
         expect(users, groups, "usr/lib/systemd/system/kube-metrics-appliance.service", "rw-r--r--", "root", "root");
         expect(users, groups, "usr/lib/sysusers.d/kube-metrics-appliance.conf", "rw-r--r--", "root", "root");
 
@@ -160,7 +166,7 @@ class RpmPackageTest {
                 Files.readSymbolicLink(launcher).toString());
         assertTrue(Files.isExecutable(launcher), "the symlink does not resolve inside the root");
         Path deploy = root.resolve("usr/share/kube-metrics-appliance/deploy");
-        assertEquals(root.resolve("var/lib/kube-metrics-appliance/deploy").toRealPath(), deploy.toRealPath());
+        assertEquals(root.resolve("etc/kube-metrics-appliance/deploy").toRealPath(), deploy.toRealPath());
 
         try (Stream<Path> bundles = Files.list(root.resolve("usr/share/kube-metrics-appliance/bundles"))) {
             long installedBundles = bundles.filter(p -> p.toString().endsWith(".jar")).count();
@@ -175,6 +181,64 @@ class RpmPackageTest {
                 Files.readString(root.resolve("etc/kube-metrics-appliance/config.yaml")));
         String verify = run(List.of(scripts("scratch-root.sh"), "query", root.toString(), "--verify", NAME)).out;
         assertTrue(verify.isBlank(), "rpm --verify reports changes right after install:\n" + verify);
+    }
+
+    /**
+     * Nothing root (or the service) loads code from can be replaced by the service user: every path, and every
+     * directory above it, belongs to root and is writable by nobody else; and the service user's own attempts to
+     * swap deploy/ (the attack of issue 11), plant a jar or a bundle, or touch the launcher fail.
+     */
+    @Test
+    @Order(2)
+    void theServiceUserCannotReplaceAnythingRootLoads() throws Exception {
+        assumeTrue(installed);
+        Map<String, String> users = idNames(root.resolve("etc/passwd"));
+        String uid = users.entrySet().stream().filter(e -> e.getValue().equals(USER)).map(Map.Entry::getKey).findFirst()
+                .orElseThrow();
+        Map<String, String> groups = idNames(root.resolve("etc/group"));
+        String gid = groups.entrySet().stream().filter(e -> e.getValue().equals(USER)).map(Map.Entry::getKey).findFirst()
+                .orElseThrow();
+        List<Path> loaded = new ArrayList<>(List.of(root.resolve("etc/kube-metrics-appliance/deploy"),
+                root.resolve("usr/share/kube-metrics-appliance/bin/kube-metrics-appliance")));
+        try (Stream<Path> s = Stream.concat(Files.list(root.resolve("usr/share/kube-metrics-appliance/lib")),
+                Files.list(root.resolve("usr/share/kube-metrics-appliance/bundles")))) {
+            s.forEach(loaded::add);
+        }
+        for (Path p : loaded) {
+            for (Path q = p; q != null && q.startsWith(root); q = q.getParent()) {
+                int owner = (Integer) Files.getAttribute(q, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                int mode = (Integer) Files.getAttribute(q, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                assertEquals(0, owner, q + " must belong to root");
+                assertEquals(0, mode & 0022, q + " must be writable by root only (mode " + Integer.toOctalString(mode) + ")");
+            }
+        }
+        if (!onPath("setpriv")) {
+            banner("SKIPPED PART: setpriv not found: the service user's write attempts were NOT tried (modes checked above)");
+            return;
+        }
+        Path deploy = root.resolve("etc/kube-metrics-appliance/deploy");
+        List<String> as = List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--");
+        // reachable: the service user can read what it runs, so the refusals below are about writing
+        assertEquals(0, run(concat(as, List.of("test", "-r", root.resolve("usr/share/kube-metrics-appliance/bundles")
+                .toString())), true).rc, "the service user cannot even reach the installed bundles");
+        assertEquals(0, run(concat(as, List.of("ls", deploy.toString())), true).rc, "the service user cannot read deploy/");
+        for (List<String> attack : List.of(
+                List.of("mv", deploy.toString(), deploy + ".x"),
+                List.of("touch", deploy.resolve("evil.jar").toString()),
+                List.of("touch", root.resolve("usr/share/kube-metrics-appliance/bundles/evil.jar").toString()),
+                List.of("ln", "-sfn", "/tmp", root.resolve("usr/share/kube-metrics-appliance/deploy").toString()),
+                List.of("touch", root.resolve("usr/share/kube-metrics-appliance/bin/kube-metrics-appliance").toString()))) {
+            Result r = run(concat(as, attack), true);
+            assertTrue(r.rc != 0, "the service user succeeded: " + attack + "\n" + r.out);
+        }
+        assertTrue(Files.isDirectory(deploy, LinkOption.NOFOLLOW_LINKS), "deploy/ was replaced");
+        assertFalse(Files.exists(deploy.resolve("evil.jar")), "a jar was planted");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     @Test
@@ -223,12 +287,15 @@ class RpmPackageTest {
             config = replaceLine(config, "^(\\s+certDir:) .*$", "$1 " + t.resolve("certs"));
             config = replaceLine(config, "^(\\s+preferredAddressTypes:) .*$", "$1 [InternalIP, Hostname]");
             config = replaceLine(config, "^(\\s+certificateAuthority:) .*$", "$1 " + pki.resolve("ca.crt"));
-            config = replaceLine(config, "^(\\s+clientCertificate:) .*$", "$1 " + pki.resolve("apiserver-kubelet-client.crt"));
-            config = replaceLine(config, "^(\\s+clientKey:) .*$", "$1 " + pki.resolve("apiserver-kubelet-client.key"));
+            // kubelet.auth stays at its default (kubeconfig): the appliance's own identity, no kubeadm admin certificate
             config = replaceLine(config, "^(\\s+requestheaderClientCAFile:) .*$", "$1 " + pki.resolve("front-proxy-ca.crt"));
             Path configFile = t.resolve("config.yaml");
             Files.writeString(configFile, config);
 
+            // A bundle in the installed deploy directory (root's, so trusted) that writes a marker when it runs:
+            // `run` hot-deploys it; `doctor`, run as root, must never read that directory.
+            Path marker = t.resolve("deployed.marker");
+            Path markerJar = MarkerBundle.write(root.resolve("etc/kube-metrics-appliance/deploy"), "marker", marker);
             Path log = t.resolve("appliance.log");
             Process p = installedLauncher(state, log, "run", "--config", configFile.toString());
             long start = System.nanoTime();
@@ -244,6 +311,12 @@ class RpmPackageTest {
                 assertEquals(200, awaitStatus(http, p, URI.create("https://127.0.0.1:" + port + "/readyz")),
                         "no /readyz 200 within " + LIVEZ_TIMEOUT.toSeconds() + " s:\n" + tail(log));
                 awaitAvailable(sim);
+                long markerDeadline = System.nanoTime() + LIVEZ_TIMEOUT.toNanos();
+                while (!Files.exists(marker) && System.nanoTime() < markerDeadline) {
+                    Thread.sleep(200);
+                }
+                assertTrue(Files.exists(marker), "run did not hot-deploy the root-owned marker bundle:\n" + tail(log));
+                Files.delete(marker);
 
                 Path doctorLog = t.resolve("doctor.log");
                 Process doctor = installedLauncher(Files.createDirectories(t.resolve("doctor-state")), doctorLog, "doctor",
@@ -256,6 +329,7 @@ class RpmPackageTest {
                 String report = Files.readString(doctorLog);
                 System.out.println("[packaging] installed doctor:\n" + report.indent(2));
                 assertEquals(0, doctor.exitValue(), report);
+                assertFalse(Files.exists(marker), "doctor (as root) loaded a bundle from the deploy directory");
                 for (String line : List.of("OK    kube-apiserver: ", "OK    RBAC: ", "OK    APIService v1beta1.metrics.k8s.io: ",
                         "OK    node sim-node-0: ", "OK    node sim-node-1: ")) {
                     assertTrue(report.contains("\n" + line), "no line starting " + line + ":\n" + report);
@@ -269,6 +343,7 @@ class RpmPackageTest {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
+                Files.deleteIfExists(markerJar);
             }
         }
     }

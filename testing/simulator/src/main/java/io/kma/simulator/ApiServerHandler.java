@@ -89,6 +89,10 @@ final class ApiServerHandler implements HttpHandler {
             proxy.handle(ex, id, path, seg);
             return;
         }
+        if (path.equals(CertificateSigningRequests.PREFIX) || path.startsWith(CertificateSigningRequests.PREFIX + "/")) {
+            sim.csrs().handle(ex, this, id, method, path.substring(CertificateSigningRequests.PREFIX.length()));
+            return;
+        }
         if (method.equals("POST")) {
             post(ex, id, path);
             return;

@@ -29,7 +29,10 @@ final class Discovery {
             new Group("authentication.k8s.io", "v1", List.<String[]>of(new String[]{"tokenreviews", "tokenreview", "false", "TokenReview", "create", ""})),
             new Group("authorization.k8s.io", "v1", List.of(
                     new String[]{"selfsubjectaccessreviews", "selfsubjectaccessreview", "false", "SelfSubjectAccessReview", "create", ""},
-                    new String[]{"subjectaccessreviews", "subjectaccessreview", "false", "SubjectAccessReview", "create", ""})));
+                    new String[]{"subjectaccessreviews", "subjectaccessreview", "false", "SubjectAccessReview", "create", ""})),
+            new Group(CertificateSigningRequests.GROUP, "v1", List.of(
+                    new String[]{"certificatesigningrequests", "certificatesigningrequest", "false", "CertificateSigningRequest", "create delete get list", "csr"},
+                    new String[]{"certificatesigningrequests/approval", "", "false", "CertificateSigningRequest", "get update", ""})));
 
     private Discovery() {
     }

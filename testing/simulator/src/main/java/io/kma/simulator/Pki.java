@@ -105,6 +105,30 @@ public final class Pki {
         }
     }
 
+    /**
+     * What kube-controller-manager's kube-apiserver-client signer issues for an approved request: the request's
+     * subject and key, EKU clientAuth, not a CA, valid from 5 minutes ago for {@code ttl} (capped at the CA's end).
+     */
+    public static X509Certificate issueFromRequest(Issued ca, org.bouncycastle.pkcs.PKCS10CertificationRequest csr, Duration ttl) {
+        try {
+            Instant now = Instant.now();
+            Date notAfter = Date.from(now.plus(ttl));
+            if (notAfter.after(ca.cert().getNotAfter())) {
+                notAfter = ca.cert().getNotAfter();
+            }
+            X509v3CertificateBuilder b = new X509v3CertificateBuilder(X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
+                    new BigInteger(128, RANDOM), Date.from(now.minus(Duration.ofMinutes(5))), notAfter, csr.getSubject(),
+                    csr.getSubjectPublicKeyInfo());
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.cert()));
+            return sign(b, ca.key());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign the request of " + csr.getSubject(), e);
+        }
+    }
+
     /** A serving certificate (serverAuth EKU) with the given DNS and IP subject alternative names. */
     public static Issued issueServer(Issued ca, String cn, List<String> dnsNames, List<String> ips, KeyPair kp) {
         try {

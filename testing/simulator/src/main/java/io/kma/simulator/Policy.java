@@ -54,7 +54,7 @@ public final class Policy {
     public static Policy defaults() {
         Policy p = new Policy();
         Set<String> appliance = Set.of("user:" + APPLIANCE_USER, "user:" + KUBELET_TOKEN_USER);
-        p.add(resourceRule(appliance, Set.of("get", "list", "watch"), Set.of(""), Set.of("nodes", "pods")));
+        p.add(resourceRule(appliance, Set.of("get", "list", "watch"), Set.of(""), Set.of("nodes", "pods", "namespaces")));
         p.add(resourceRule(appliance, Set.of("get"), Set.of(""), Set.of("nodes/metrics", "nodes/stats")));
         p.add(resourceRule(appliance, Set.of("create"), Set.of("authentication.k8s.io"), Set.of("tokenreviews")));
         p.add(resourceRule(appliance, Set.of("create"), Set.of("authorization.k8s.io"), Set.of("subjectaccessreviews")));

@@ -50,6 +50,7 @@ public final class Simulator implements AutoCloseable {
     private final Faults faults;
     private final Authenticator authenticator = new Authenticator();
     private final Policy policy = Policy.defaults();
+    private final CertificateSigningRequests csrs = new CertificateSigningRequests(this);
     private final LoadProfile profile;
     private Pki.Issued ca;
     private Pki.Issued frontProxyCa;
@@ -330,6 +331,20 @@ public final class Simulator implements AutoCloseable {
 
     public ApiServiceRegistration registration() {
         return registration;
+    }
+
+    Pki.Issued ca() {
+        return ca;
+    }
+
+    /** The CertificateSigningRequest API and its kube-apiserver-client signer. */
+    public CertificateSigningRequests csrs() {
+        return csrs;
+    }
+
+    /** kube-controller-manager's {@code --cluster-signing-duration} (default 365 days). */
+    public void csrSigningDuration(java.time.Duration d) {
+        csrs.signingDuration(d);
     }
 
     public X509Certificate caCertificate() {

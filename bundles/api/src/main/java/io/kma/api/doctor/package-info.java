@@ -4,7 +4,7 @@
  * the exact fix.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.kma.api.doctor;
 
 import org.osgi.annotation.bundle.Export;

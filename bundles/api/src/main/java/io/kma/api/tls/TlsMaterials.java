@@ -49,6 +49,31 @@ public interface TlsMaterials {
     CertificateFiles selfSigned(Path certDir, List<String> dnsNames, List<String> ips) throws TlsException;
 
     /**
+     * A new private key (EC P-256), generated here and never sent anywhere, and a PKCS#10 certificate request
+     * signed with it, for a {@code certificates.k8s.io/v1} CertificateSigningRequest.
+     *
+     * @param commonName    the subject's CN (Kubernetes reads it as the user name)
+     * @param organizations the subject's O values (Kubernetes reads them as groups); may be empty
+     * @since 1.1 (the default, for providers written against 1.0, refuses)
+     */
+    default CertificateRequest certificateRequest(String commonName, List<String> organizations) throws TlsException {
+        throw new TlsException("this TlsMaterials provider cannot generate certificate requests");
+    }
+
+    /**
+     * A certificate request and the key it was signed with.
+     *
+     * @param requestPem    PEM "CERTIFICATE REQUEST"
+     * @param privateKeyPem PEM "PRIVATE KEY" (PKCS#8); secret, never log it
+     */
+    record CertificateRequest(String requestPem, String privateKeyPem) {
+        @Override
+        public String toString() {
+            return "CertificateRequest[key withheld]";
+        }
+    }
+
+    /**
      * A certificate chain file and its key file.
      *
      * @param generated true when this call created them

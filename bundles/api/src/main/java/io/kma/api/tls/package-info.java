@@ -1,8 +1,8 @@
 /**
- * PEM key material, trust and self-signed serving certificates ({@link io.kma.api.tls.TlsMaterials}).
+ * PEM key material, trust, self-signed serving certificates and certificate requests ({@link io.kma.api.tls.TlsMaterials}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.kma.api.tls;
 
 import org.osgi.annotation.bundle.Export;

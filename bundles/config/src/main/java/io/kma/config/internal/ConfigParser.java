@@ -330,6 +330,10 @@ final class ConfigParser {
         if (flags.containsKey("kubelet.clientCertificate") != flags.containsKey("kubelet.clientKey")) {
             errors.add("need both --kubelet-client-key and --kubelet-client-certificate");
         }
+        if ("x509".equals(values.get("kubelet.auth")) && (((String) values.get("kubelet.clientCertificate")).isEmpty()
+                || ((String) values.get("kubelet.clientKey")).isEmpty())) {
+            errors.add(at("kubelet.auth") + "kubelet.clientCertificate and kubelet.clientKey must be set when kubelet.auth is x509");
+        }
         if ("token".equals(values.get("kubelet.auth")) && ((String) values.get("kubelet.tokenFile")).isEmpty()) {
             errors.add(at("kubelet.auth") + "kubelet.tokenFile must be set when kubelet.auth is token");
         }

@@ -13,7 +13,7 @@ final class ConfigSchema {
     static final List<String> ADDRESS_TYPES = List.of("Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP");
 
     static final Map<String, Key> KEYS = keys(
-            new Key("kubeconfig", KeyType.STRING, "/etc/kube-metrics-appliance/kubeconfig"),
+            new Key("kubeconfig", KeyType.STRING, "/etc/kube-metrics-appliance/identity/kubeconfig"),
             new Key("metricResolution", KeyType.DURATION, 15_000L),
             new Key("nodeSelector", KeyType.STRING, ""),
 
@@ -41,9 +41,9 @@ final class ConfigSchema {
             new Key("kubelet.pinDirectory", KeyType.STRING, "/var/lib/kube-metrics-appliance/kubelet-pins"),
             new Key("kubelet.addressResolver", KeyType.ENUM, "preferred", List.of("preferred", "hosts")),
             new Key("kubelet.hosts", KeyType.STRING_MAP, Map.of()),
-            new Key("kubelet.auth", KeyType.ENUM, "x509", List.of("x509", "token")),
-            new Key("kubelet.clientCertificate", KeyType.STRING, "/etc/kubernetes/pki/apiserver-kubelet-client.crt"),
-            new Key("kubelet.clientKey", KeyType.STRING, "/etc/kubernetes/pki/apiserver-kubelet-client.key"),
+            new Key("kubelet.auth", KeyType.ENUM, "kubeconfig", List.of("kubeconfig", "x509", "token")),
+            new Key("kubelet.clientCertificate", KeyType.STRING, ""),
+            new Key("kubelet.clientKey", KeyType.STRING, ""),
             new Key("kubelet.tokenFile", KeyType.STRING, ""),
 
             new Key("authentication.requestheaderClientCAFile", KeyType.STRING, "/etc/kubernetes/pki/front-proxy-ca.crt"),

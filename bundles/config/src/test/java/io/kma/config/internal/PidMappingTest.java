@@ -40,7 +40,7 @@ class PidMappingTest {
         assertEquals(256, scraper.get("maxConcurrentScrapes"));
         assertEquals(16L * 1024 * 1024, scraper.get("maxResponseBytes"));
         assertEquals("(kma.strategy=preferred)", scraper.get("addressResolver.target"));
-        assertEquals("(kma.strategy=x509)", scraper.get("credentials.target"));
+        assertEquals("(kma.strategy=kubeconfig)", scraper.get("credentials.target"));
         assertEquals(Boolean.FALSE, scraper.get("insecureSkipTLSVerify"));
         assertEquals("caOrPin", scraper.get("tlsVerification"));
         assertEquals("/var/lib/kube-metrics-appliance/kubelet-pins", scraper.get("pinDirectory"));

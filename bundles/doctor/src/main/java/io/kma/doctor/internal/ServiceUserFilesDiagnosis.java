@@ -25,8 +25,8 @@ import io.kma.api.doctor.Finding;
 
 /**
  * Every file the configuration names must be readable by the service's user, not only by the root running the
- * doctor: kubeadm writes its keys (apiserver-kubelet-client.key, …) as root 0600, a trap that otherwise shows only
- * as a failing service.
+ * doctor: kubeadm writes its keys as root 0600, a trap that otherwise shows only as a failing service. The fix is
+ * never a copy of such a key (kubeadm's client keys are cluster administrators) but the appliance's own identity.
  */
 @Component(property = {Diagnosis.NAME + "=files", Diagnosis.ORDER + ":Integer=15"})
 public final class ServiceUserFilesDiagnosis implements Diagnosis {
@@ -84,10 +84,10 @@ public final class ServiceUserFilesDiagnosis implements Diagnosis {
             if (why != null) {
                 failed++;
                 report.accept(Finding.fail("file " + e.getKey(), userName + " (the service's user) " + why
-                        + "; configured as " + e.getValue(), "give the appliance a copy it may read: install -o " + userName
-                        + " -m 0600 " + e.getKey() + " /etc/kube-metrics-appliance/" + e.getKey().getFileName()
-                        + " and point the configuration at the copy (for kubeadm's keys, better a certificate of its own,"
-                        + " see the README's Configure section)"));
+                        + "; configured as " + e.getValue(), "never copy a root-only key for the service: for a credential,"
+                        + " give the appliance its own identity (sudo kube-metrics-appliance identity --approve writes its"
+                        + " key 0600 for " + userName + ") and configure that; a certificate or CA file may be made"
+                        + " readable: chgrp " + userName + " " + e.getKey() + " && chmod g+r " + e.getKey()));
             }
         }
         if (failed == 0) {

@@ -1,5 +1,6 @@
 package io.kma.scraper.internal;
 
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -17,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509KeyManager;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,6 +35,7 @@ import io.kma.api.cluster.ClusterView;
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.config.Pids;
 import io.kma.api.doctor.Diagnosis;
+import io.kma.api.doctor.AdminGroups;
 import io.kma.api.doctor.Finding;
 import io.kma.api.kubelet.AddressResolver;
 import io.kma.api.kubelet.KubeletCredentials;
@@ -188,15 +191,36 @@ public final class KubeletDiagnosis implements Diagnosis {
                     + " bundle, or set kubelet.auth"));
         } else if (creds.keyManager().isEmpty() && creds.bearerToken().isEmpty()) {
             out.add(Finding.fail(SETTINGS, "the kubelet credentials present neither a client certificate nor a token: "
-                    + creds.describe(), "make kubelet.clientCertificate and kubelet.clientKey readable (kubelet.auth: x509;"
-                    + " kubeadm's /etc/kubernetes/pki/apiserver-kubelet-client.crt and .key), or kubelet.tokenFile"
-                    + " (kubelet.auth: token)"));
+                    + creds.describe(), "use the appliance's own identity (kubelet.auth: kubeconfig, after sudo"
+                    + " kube-metrics-appliance identity --approve), or make kubelet.clientCertificate and kubelet.clientKey"
+                    + " readable (kubelet.auth: x509), or kubelet.tokenFile (kubelet.auth: token)"));
+        } else {
+            List<String> admin = creds.keyManager().map(KubeletDiagnosis::adminGroups).orElse(List.of());
+            if (!admin.isEmpty()) {
+                out.add(Finding.fail(SETTINGS, "the kubelet credential is a cluster administrator (O=" + String.join(", O=", admin)
+                        + "): " + creds.describe() + "; whoever takes over the appliance would own the cluster",
+                        AdminGroups.fix(" (kubelets accept it: the cluster CA signed it)")));
+            }
         }
         if (tls == null && !s.insecureSkipTLSVerify()) {
             out.add(Finding.fail(SETTINGS, "no TlsMaterials service is registered, so kubelet.certificateAuthority"
                     + " cannot be read", "install and start the tls bundle"));
         }
         return out;
+    }
+
+    /** The administrator groups of the client certificate a key manager presents (EC or RSA). */
+    static List<String> adminGroups(X509KeyManager km) {
+        for (String type : new String[] {"EC", "RSA"}) {
+            String[] aliases = km.getClientAliases(type, null);
+            if (aliases != null && aliases.length > 0) {
+                X509Certificate[] chain = km.getCertificateChain(aliases[0]);
+                if (chain != null && chain.length > 0) {
+                    return AdminGroups.of(chain[0]);
+                }
+            }
+        }
+        return List.of();
     }
 
     /** {@code preferred} for {@code (kma.strategy=preferred)}; the filter itself when it is not that simple. */

@@ -310,6 +310,21 @@ class KubeletDiagnosisTest {
     }
 
     @Test
+    void administratorClientCertificateFailsWithTheIdentityCommandAsTheFix() throws Exception {
+        KubeletCredentials admin = TestPki.credentials(TestPki.keyManager(
+                clientCa.issue("kube-apiserver-kubelet-client,O=system:masters", false), clientCa.ca), null,
+                "client certificate /etc/kubernetes/pki/apiserver-kubelet-client.crt");
+        KubeletStandIn k = kubelet(kubeletCa, "worker-1", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
+        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+                at(k.port()), admin));
+        Finding settings = only(findings, KubeletDiagnosis.SETTINGS);
+        assertEquals(Verdict.FAIL, settings.verdict(), settings::toString);
+        assertTrue(settings.detail().startsWith("the kubelet credential is a cluster administrator (O=system:masters)"),
+                settings.detail());
+        assertTrue(settings.fix().contains("sudo kube-metrics-appliance identity --approve"), settings.fix());
+    }
+
+    @Test
     void missingCredentialsAndTlsAreEachAFailure() throws Exception {
         List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), null, at(1), null));
         List<String> fails = findings.stream().filter(f -> f.verdict() == Verdict.FAIL).map(Finding::detail)

@@ -121,6 +121,11 @@ public final class BcTlsMaterials implements TlsMaterials {
         return new CertificateFiles(crt, key, true);
     }
 
+    @Override
+    public CertificateRequest certificateRequest(String commonName, List<String> organizations) throws TlsException {
+        return CertificateRequests.generate(commonName, organizations);
+    }
+
     /** Reads a chain file and its key file, the chain first so that its error comes first. */
     private ServingIdentity identity(Path certChain, Path privateKey) throws TlsException {
         List<X509Certificate> chain = pem.certificates(PemReader.readFile(certChain), certChain.toString());

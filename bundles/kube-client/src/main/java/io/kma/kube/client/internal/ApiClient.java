@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpPut;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -212,6 +213,14 @@ final class ApiClient implements Closeable {
         post.setHeader("Accept", "application/json");
         post.setEntity(new ByteArrayEntity(mapper.writeValueAsBytes(body), ContentType.APPLICATION_JSON));
         return readJson(http, "create", post, responseTimeout, tracker);
+    }
+
+    /** PUT of a JSON object (update, e.g. a subresource), answered with a JSON object. */
+    JsonNode put(String path, JsonNode body) throws IOException {
+        HttpPut put = new HttpPut(base + path);
+        put.setHeader("Accept", "application/json");
+        put.setEntity(new ByteArrayEntity(mapper.writeValueAsBytes(body), ContentType.APPLICATION_JSON));
+        return readJson(http, "update", put, null, null);
     }
 
     private JsonNode readJson(CloseableHttpClient client, String verb, HttpUriRequestBase request, Timeout responseTimeout,

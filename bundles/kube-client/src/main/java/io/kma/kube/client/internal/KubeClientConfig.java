@@ -8,5 +8,5 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface KubeClientConfig {
 
     @AttributeDefinition(description = "Path of the kubeconfig used to reach kube-apiserver")
-    String kubeconfig() default "/etc/kube-metrics-appliance/kubeconfig";
+    String kubeconfig() default "/etc/kube-metrics-appliance/identity/kubeconfig";
 }

@@ -19,6 +19,7 @@ import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
+import io.kma.api.doctor.AdminGroups;
 import io.kma.api.doctor.Finding;
 
 /**
@@ -66,8 +67,9 @@ final class KubeconfigCheck {
         } else if (path == null) {
             fix = "set kubeconfig: in config.yaml to the path of the appliance's kubeconfig";
         } else {
-            fix = "write a kubeconfig for the user " + USER + " to " + path + " (on kubeadm: kubeadm kubeconfig user "
-                    + "--client-name " + USER + " > " + path + "), or set kubeconfig: in config.yaml";
+            fix = "obtain the appliance's identity: sudo kube-metrics-appliance identity --approve (writes "
+                    + "/etc/kube-metrics-appliance/identity/kubeconfig for the user " + USER + "); config.yaml's kubeconfig: "
+                    + "names " + path;
         }
         return Finding.fail(KUBECONFIG, error, fix);
     }
@@ -86,10 +88,15 @@ final class KubeconfigCheck {
                 credentials.add("client certificate" + where);
             } else {
                 credentials.add("client certificate CN " + commonName(cert) + where);
+                List<String> admin = AdminGroups.of(cert);
+                if (!admin.isEmpty()) {
+                    return Finding.fail(KUBECONFIG, detail + ", client certificate CN " + commonName(cert) + where
+                            + " is a cluster administrator (O=" + String.join(", O=", admin) + "): whoever takes over "
+                            + "the appliance would own the cluster", AdminGroups.fix(""));
+                }
                 if (cert.getNotAfter().toInstant().isBefore(Instant.now())) {
                     problems.add("the client certificate expired on " + cert.getNotAfter().toInstant());
-                    fixes.add("renew it: kubeadm kubeconfig user --client-name " + commonName(cert) + " > "
-                            + kc.path());
+                    fixes.add("renew it: sudo kube-metrics-appliance identity --renew --approve");
                 }
             }
         }
@@ -101,8 +108,7 @@ final class KubeconfigCheck {
         if (credentials.isEmpty()) {
             detail.append(", no credentials");
             problems.add("requests are anonymous");
-            fixes.add("give the kubeconfig's user a client certificate (kubeadm kubeconfig user --client-name " + USER
-                    + " > " + kc.path() + ")");
+            fixes.add("give the appliance its own client certificate: sudo kube-metrics-appliance identity --approve");
         } else {
             detail.append(", ").append(String.join(" and ", credentials));
         }

@@ -72,8 +72,8 @@ final class RbacCheck {
         String detail = who + " may not " + String.join(", ", denied);
         if (user != null && !USER.equals(user)) {
             return Finding.fail(RBAC, detail + " (the manifests' RBAC is for the user " + USER + ")",
-                    "authenticate as " + USER + " (kubeadm kubeconfig user --client-name " + USER + " > " + kc.path()
-                            + ") and " + FIX_RBAC);
+                    "authenticate as " + USER + " (sudo kube-metrics-appliance identity --approve, and kubeconfig: "
+                            + "/etc/kube-metrics-appliance/identity/kubeconfig) and " + FIX_RBAC);
         }
         return Finding.fail(RBAC, detail, FIX_RBAC);
     }
@@ -86,8 +86,8 @@ final class RbacCheck {
         if (e instanceof ApiException a && a.code() == 403) {
             return Finding.fail(RBAC, "SelfSubjectAccessReview refused: " + FindingText.shorten(a.getMessage()),
                     "every authenticated user may create selfsubjectaccessreviews (ClusterRoleBinding system:basic-user): "
-                            + "make the kubeconfig authenticate as " + USER + " (kubeadm kubeconfig user --client-name "
-                            + USER + " > " + kc.path() + ")");
+                            + "make the kubeconfig authenticate as " + USER + " (sudo kube-metrics-appliance identity "
+                            + "--approve writes /etc/kube-metrics-appliance/identity/kubeconfig)");
         }
         RequestProblem p = RequestProblem.classify(e, kc.server(), calls.timeout);
         return Finding.fail(RBAC, "SelfSubjectAccessReview failed: " + p.detail(), p.fix());

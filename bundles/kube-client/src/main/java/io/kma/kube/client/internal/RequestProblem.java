@@ -26,8 +26,8 @@ record RequestProblem(String detail, String fix) {
     static final String FIX_CA = "the kubeconfig's certificate-authority(-data) must be the CA that signed "
             + "kube-apiserver's serving certificate, on kubeadm /etc/kubernetes/pki/ca.crt";
     static final String FIX_CREDENTIAL = "kube-apiserver does not accept the kubeconfig's credential: the client "
-            + "certificate must be signed by the cluster CA (kubeadm kubeconfig user --client-name "
-            + ApiServerDiagnosis.USER + "), or the token must be valid";
+            + "certificate must be signed by the cluster CA (sudo kube-metrics-appliance identity --approve obtains one "
+            + "for " + ApiServerDiagnosis.USER + "), or the token must be valid";
 
     /**
      * The problem behind a failed request to {@code server}; {@code timeout} is the bound the request ran under,

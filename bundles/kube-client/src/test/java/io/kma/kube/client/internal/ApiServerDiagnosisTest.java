@@ -166,15 +166,26 @@ class ApiServerDiagnosisTest {
     }
 
     @Test
+    void administratorCertificateFailsWithTheIdentityCommandAsTheFix() throws Exception {
+        TestPki admin = new TestPki("CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins");
+        server = new FakeApiServer(admin, 0);
+        List<Finding> f = examine(diagnosis(TestClients.kubeconfig(dir, admin, server.url(), true, null), true));
+        assertEquals(Verdict.FAIL, f.get(0).verdict(), f.toString());
+        assertTrue(f.get(0).detail().contains("is a cluster administrator (O=kubeadm:cluster-admins)"), f.get(0).detail());
+        assertTrue(f.get(0).fix().startsWith("give the appliance its own least-privilege identity instead: sudo "
+                + "kube-metrics-appliance identity --approve"), f.get(0).fix());
+    }
+
+    @Test
     void missingKubeconfigFailsAndSkipsTheRest() throws Exception {
         Path missing = dir.resolve("etc/kubeconfig");
         List<Finding> f = examine(diagnosis(missing, true));
 
         assertEquals(Verdict.FAIL, f.get(0).verdict());
         assertEquals(missing + ": file does not exist", f.get(0).detail());
-        assertEquals("write a kubeconfig for the user system:kube-metrics-appliance to " + missing
-                + " (on kubeadm: kubeadm kubeconfig user --client-name system:kube-metrics-appliance > " + missing
-                + "), or set kubeconfig: in config.yaml", f.get(0).fix());
+        assertEquals("obtain the appliance's identity: sudo kube-metrics-appliance identity --approve (writes "
+                + "/etc/kube-metrics-appliance/identity/kubeconfig for the user system:kube-metrics-appliance); "
+                + "config.yaml's kubeconfig: names " + missing, f.get(0).fix());
         assertSkipped(f, 1, "needs a working kubeconfig");
     }
 
@@ -265,8 +276,8 @@ class ApiServerDiagnosisTest {
         List<Finding> f = examine(diagnosis());
         assertEquals(Finding.fail(ApiServerDiagnosis.APISERVER, "GET /version: kube-apiserver answered 401: Unauthorized",
                 "kube-apiserver does not accept the kubeconfig's credential: the client certificate must be signed by "
-                        + "the cluster CA (kubeadm kubeconfig user --client-name system:kube-metrics-appliance), or the "
-                        + "token must be valid"), f.get(1));
+                        + "the cluster CA (sudo kube-metrics-appliance identity --approve obtains one for "
+                        + "system:kube-metrics-appliance), or the token must be valid"), f.get(1));
         assertSkipped(f, 2, "needs kube-apiserver");
     }
 
@@ -296,7 +307,7 @@ class ApiServerDiagnosisTest {
         assertEquals(Verdict.FAIL, f.get(2).verdict());
         assertEquals("user metrics-appliance may not get configmap kube-system/extension-apiserver-authentication "
                 + "(the manifests' RBAC is for the user system:kube-metrics-appliance)", f.get(2).detail());
-        assertTrue(f.get(2).fix().startsWith("authenticate as system:kube-metrics-appliance (kubeadm kubeconfig user"),
+        assertTrue(f.get(2).fix().startsWith("authenticate as system:kube-metrics-appliance (sudo kube-metrics-appliance identity"),
                 f.get(2).fix());
     }
 

@@ -41,6 +41,11 @@ final class TestPki {
     final X509Certificate client;
 
     TestPki() throws Exception {
+        this("CN=metrics-appliance,O=system:monitoring");
+    }
+
+    /** With a client certificate for {@code clientSubject}. */
+    TestPki(String clientSubject) throws Exception {
         caKey = ec();
         ca = sign("CN=kma-test-ca", caKey, "CN=kma-test-ca", caKey, true, null, null);
         serverKey = ec();
@@ -48,7 +53,7 @@ final class TestPki {
                 new GeneralNames(new GeneralName[] {new GeneralName(GeneralName.dNSName, SERVER_NAME),
                         new GeneralName(GeneralName.dNSName, "localhost")}));
         clientKey = ec();
-        client = sign("CN=metrics-appliance,O=system:monitoring", clientKey, "CN=kma-test-ca", caKey, false,
+        client = sign(clientSubject, clientKey, "CN=kma-test-ca", caKey, false,
                 KeyPurposeId.id_kp_clientAuth, null);
     }
 

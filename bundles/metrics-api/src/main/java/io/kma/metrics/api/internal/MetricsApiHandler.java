@@ -34,6 +34,10 @@ import io.undertow.util.Methods;
  */
 final class MetricsApiHandler implements HttpHandler {
 
+    /** The 503 message until the store has served usage (no complete scrape yet). */
+    static final String NOT_READY = "no metrics yet: the first scrape of the kubelets has not completed "
+            + "(waiting for kube-apiserver's node list or for the kubelets; /readyz?verbose says which); retry shortly";
+
     private static final Logger LOG = LoggerFactory.getLogger(MetricsApiHandler.class);
     private static final String VERSION_PATH = "/apis/" + MetricsWriter.GROUP_VERSION;
 
@@ -211,6 +215,11 @@ final class MetricsApiHandler implements HttpHandler {
             if (cluster == null || store == null) {
                 sendStatus(exchange, negotiation, ApiStatus.serviceUnavailable(
                         "the metrics " + (store == null ? "store" : "cluster view") + " is not available right now"));
+                return;
+            }
+            if (!store.ready()) {
+                // The endpoint serves from boot (systemd READY), before kube-apiserver and the kubelets answer.
+                sendStatus(exchange, negotiation, ApiStatus.serviceUnavailable(NOT_READY));
                 return;
             }
             resources.respond(exchange, negotiation, attrs, cluster, store);

@@ -88,6 +88,7 @@ final class Fakes {
     static final class Store implements MetricsStore {
         final Map<String, NodeUsage> nodes = new HashMap<>();
         final Map<String, PodUsage> pods = new HashMap<>();
+        volatile boolean ready = true;
 
         @Override public void store(ScrapeBatch batch) {
             throw new UnsupportedOperationException();
@@ -110,7 +111,7 @@ final class Fakes {
         }
 
         @Override public boolean ready() {
-            return true;
+            return ready;
         }
     }
 

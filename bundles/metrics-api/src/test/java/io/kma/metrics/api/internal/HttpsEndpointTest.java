@@ -528,4 +528,16 @@ class HttpsEndpointTest {
         assertEquals(new UserInfo("alice", "", List.of("devs", "qa", "system:authenticated"), Map.of()),
                 access.requests.get(0).user(), "CN and O from the certificate; the forged headers are ignored");
     }
+
+    @Test
+    void beforeTheFirstScrapeResourcesAre503WithAStatusThatSaysWhy() throws Exception {
+        store.ready = false;
+        for (String path : List.of("/apis/metrics.k8s.io/v1beta1/nodes", "/apis/metrics.k8s.io/v1beta1/namespaces/ns1/pods/web-1")) {
+            HttpResponse<String> r = get(frontProxy, path, ADMIN);
+            assertEquals(503, r.statusCode(), path);
+            assertEquals("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\""
+                    + MetricsApiHandler.NOT_READY + "\",\"reason\":\"ServiceUnavailable\",\"code\":503}\n", r.body());
+        }
+        assertEquals(200, get(frontProxy, "/apis/metrics.k8s.io/v1beta1", ADMIN).statusCode(), "discovery serves at once");
+    }
 }

@@ -5,12 +5,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of PID {@code io.kma.kubelet.auth.x509}, written by the config bundle from config.yaml. */
 @ObjectClassDefinition(name = "Kubelet client certificate",
-        description = "Authenticates to kubelets with a TLS client certificate (kubeadm's apiserver-kubelet-client)")
+        description = "Authenticates to kubelets with a TLS client certificate given as files (kubelet.auth: x509)")
 @interface X509Configuration {
 
     @AttributeDefinition(description = "PEM certificate chain presented to kubelets")
-    String clientCertificate() default "/etc/kubernetes/pki/apiserver-kubelet-client.crt";
+    String clientCertificate() default "";
 
     @AttributeDefinition(description = "PEM private key of the client certificate")
-    String clientKey() default "/etc/kubernetes/pki/apiserver-kubelet-client.key";
+    String clientKey() default "";
 }
