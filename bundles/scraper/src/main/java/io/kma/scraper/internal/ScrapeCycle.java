@@ -15,7 +15,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,9 @@ import io.kma.api.store.ScrapeBatch;
  * One scrape cycle over the selected nodes, run on the tick thread: resolves candidates, tells the
  * host-name verifier which node each address stands for, starts the scrapes with a small random
  * stagger (upstream's min(8 ms × nodes, 4 s)), never more than {@code maxConcurrent} in flight, waits
- * until all finished or the cycle's deadline, and returns the batch. One WARN line per failed node.
+ * until all finished or the cycle's deadline, and returns the batch. Each successful node is handed to
+ * the sink as soon as it is parsed (on the HTTP client's thread), so the store serves it at once instead
+ * of at the end of the cycle. One WARN line per failed node.
  */
 final class ScrapeCycle {
 
@@ -52,8 +56,11 @@ final class ScrapeCycle {
         this.jitter = jitter;
     }
 
-    ScrapeBatch run(List<NodeInfo> nodes, AddressResolver resolver, KubeletCredentials credentials, long deadlineNanos)
-            throws InterruptedException {
+    /**
+     * @param sink receives each node's successful scrape as it completes, until the cycle's deadline
+     */
+    ScrapeBatch run(List<NodeInfo> nodes, AddressResolver resolver, KubeletCredentials credentials, long deadlineNanos,
+            Consumer<NodeScrape> sink) throws InterruptedException {
         int n = nodes.size();
         List<List<KubeletEndpoint>> candidates = new ArrayList<>(n);
         for (NodeInfo node : nodes) {
@@ -83,6 +90,7 @@ final class ScrapeCycle {
         Semaphore permits = new Semaphore(maxConcurrent);
         long cycleStart = System.nanoTime();
         boolean[] started = new boolean[n];
+        AtomicBoolean closed = new AtomicBoolean();
         for (int k = 0; k < n; k++) {
             int i = order[k];
             long startAt = cycleStart + TimeUnit.MILLISECONDS.toNanos(offsets[i]);
@@ -100,11 +108,15 @@ final class ScrapeCycle {
             started[i] = true;
             f.whenComplete((r, e) -> {
                 permits.release();
+                if (r != null && r.failure() == null && !closed.get()) {
+                    sink.accept(r.scrape());
+                }
                 results.set(i, r);
                 done.countDown();
             });
         }
         done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        closed.set(true);
         // abort what is still running: its connections and permits are not carried into the next cycle
         scraper.abortAll();
         for (CompletableFuture<NodeResult> f : inFlight) {

@@ -300,8 +300,8 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         // leave a little of the resolution for storing, so a cycle never overlaps the next slot
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(s.resolutionMillis()) - TimeUnit.MILLISECONDS.toNanos(
                 Math.min(500, s.resolutionMillis() / 10));
-        ScrapeBatch batch = cycle.run(nodes, resolver, creds, deadline);
-        st.store(batch);
+        ScrapeBatch batch = cycle.run(nodes, resolver, creds, deadline, st::storeNode);
+        st.endCycle(batch.failedNodes());
         http.closeIdle(3 * s.resolutionMillis());
         if (LOG.isDebugEnabled()) {
             LOG.debug("scrape cycle: {} nodes scraped, {} failed, {}", batch.scraped().size(), batch.failedNodes().size(),
