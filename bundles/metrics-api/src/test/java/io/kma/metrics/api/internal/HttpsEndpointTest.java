@@ -346,7 +346,7 @@ class HttpsEndpointTest {
     }
 
     @Test
-    void tableAndProtobufFallback() throws Exception {
+    void tableAndProtobufNegotiation() throws Exception {
         HttpResponse<String> r = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/namespaces/ns2/pods", "X-Remote-User", "admin",
                 "X-Remote-Group", "system:masters", "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
         assertEquals("application/json;as=Table;v=v1;g=meta.k8s.io", r.headers().firstValue("Content-Type").orElse(""));
@@ -354,9 +354,9 @@ class HttpsEndpointTest {
         assertTrue(r.body().contains("\"rows\":[{\"cells\":[\"web-1\",\"6210169n\",\"12534785\",\"14.9s\"],\"object\":"
                 + "{\"kind\":\"PartialObjectMetadata\""), r.body());
         r = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes", "X-Remote-User", "admin", "X-Remote-Group", "system:masters",
-                "Accept", "application/vnd.kubernetes.protobuf, */*");
+                "Accept", "application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io, */*");
         assertEquals(200, r.statusCode());
-        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""), "no protobuf Table: JSON");
         r = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes/node1", "X-Remote-User", "admin", "X-Remote-Group", "system:masters",
                 "Accept", "application/yaml");
         assertEquals("application/yaml", r.headers().firstValue("Content-Type").orElse(""));
