@@ -36,7 +36,8 @@ import io.kma.api.store.ScrapeBatch;
  * stagger (upstream's min(8 ms × nodes, 4 s)), never more than {@code maxConcurrent} in flight, waits
  * until all finished or the cycle's deadline, and returns the batch. Each successful node is handed to
  * the sink as soon as it is parsed (on the HTTP client's thread), so the store serves it at once instead
- * of at the end of the cycle. One WARN line per failed node.
+ * of at the end of the cycle. Failures are logged through {@link ScrapeFailureLog}: one summary per cycle,
+ * one line per node when it starts failing and when it recovers.
  */
 final class ScrapeCycle {
 
@@ -47,13 +48,21 @@ final class ScrapeCycle {
     private final ScraperMetrics metrics;
     private final int maxConcurrent;
     private final boolean jitter;
+    private final ScrapeFailureLog failures;
 
     ScrapeCycle(NodeScraper scraper, NodeNameVerifier verifier, ScraperMetrics metrics, int maxConcurrent, boolean jitter) {
+        this(scraper, verifier, metrics, maxConcurrent, jitter, ScrapeFailureLog.forScrapeCycle());
+    }
+
+    /** @param failures the scraper's long-lived failure log (first failure, recovery, one summary per cycle) */
+    ScrapeCycle(NodeScraper scraper, NodeNameVerifier verifier, ScraperMetrics metrics, int maxConcurrent, boolean jitter,
+            ScrapeFailureLog failures) {
         this.scraper = scraper;
         this.verifier = verifier;
         this.metrics = metrics;
         this.maxConcurrent = Math.max(1, maxConcurrent);
         this.jitter = jitter;
+        this.failures = failures;
     }
 
     /**
@@ -131,9 +140,11 @@ final class ScrapeCycle {
             NodeInfo node = nodes.get(i);
             names.add(node.name());
             NodeResult r = results.get(i);
+            String cause = null;
             if (r == null) {
                 String url = candidates.get(i).isEmpty() ? "(no address)"
                         : "https://" + candidates.get(i).get(0).authority() + NodeScraper.RESOURCE_PATH;
+                cause = started[i] ? "deadline" : "not_started";
                 ScrapeFailure f = new ScrapeFailure(Outcome.TIMEOUT, url, started[i]
                         ? "timeout: did not finish within the scrape cycle's deadline ("
                                 + Durations.format(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - cycleStart)) + ")"
@@ -144,12 +155,14 @@ final class ScrapeCycle {
             metrics.nodeScraped(r, now);
             if (r.failure() == null) {
                 scraped.add(r.scrape());
+                failures.succeeded(node.name());
             } else {
                 failed.add(node.name());
-                LOG.warn("scrape of node {} ({}) failed: {}{}", node.name(), r.url(), r.failure().getMessage(),
-                        node.ready() ? "" : " (node is NotReady)");
+                failures.failed(node.name(), cause != null ? cause : r.failure().outcome.label,
+                        "(" + r.url() + ") " + r.failure().getMessage() + (node.ready() ? "" : " (node is NotReady)"));
             }
         }
+        failures.endCycle(n);
         metrics.retainNodes(names);
         return new ScrapeBatch(scraped, failed);
     }
