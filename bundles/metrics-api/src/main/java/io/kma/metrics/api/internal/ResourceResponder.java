@@ -179,24 +179,13 @@ final class ResourceResponder {
     private void listPods(HttpServerExchange exchange, Negotiation n, MetricsWriter.IncludeObject include,
             String namespace, LabelSelector labels, FieldSelector fields, ClusterView cluster, MetricsStore store)
             throws IOException {
-        Collection<PodInfo> candidates = namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace);
-        boolean allLabels = labels.isEverything();
-        boolean allFields = fields.isEverything();
+        boolean everything = labels.isEverything() && fields.isEverything();
+        List<EncodedItems.Item> items = selectPods(namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace),
+                labels, fields, store);
         if (n.protobuf() || (!n.yaml() && !n.table())) {
             long now = epochNanos.getAsLong();
-            List<EncodedItems.Item> items = new ArrayList<>(candidates.size());
-            for (PodInfo pod : candidates) {
-                if (!allFields && !fields.matches(pod.name(), pod.namespace())) {
-                    continue;
-                }
-                if (!allLabels && !labels.matches(pod.labels())) {
-                    continue;
-                }
-                Optional<PodUsage> usage = store.podUsage(pod.namespace(), pod.name());
-                if (usage.isPresent()) {
-                    observe(now, usage.get().timestampNanos());
-                    items.add(podItems.get(pod, usage.get()));
-                }
+            for (EncodedItems.Item item : items) {
+                observe(now, item.usage.timestampNanos());
             }
             if (n.protobuf()) {
                 List<MetricsProto.Split> splits = new ArrayList<>(items.size());
@@ -210,29 +199,41 @@ final class ResourceResponder {
             } else {
                 sendJsonPodList(exchange, items, now);
             }
-            if (namespace.isEmpty() && allLabels && allFields && podItems.size() > items.size() + items.size() / 4 + 64) {
-                podItems.prune(store);
+        } else {
+            try (JsonGenerator g = start(exchange, n)) {
+                MetricsWriter w = writer(g, n, include);
+                w.startList("PodMetricsList");
+                for (EncodedItems.Item item : items) {
+                    w.pod(item.info, item.usage);
+                }
+                w.endList();
+                Generators.finish(g, n.yaml());
             }
-            return;
         }
-        try (JsonGenerator g = start(exchange, n)) {
-            MetricsWriter w = writer(g, n, include);
-            w.startList("PodMetricsList");
-            for (PodInfo pod : candidates) {
-                if (!allFields && !fields.matches(pod.name(), pod.namespace())) {
-                    continue;
-                }
-                if (!allLabels && !labels.matches(pod.labels())) {
-                    continue;
-                }
-                Optional<PodUsage> usage = store.podUsage(pod.namespace(), pod.name());
-                if (usage.isPresent()) {
-                    w.pod(pod, usage.get());
-                }
+        if (namespace.isEmpty() && everything && podItems.size() > items.size() + items.size() / 4 + 64) {
+            podItems.prune(store);
+        }
+    }
+
+    /** The candidates (sorted) that match the selectors and have usage, with their items (encoded lazily). */
+    private List<EncodedItems.Item> selectPods(Collection<PodInfo> candidates, LabelSelector labels, FieldSelector fields,
+            MetricsStore store) {
+        boolean allLabels = labels.isEverything();
+        boolean allFields = fields.isEverything();
+        List<EncodedItems.Item> items = new ArrayList<>(allLabels && allFields ? candidates.size() : 16);
+        for (PodInfo pod : candidates) {
+            if (!allFields && !fields.matches(pod.name(), pod.namespace())) {
+                continue;
             }
-            w.endList();
-            Generators.finish(g, n.yaml());
+            if (!allLabels && !labels.matches(pod.labels())) {
+                continue;
+            }
+            Optional<PodUsage> usage = store.podUsage(pod.namespace(), pod.name());
+            if (usage.isPresent()) {
+                items.add(podItems.get(pod, usage.get()));
+            }
         }
+        return items;
     }
 
     private void sendJsonPodList(HttpServerExchange exchange, List<EncodedItems.Item> items, long now) throws IOException {
