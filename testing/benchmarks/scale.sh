@@ -101,12 +101,27 @@ free_port() {
 
 PORT=$(free_port)
 BASE=https://127.0.0.1:$PORT
-curl_app() { # path [extra curl args...]; as kubernetes-admin through the front-proxy client cert
+ACCEPT_JSON='application/json'
+ACCEPT_PROTOBUF='application/vnd.kubernetes.protobuf, */*'   # what kubectl top and client-go send
+curl_app() { # path [extra curl args...]; as kubernetes-admin through the front-proxy client cert; Accept: $ACCEPT
     local path=$1; shift
     curl -sS -k --max-time 60 --cert "$SIM_DIR/pki/front-proxy-client.crt" --key "$SIM_DIR/pki/front-proxy-client.key" \
-        -H 'X-Remote-User: kubernetes-admin' -H 'X-Remote-Group: system:masters' -H 'Accept: application/json' \
+        -H 'X-Remote-User: kubernetes-admin' -H 'X-Remote-Group: system:masters' -H "Accept: ${ACCEPT:-$ACCEPT_JSON}" \
         "$@" "$BASE$path"
 }
+# Age of every served sample at read time: creationTimestamp (the request's time, as upstream) minus
+# timestamp, over one JSON pod list; prints "p50 p99 max" in seconds (second resolution, as the API).
+sample_ages() {
+    curl_app /apis/metrics.k8s.io/v1beta1/pods | python3 -c '
+import json, sys
+from datetime import datetime
+def t(s): return datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").timestamp()
+ages = sorted(t(i["metadata"]["creationTimestamp"]) - t(i["timestamp"]) for i in json.load(sys.stdin)["items"])
+if not ages: print("n/a n/a n/a"); sys.exit()
+q = lambda p: ages[min(len(ages) - 1, int(p * len(ages)))]
+print("%.0f %.0f %.0f" % (q(0.50), q(0.99), ages[-1]))'
+}
+log_lines() { wc -l <"$WORK/appliance.log"; }
 self_metrics() { # "tick-sum tick-count scrapes-ok scrapes-failed" from the appliance's /metrics
     curl_app /metrics | awk '/^metrics_server_manager_tick_duration_seconds_sum/ {s=$2} /^metrics_server_manager_tick_duration_seconds_count/ {c=$2}
         /^metrics_server_kubelet_request_total\{success="true"\}/ {ok=$2} /^metrics_server_kubelet_request_total\{success="false"\}/ {ko=$2}
@@ -203,6 +218,7 @@ if [ "${JFR:-0}" = 1 ]; then
     jcmd "$APP_PID" JFR.start name=scale settings=profile duration="${DURATION}s" filename="$WORK/appliance.jfr" >/dev/null
 fi
 read -r tsum0 tcnt0 ok0 ko0 < <(self_metrics)
+logs0=$(log_lines)
 a_cpu0=$(cpu_ticks "$APP_PID"); s_cpu0=$(cpu_ticks "$SIM_PID"); w0=$(now_s)
 a_rss_sum=0; a_rss_max=0; s_rss_sum=0; s_rss_max=0; n=0
 end=$(( $(date +%s) + DURATION ))
@@ -216,6 +232,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
 done
 a_cpu1=$(cpu_ticks "$APP_PID"); s_cpu1=$(cpu_ticks "$SIM_PID"); w1=$(now_s)
 read -r tsum1 tcnt1 ok1 ko1 < <(self_metrics)
+logs1=$(log_lines)
 load_steady=$(cut -d' ' -f1-3 /proc/loadavg)
 wall=$(calc "$w1 - $w0" 3)
 a_cores=$(calc "($a_cpu1 - $a_cpu0) / $clk_tck / $wall" 3)
@@ -229,23 +246,41 @@ if [ "${JFR:-0}" = 1 ]; then
 fi
 
 # --- list latency ---------------------------------------------------------------------------------------
-latencies() { # path -> "min median max bytes", QUERIES fetches in a row
-    local path=$1 i out times=() bytes=0
+latencies() { # path -> "min median max bytes ttfb-median", QUERIES fetches in a row
+    # ttfb: time to the first byte after the TLS handshake (curl opens a new connection per fetch), i.e. the
+    # appliance's own answer time, which a kept-alive client such as kube-apiserver's proxy sees
+    local path=$1 i out times=() ttfbs=() bytes=0
     for i in $(seq 1 "$QUERIES"); do
-        out=$(curl_app "$path" -o /dev/null -w '%{http_code} %{time_total} %{size_download}')
+        out=$(curl_app "$path" -o /dev/null -w '%{http_code} %{time_total} %{size_download} %{time_appconnect} %{time_starttransfer}')
         set -- $out
         [ "$1" = 200 ] || { echo "GET $path -> $1" >&2; return 1; }
-        times+=("$2"); bytes=$3
+        times+=("$2"); bytes=$3; ttfbs+=("$(calc "$5 - $4" 4)")
     done
-    printf '%s\n' "${times[@]}" | sort -n | awk -v b="$bytes" '{t[NR]=$1} END {printf "%.3f %.3f %.3f %d\n", t[1], t[int((NR+1)/2)], t[NR], b}'
+    local ttfb
+    ttfb=$(printf '%s\n' "${ttfbs[@]}" | sort -n | awk '{t[NR]=$1} END {printf "%.4f", t[int((NR+1)/2)]}')
+    printf '%s\n' "${times[@]}" | sort -n | awk -v b="$bytes" -v f="$ttfb" '{t[NR]=$1} END {printf "%.3f %.3f %.3f %d %s\n", t[1], t[int((NR+1)/2)], t[NR], b, f}'
 }
 if [ "${JFR:-0}" = lists ]; then
     jcmd "$APP_PID" JFR.start name=lists settings=profile filename="$WORK/appliance.jfr" >/dev/null
 fi
 a_cpu2=$(cpu_ticks "$APP_PID"); q0=$(now_s)
-read -r p_min p_med p_max p_bytes < <(latencies /apis/metrics.k8s.io/v1beta1/pods)
-read -r n_min n_med n_max n_bytes < <(latencies /apis/metrics.k8s.io/v1beta1/nodes)
+read -r p_min p_med p_max p_bytes p_ttfb < <(latencies /apis/metrics.k8s.io/v1beta1/pods)
+read -r n_min n_med n_max n_bytes n_ttfb < <(latencies /apis/metrics.k8s.io/v1beta1/nodes)
 q1=$(now_s); a_cpu3=$(cpu_ticks "$APP_PID")
+read -r b_min b_med b_max b_bytes b_ttfb < <(ACCEPT=$ACCEPT_PROTOBUF latencies /apis/metrics.k8s.io/v1beta1/pods)
+first_ns=sim-ns-1   # the simulator's namespaces: sim-ns-0 ... (LoadProfile.namespace)
+read -r s_min s_med s_max s_bytes s_ttfb < <(latencies "/apis/metrics.k8s.io/v1beta1/namespaces/$first_ns/pods")
+read -r g_min g_med g_max g_bytes g_ttfb < <(latencies "/apis/metrics.k8s.io/v1beta1/namespaces/$first_ns/pods/sim-pod-1-1")
+# freshness: three pod lists 5 s apart, the worst p99 (and max) age of the served samples
+age_p50=0; age_p99=0; age_max=0
+for _ in 1 2 3; do
+    read -r a50 a99 amax < <(sample_ages)
+    [ "$a99" != n/a ] || continue
+    [ "$a50" -gt "$age_p50" ] && age_p50=$a50
+    [ "$a99" -gt "$age_p99" ] && age_p99=$a99
+    [ "$amax" -gt "$age_max" ] && age_max=$amax
+    sleep 5
+done
 if [ "${JFR:-0}" = lists ]; then
     jcmd "$APP_PID" JFR.stop name=lists >/dev/null 2>&1 || true
 fi
@@ -271,8 +306,14 @@ steady state        ${wall}s, $ticks ticks, kubelet scrapes ok $((ok1 - ok0)), f
 appliance CPU       $a_cores cores = $(calc "$a_cores * 1000 / $NODES" 3) millicores/node   (target <= 0.25)
 appliance RSS       avg $a_rss_avg MiB = $(calc "$a_rss_avg / $NODES" 3) MiB/node, max $a_rss_mx MiB = $(calc "$a_rss_mx / $NODES" 3) MiB/node   (target <= 0.5)
 tick duration       avg $tick_avg s in the steady state ($tick_avg_all s over all $(calc "$tcnt1" 0) ticks)   (target < 3 s)
-GET .../pods        min $p_min s, median $p_med s, max $p_max s, $p_bytes bytes   (target < 0.5 s)
+GET .../pods        min $p_min s, median $p_med s, max $p_max s, $p_bytes bytes   (JSON; target <= 0.4 s)
+GET .../pods proto  min $b_min s, median $b_med s, max $b_max s, $b_bytes bytes   (protobuf; target <= 0.25 s)
 GET .../nodes       min $n_min s, median $n_med s, max $n_max s, $n_bytes bytes
+GET ns/$first_ns/pods  min $s_min s, median $s_med s, max $s_max s, $s_bytes bytes; after TLS $s_ttfb s   (one of 5 namespaces: NODES x PODS / 5 pods)
+GET one pod         min $g_min s, median $g_med s, max $g_max s, $g_bytes bytes; after TLS $g_ttfb s   (target <= 5 ms)
+sample age at read  p50 ${age_p50} s, p99 ${age_p99} s, max ${age_max} s over 3 pod lists   (target: one resolution + scrape time)
+failed scrapes      $ko0 before the steady state (cold start), $((ko1 - ko0)) during it   (target 0)
+log lines           $logs0 before the steady state, $((logs1 - logs0)) during it ($ticks ticks)
 per list request    $q_cpu CPU seconds in the appliance (pods and nodes lists averaged); RSS after the queries $(( a_rss_q / 1024 )) MiB
 appliance misc      $a_threads threads, $a_fds file descriptors
 simulator           CPU $s_cores cores, RSS avg $s_rss_avg MiB (max $s_rss_mx MiB), $s_fds file descriptors

@@ -105,6 +105,26 @@ class MetricsApiTest {
     }
 
     @Test
+    @Order(2)
+    void kubectlTopAsksForProtobufAndGetsIt() throws Exception {
+        // -v=8 logs kubectl's request and response headers; the table itself is checked above
+        String out = kubectl("top", "pod", "-n", "sim-ns-1", "-v=8");
+        List<String> lines = out.lines().toList();
+        int request = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("GET https://") && lines.get(i).contains("/apis/metrics.k8s.io/v1beta1/namespaces/sim-ns-1/pods")) {
+                request = i;
+            }
+        }
+        assertTrue(request >= 0, "no pods request in kubectl's log:\n" + out);
+        String after = String.join("\n", lines.subList(request, lines.size()));
+        assertTrue(after.contains("Accept: application/vnd.kubernetes.protobuf"), "kubectl asked protobuf first:\n" + after);
+        assertTrue(after.matches("(?s).*Content-Type: application/vnd\\.kubernetes\\.protobuf.*"),
+                "the aggregator passed our protobuf answer on:\n" + after);
+        assertTrue(out.contains("Response Body:") || out.contains("200 OK"), out);
+    }
+
+    @Test
     @Order(3)
     void kubectlTopPodContainersInOneNamespace() throws Exception {
         String out = kubectl("top", "pod", "-n", "sim-ns-1", "--containers");

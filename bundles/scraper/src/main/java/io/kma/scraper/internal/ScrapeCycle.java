@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +32,11 @@ import io.kma.api.store.ScrapeBatch;
 /**
  * One scrape cycle over the selected nodes, run on the tick thread: resolves candidates, tells the
  * host-name verifier which node each address stands for, starts the scrapes with a small random
- * stagger (upstream's min(8 ms × nodes, 4 s)), never more than {@code maxConcurrent} in flight, waits
- * until all finished or the cycle's deadline, and returns the batch. One WARN line per failed node.
+ * stagger (upstream's min(8 ms × nodes, 4 s)), never more in flight than the adaptive {@link ConcurrencyLimit}, waits
+ * until all finished or the cycle's deadline, and returns the batch. Each successful node is handed to
+ * the sink as soon as it is parsed (on the HTTP client's thread), so the store serves it at once instead
+ * of at the end of the cycle. Failures are logged through {@link ScrapeFailureLog}: one summary per cycle,
+ * one line per node when it starts failing and when it recovers.
  */
 final class ScrapeCycle {
 
@@ -41,19 +45,37 @@ final class ScrapeCycle {
     private final NodeScraper scraper;
     private final NodeNameVerifier verifier;
     private final ScraperMetrics metrics;
-    private final int maxConcurrent;
+    private final ConcurrencyLimit limit;
+    private final long fastNanos;
     private final boolean jitter;
+    private final ScrapeFailureLog failures;
 
     ScrapeCycle(NodeScraper scraper, NodeNameVerifier verifier, ScraperMetrics metrics, int maxConcurrent, boolean jitter) {
+        this(scraper, verifier, metrics, new ConcurrencyLimit(maxConcurrent, 0), TimeUnit.SECONDS.toNanos(1), jitter,
+                ScrapeFailureLog.forScrapeCycle());
+    }
+
+    /**
+     * @param limit     the scraper's long-lived adaptive concurrency limit
+     * @param fastNanos a scrape faster than this lets the limit grow (a quarter of the request timeout)
+     * @param failures  the scraper's long-lived failure log (first failure, recovery, one summary per cycle)
+     */
+    ScrapeCycle(NodeScraper scraper, NodeNameVerifier verifier, ScraperMetrics metrics, ConcurrencyLimit limit,
+            long fastNanos, boolean jitter, ScrapeFailureLog failures) {
         this.scraper = scraper;
         this.verifier = verifier;
         this.metrics = metrics;
-        this.maxConcurrent = Math.max(1, maxConcurrent);
+        this.limit = limit;
+        this.fastNanos = fastNanos;
         this.jitter = jitter;
+        this.failures = failures;
     }
 
-    ScrapeBatch run(List<NodeInfo> nodes, AddressResolver resolver, KubeletCredentials credentials, long deadlineNanos)
-            throws InterruptedException {
+    /**
+     * @param sink receives each node's successful scrape as it completes, until the cycle's deadline
+     */
+    ScrapeBatch run(List<NodeInfo> nodes, AddressResolver resolver, KubeletCredentials credentials, long deadlineNanos,
+            Consumer<NodeScrape> sink) throws InterruptedException {
         int n = nodes.size();
         List<List<KubeletEndpoint>> candidates = new ArrayList<>(n);
         for (NodeInfo node : nodes) {
@@ -80,9 +102,9 @@ final class ScrapeCycle {
         AtomicReferenceArray<NodeResult> results = new AtomicReferenceArray<>(n);
         List<CompletableFuture<NodeResult>> inFlight = new ArrayList<>(n);
         CountDownLatch done = new CountDownLatch(n);
-        Semaphore permits = new Semaphore(maxConcurrent);
         long cycleStart = System.nanoTime();
         boolean[] started = new boolean[n];
+        AtomicBoolean closed = new AtomicBoolean();
         for (int k = 0; k < n; k++) {
             int i = order[k];
             long startAt = cycleStart + TimeUnit.MILLISECONDS.toNanos(offsets[i]);
@@ -91,20 +113,25 @@ final class ScrapeCycle {
                 TimeUnit.NANOSECONDS.sleep(Math.min(wait, Math.max(0, deadlineNanos - System.nanoTime())));
             }
             long left = deadlineNanos - System.nanoTime();
-            if (left <= 0 || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+            if (left <= 0 || !limit.acquire(deadlineNanos)) {
                 break;
             }
             NodeInfo node = nodes.get(i);
             CompletableFuture<NodeResult> f = scraper.scrape(node, candidates.get(i), credentials);
             inFlight.add(f);
             started[i] = true;
+            long startedAt = System.nanoTime();
             f.whenComplete((r, e) -> {
-                permits.release();
+                limit.release(System.nanoTime() - startedAt, r == null || r.outcome() == Outcome.TIMEOUT, fastNanos);
+                if (r != null && r.failure() == null && !closed.get()) {
+                    sink.accept(r.scrape());
+                }
                 results.set(i, r);
                 done.countDown();
             });
         }
         done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        closed.set(true);
         // abort what is still running: its connections and permits are not carried into the next cycle
         scraper.abortAll();
         for (CompletableFuture<NodeResult> f : inFlight) {
@@ -119,25 +146,29 @@ final class ScrapeCycle {
             NodeInfo node = nodes.get(i);
             names.add(node.name());
             NodeResult r = results.get(i);
+            String cause = null;
             if (r == null) {
                 String url = candidates.get(i).isEmpty() ? "(no address)"
                         : "https://" + candidates.get(i).get(0).authority() + NodeScraper.RESOURCE_PATH;
+                cause = started[i] ? "deadline" : "not_started";
                 ScrapeFailure f = new ScrapeFailure(Outcome.TIMEOUT, url, started[i]
                         ? "timeout: did not finish within the scrape cycle's deadline ("
                                 + Durations.format(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - cycleStart)) + ")"
-                        : "not started: the cycle's deadline passed while waiting for a free slot (maxConcurrentScrapes="
-                                + maxConcurrent + ")", false);
+                        : "not started: the cycle's deadline passed while waiting for a free slot (adaptive limit "
+                                + limit.limit() + ", maxConcurrentScrapes=" + limit.max() + ")", false);
                 r = new NodeResult(node.name(), null, f, url, 0, System.nanoTime() - cycleStart);
             }
             metrics.nodeScraped(r, now);
             if (r.failure() == null) {
                 scraped.add(r.scrape());
+                failures.succeeded(node.name());
             } else {
                 failed.add(node.name());
-                LOG.warn("scrape of node {} ({}) failed: {}{}", node.name(), r.url(), r.failure().getMessage(),
-                        node.ready() ? "" : " (node is NotReady)");
+                failures.failed(node.name(), cause != null ? cause : r.failure().outcome.label,
+                        "(" + r.url() + ") " + r.failure().getMessage() + (node.ready() ? "" : " (node is NotReady)"));
             }
         }
+        failures.endCycle(n);
         metrics.retainNodes(names);
         return new ScrapeBatch(scraped, failed);
     }

@@ -91,6 +91,10 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
     private volatile KubeletCredentials credentials;
 
     private final NodeNameVerifier verifier = new NodeNameVerifier();
+    /** One for the scraper's life, so that a node failing every cycle is named once, not every cycle. */
+    private final ScrapeFailureLog failureLog = ScrapeFailureLog.forScrapeCycle();
+    /** Scrapes in flight, adapted across cycles (a cold start's handshake storm backs it off). */
+    private final ConcurrencyLimit concurrency = new ConcurrencyLimit(256, TimeUnit.SECONDS.toNanos(1));
     private final BufferPool buffers = new BufferPool(64, 4 * 1024 * 1024);
     private final Interner interner = new Interner(18);
     private final JsonFactory json = new JsonFactory();
@@ -319,12 +323,14 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         }
         NodeScraper scraper = new NodeScraper(http, memory, interner, json, s.requestTimeoutMillis(), s.maxResponseBytes(),
                 new ForeignPodFilter(cv, metrics.foreignPods()));
-        ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, metrics, s.maxConcurrentScrapes(), true);
+        concurrency.setMax(s.maxConcurrentScrapes());
+        ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, metrics, concurrency,
+                TimeUnit.MILLISECONDS.toNanos(s.requestTimeoutMillis()) / 4, true, failureLog);
         // leave a little of the resolution for storing, so a cycle never overlaps the next slot
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(s.resolutionMillis()) - TimeUnit.MILLISECONDS.toNanos(
                 Math.min(500, s.resolutionMillis() / 10));
-        ScrapeBatch batch = cycle.run(nodes, resolver, creds, deadline);
-        st.store(batch);
+        ScrapeBatch batch = cycle.run(nodes, resolver, creds, deadline, st::storeNode);
+        st.endCycle(batch.failedNodes());
         http.closeIdle(3 * s.resolutionMillis());
         if (LOG.isDebugEnabled()) {
             LOG.debug("scrape cycle: {} nodes scraped, {} failed, {}", batch.scraped().size(), batch.failedNodes().size(),

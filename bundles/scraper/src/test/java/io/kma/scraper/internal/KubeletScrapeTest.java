@@ -22,6 +22,7 @@ import io.kma.api.cluster.NodeInfo;
 import io.kma.api.kubelet.AddressResolver;
 import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.kubelet.KubeletEndpoint;
+import io.kma.api.store.NodeScrape;
 import io.kma.api.store.ScrapeBatch;
 
 /** Scrapes against a local HTTPS kubelet stand-in that requires a client certificate. */
@@ -244,9 +245,11 @@ class KubeletScrapeTest {
                 : List.of(new KubeletEndpoint("127.0.0.1", refusedPort, "InternalIP"));
         ScraperMetrics metrics = new ScraperMetrics(15_000);
         ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, metrics, 1, true);
+        List<NodeScrape> sunk = new java.util.concurrent.CopyOnWriteArrayList<>();
         ScrapeBatch batch = cycle.run(List.of(node("sim-node-1"), node("sim-node-2")), resolver, credentials,
-                System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(10), sunk::add);
         assertEquals(1, batch.scraped().size());
+        assertEquals(batch.scraped(), sunk, "the good node was handed to the sink as soon as it completed");
         assertEquals("sim-node-1", batch.scraped().get(0).node());
         assertEquals(Set.of("sim-node-2"), batch.failedNodes());
         StringBuilder out = new StringBuilder();
@@ -258,7 +261,8 @@ class KubeletScrapeTest {
         assertTrue(text.contains("metrics_server_kubelet_request_duration_seconds_bucket{node=\"sim-node-2\",le=\"0.005\"}"));
 
         // a node that left the cluster loses its per-node series
-        cycle.run(List.of(node("sim-node-1")), resolver, credentials, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        cycle.run(List.of(node("sim-node-1")), resolver, credentials, System.nanoTime() + TimeUnit.SECONDS.toNanos(10),
+                x -> { });
         out.setLength(0);
         metrics.writeTo(out);
         assertTrue(!out.toString().contains("sim-node-2"), out.toString());
@@ -271,7 +275,7 @@ class KubeletScrapeTest {
         ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, new ScraperMetrics(15_000), 4, false);
         long t0 = System.nanoTime();
         ScrapeBatch batch = cycle.run(List.of(node("sim-node-1")), n -> List.of(endpoint()), credentials,
-                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500));
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500), x -> { });
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         System.out.printf("cycle with a 1.5 s deadline and a 4 s kubelet returned after %d ms%n", took);
         assertEquals(Set.of("sim-node-1"), batch.failedNodes());

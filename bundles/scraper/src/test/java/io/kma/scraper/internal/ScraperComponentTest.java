@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import io.kma.api.doctor.Diagnosis;
 import io.kma.api.kubelet.AddressResolver;
 import io.kma.api.kubelet.KubeletEndpoint;
 import io.kma.api.store.MetricsStore;
+import io.kma.api.store.NodeScrape;
 import io.kma.api.store.NodeUsage;
 import io.kma.api.store.PodUsage;
 import io.kma.api.store.ScrapeBatch;
@@ -159,9 +161,22 @@ class ScraperComponentTest {
 
     static MetricsStore store(BlockingQueue<ScrapeBatch> batches) {
         return new MetricsStore() {
+            private final List<NodeScrape> stored = new ArrayList<>();
+
             @Override
             public void store(ScrapeBatch batch) {
                 batches.add(batch);
+            }
+
+            @Override
+            public synchronized void storeNode(NodeScrape scrape) {
+                stored.add(scrape);
+            }
+
+            @Override
+            public synchronized void endCycle(Set<String> failedNodes) {
+                batches.add(new ScrapeBatch(List.copyOf(stored), Set.copyOf(failedNodes)));
+                stored.clear();
             }
 
             @Override

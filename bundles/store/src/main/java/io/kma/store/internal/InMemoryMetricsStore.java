@@ -1,6 +1,7 @@
 package io.kma.store.internal;
 
 import java.util.Optional;
+import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -12,14 +13,16 @@ import org.slf4j.LoggerFactory;
 
 import io.kma.api.config.Pids;
 import io.kma.api.store.MetricsStore;
+import io.kma.api.store.NodeScrape;
 import io.kma.api.store.NodeUsage;
 import io.kma.api.store.PodUsage;
 import io.kma.api.store.ScrapeBatch;
 
 /**
- * The in-memory {@link MetricsStore}: one writer per scrape cycle builds a new immutable
- * {@link Snapshot} (rates computed at write time), readers look usage up in the current snapshot
- * without locking, in two hash lookups and no computation.
+ * The in-memory {@link MetricsStore}: each node's scrape updates that node's series in place as soon as
+ * it arrives (rates computed at write time, {@link SeriesIndex}); readers look usage up without locking,
+ * in two hash lookups and no computation. Writers (the scraper's I/O threads and its tick thread) are
+ * serialised by one lock, held for one node at a time.
  */
 @Component(service = MetricsStore.class, configurationPid = Pids.STORE,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -30,7 +33,13 @@ public final class InMemoryMetricsStore implements MetricsStore {
 
     private final Object writeLock = new Object();
     private final StringInterner names = new StringInterner();
-    private volatile Snapshot snapshot = Snapshot.EMPTY;
+    private final SeriesIndex index = new SeriesIndex(names);
+
+    /** For tests: the series behind the store. */
+    SeriesIndex index() {
+        return index;
+    }
+
     private volatile long resolutionNanos;
     private boolean wasReady;
 
@@ -62,32 +71,55 @@ public final class InMemoryMetricsStore implements MetricsStore {
     @Override
     public void store(ScrapeBatch batch) {
         synchronized (writeLock) {
-            long started = System.nanoTime();
-            SnapshotBuilder builder = new SnapshotBuilder(snapshot, resolutionNanos, names);
-            Snapshot next = builder.build(batch);
-            snapshot = next;
-            logCycle(builder, next, System.nanoTime() - started);
+            if (batch.scraped() != null) {
+                for (NodeScrape scrape : batch.scraped()) {
+                    if (scrape != null && scrape.node() != null) {
+                        index.store(scrape, resolutionNanos);
+                    }
+                }
+            }
+            endCycle(batch.failedNodes());
         }
     }
 
-    private void logCycle(SnapshotBuilder b, Snapshot s, long tookNanos) {
+    @Override
+    public void storeNode(NodeScrape scrape) {
+        if (scrape == null || scrape.node() == null) {
+            return;
+        }
+        synchronized (writeLock) {
+            index.store(scrape, resolutionNanos);
+        }
+    }
+
+    @Override
+    public void endCycle(Set<String> failedNodes) {
+        synchronized (writeLock) {
+            long started = System.nanoTime();
+            index.endCycle(failedNodes);
+            logCycle(index, System.nanoTime() - started);
+            index.resetCycleCounters();
+        }
+    }
+
+    private void logCycle(SeriesIndex s, long tookNanos) {
         if (LOG.isDebugEnabled()) {
-            LOG.debug("stored cycle in {} ms: {} nodes and {} pods ({} containers) servable", tookNanos / 1_000_000L,
+            LOG.debug("closed cycle in {} ms: {} nodes and {} pods ({} containers) servable", tookNanos / 1_000_000L,
                     s.servableNodes(), s.servablePods(), s.servableContainers());
         }
-        if (b.decreased > 0) {
+        if (s.decreased > 0) {
             LOG.info("{} series not served this cycle because their cpu counter or start time went down (restart), e.g. {}",
-                    b.decreased, b.decreasedExample);
+                    s.decreased, s.decreasedExample);
         }
-        if (b.duplicates > 0) {
-            LOG.warn("{} duplicate series in one scrape cycle ignored (the first wins), e.g. {}", b.duplicates,
-                    b.duplicateExample);
+        if (s.duplicates > 0) {
+            LOG.warn("{} duplicate series in one scrape cycle ignored (the first wins), e.g. {}", s.duplicates,
+                    s.duplicateExample);
         }
-        if (b.carriedCount > 0) {
-            LOG.info("{} nodes failed to scrape: their previous metrics are kept for this one cycle", b.carriedCount);
+        if (s.carriedCount > 0) {
+            LOG.info("{} nodes failed to scrape: their previous metrics are kept for this one cycle", s.carriedCount);
         }
-        if (b.droppedAfterSecondFailure > 0) {
-            LOG.warn("{} nodes failed to scrape twice in a row: their metrics are dropped", b.droppedAfterSecondFailure);
+        if (s.droppedAfterSecondFailure > 0) {
+            LOG.warn("{} nodes failed to scrape twice in a row: their metrics are dropped", s.droppedAfterSecondFailure);
         }
         boolean ready = s.ready();
         if (ready != wasReady) {
@@ -100,7 +132,7 @@ public final class InMemoryMetricsStore implements MetricsStore {
         }
     }
 
-    static String notReadyReason(Snapshot s) {
+    static String notReadyReason(SeriesIndex s) {
         if (s.servableNodes() == 0 && s.servablePods() == 0) {
             return "no node and no pod metrics (one more successful scrape cycle is needed after start)";
         }
@@ -112,28 +144,28 @@ public final class InMemoryMetricsStore implements MetricsStore {
 
     @Override
     public Optional<NodeUsage> nodeUsage(String node) {
-        NodeSeries series = snapshot.node(node);
+        NodeSeries series = index.node(node);
         return series == null ? Optional.empty() : Optional.ofNullable(series.usage());
     }
 
     @Override
     public Optional<PodUsage> podUsage(String namespace, String pod) {
-        PodSeries series = snapshot.pod(namespace, pod);
+        PodSeries series = index.pod(namespace, pod);
         return series == null ? Optional.empty() : Optional.ofNullable(series.usage());
     }
 
     @Override
     public int nodeSeries() {
-        return snapshot.servableNodes();
+        return index.servableNodes();
     }
 
     @Override
     public int containerSeries() {
-        return snapshot.servableContainers();
+        return index.servableContainers();
     }
 
     @Override
     public boolean ready() {
-        return snapshot.ready();
+        return index.ready();
     }
 }

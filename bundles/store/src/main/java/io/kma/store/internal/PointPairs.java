@@ -48,11 +48,21 @@ final class PointPairs {
      * @param x           the new point
      * @param container   true for a container (start-time rules apply), false for a node
      * @param resolutionNanos the scrape resolution, bounding the fresh-container rule
-     * @param dst         where to write the new pair
+     * @param dst         where to write the new pair; may be {@code old} at the same offset (in place)
      * @param dstOffset   offset of the new pair in {@code dst}
      */
     static void store(long[] old, int oldOffset, MetricPoint x, boolean container, long resolutionNanos,
             long[] dst, int dstOffset) {
+        // Read the old pair first: dst may be old itself (an update in place).
+        boolean hasOld = old != null;
+        long lastT = hasOld ? old[oldOffset + LAST_T] : 0;
+        long lastCpu = hasOld ? old[oldOffset + LAST_CPU] : 0;
+        long lastMem = hasOld ? old[oldOffset + LAST_MEM] : 0;
+        long lastStart = hasOld ? old[oldOffset + LAST_START] : 0;
+        long prevT = hasOld ? old[oldOffset + PREV_T] : NO_PREV;
+        long prevCpu = hasOld ? old[oldOffset + PREV_CPU] : 0;
+        long prevMem = hasOld ? old[oldOffset + PREV_MEM] : 0;
+        long prevStart = hasOld ? old[oldOffset + PREV_START] : 0;
         long t = x.timestampNanos();
         long s = x.startTimeNanos();
         dst[dstOffset + LAST_T] = t;
@@ -64,17 +74,13 @@ final class PointPairs {
             // A container younger than one resolution: its start is a known point with cpu 0, so
             // it is served from its first scrape (this also covers a restart seen in this scrape).
             setPrev(dst, dstOffset, s, 0, x.memoryBytes(), s);
-        } else if (old != null && (!container || s < old[oldOffset + LAST_T])) {
+        } else if (hasOld && (!container || s < lastT)) {
             // Same node, or same container instance: it started before the stored last point.
-            long lastT = old[oldOffset + LAST_T];
-            long prevT = old[oldOffset + PREV_T];
             if (t > lastT) {
-                setPrev(dst, dstOffset, lastT, old[oldOffset + LAST_CPU], old[oldOffset + LAST_MEM],
-                        old[oldOffset + LAST_START]);
+                setPrev(dst, dstOffset, lastT, lastCpu, lastMem, lastStart);
             } else if (prevT != NO_PREV && prevT < t) {
                 // Out of order but newer than the previous point: keep the previous point.
-                setPrev(dst, dstOffset, prevT, old[oldOffset + PREV_CPU], old[oldOffset + PREV_MEM],
-                        old[oldOffset + PREV_START]);
+                setPrev(dst, dstOffset, prevT, prevCpu, prevMem, prevStart);
             } else {
                 dst[dstOffset + PREV_T] = NO_PREV;
             }

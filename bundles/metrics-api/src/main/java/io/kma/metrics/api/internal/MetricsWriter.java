@@ -74,6 +74,16 @@ final class MetricsWriter {
         this.freshness = freshness;
     }
 
+    /** Writes {@code now} verbatim as every creationTimestamp: items encoded once, with a marker to replace. */
+    MetricsWriter(JsonGenerator g, String now) {
+        this.g = g;
+        this.table = false;
+        this.include = IncludeObject.NONE;
+        this.nowNanos = 0;
+        this.now = now;
+        this.freshness = null;
+    }
+
     /** Starts a NodeMetricsList / PodMetricsList (or a Table). */
     void startList(String kind) throws IOException {
         g.writeStartObject();

@@ -7,16 +7,25 @@ import java.util.Locale;
 
 /**
  * Chooses the response representation from the Accept header, as kube-apiserver's negotiation does for
- * the media types served here: JSON (default, also for {@code *}{@code /*}), YAML, and the meta.k8s.io
- * Table in either. Protobuf is not served; clients list a JSON fallback, and when nothing listed is
- * servable JSON is answered anyway rather than 406, which every Kubernetes client decodes.
+ * the media types served here: JSON (default, also for {@code *}{@code /*}), YAML, the meta.k8s.io
+ * Table in either, and Kubernetes protobuf ({@code application/vnd.kubernetes.protobuf}, which client-go
+ * and {@code kubectl top} ask for first) for the metrics objects and lists. As kube-apiserver, a protobuf
+ * Table is not offered (that clause is skipped). When nothing listed is servable JSON is answered anyway
+ * rather than 406, which every Kubernetes client decodes; so are documents and Status bodies to a
+ * protobuf request (client-go decodes by the response's Content-Type).
  *
- * @param yaml  YAML instead of JSON
- * @param table a meta.k8s.io/v1 Table (only meaningful for metrics resources)
+ * @param yaml     YAML instead of JSON
+ * @param table    a meta.k8s.io/v1 Table (only meaningful for metrics resources)
+ * @param protobuf Kubernetes protobuf (only for metrics resources; everything else answers JSON)
  */
-record Negotiation(boolean yaml, boolean table) {
+record Negotiation(boolean yaml, boolean table, boolean protobuf) {
 
-    static final Negotiation JSON = new Negotiation(false, false);
+    static final Negotiation JSON = new Negotiation(false, false, false);
+    static final Negotiation PROTOBUF = new Negotiation(false, false, true);
+
+    Negotiation(boolean yaml, boolean table) {
+        this(yaml, table, false);
+    }
 
     static final String JSON_TYPE = "application/json";
     static final String YAML_TYPE = "application/yaml";
@@ -38,6 +47,13 @@ record Negotiation(boolean yaml, boolean table) {
             boolean json = r.subtype.equals("json") && (r.type.equals("application") || r.type.equals("*"));
             boolean yaml = r.subtype.equals("yaml") && (r.type.equals("application") || r.type.equals("*"));
             boolean any = r.subtype.equals("*") && (r.type.equals("*") || r.type.equals("application"));
+            boolean protobuf = r.type.equals("application") && r.subtype.equals("vnd.kubernetes.protobuf");
+            if (protobuf) {
+                if (r.as == null) {
+                    return PROTOBUF;
+                }
+                continue; // as=Table (or any conversion) is not offered in protobuf, as upstream
+            }
             if (!json && !yaml && !any) {
                 continue;
             }
@@ -53,6 +69,9 @@ record Negotiation(boolean yaml, boolean table) {
     }
 
     String contentType() {
+        if (protobuf) {
+            return MetricsProto.MEDIA_TYPE;
+        }
         if (table) {
             return (yaml ? YAML_TYPE : JSON_TYPE) + ";as=Table;v=v1;g=meta.k8s.io";
         }

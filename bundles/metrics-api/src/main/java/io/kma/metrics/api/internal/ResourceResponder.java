@@ -1,7 +1,10 @@
 package io.kma.metrics.api.internal;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -21,6 +24,8 @@ import io.undertow.util.Headers;
 /**
  * nodes and pods of metrics.k8s.io/v1beta1 (reference §4.1, §4.4, §4.5): candidates from the cluster
  * caches (already sorted), filtered by selectors, kept when the store has usage, streamed as they are found.
+ * Pod lists in JSON and protobuf concatenate items encoded once per sample ({@link EncodedItems}); YAML and
+ * Table are written item by item. Node lists are small and encoded per request.
  */
 final class ResourceResponder {
 
@@ -28,6 +33,7 @@ final class ResourceResponder {
     private final Generators generators;
     private final Histogram freshness;
     private final LongSupplier epochNanos;
+    private final EncodedItems podItems = new EncodedItems();
 
     ResourceResponder(ApiSettings settings, Generators generators, Histogram freshness, LongSupplier epochNanos) {
         this.settings = settings;
@@ -89,6 +95,13 @@ final class ResourceResponder {
             sendStatus(exchange, n, ApiStatus.notFound(MetricsWriter.GROUP, "nodemetrics", name));
             return;
         }
+        if (n.protobuf()) {
+            long now = epochNanos.getAsLong();
+            observe(now, usage.get().timestampNanos());
+            sendProto(exchange, out -> MetricsProto.writeSingle(out, "NodeMetrics",
+                    MetricsProto.node(node.get(), usage.get()), MetricsProto.now(now)));
+            return;
+        }
         try (JsonGenerator g = start(exchange, n)) {
             writer(g, n, include).single(node.get(), usage.get());
             Generators.finish(g, n.yaml());
@@ -107,6 +120,13 @@ final class ResourceResponder {
             sendStatus(exchange, n, ApiStatus.notFound(MetricsWriter.GROUP, "podmetrics", namespace + "/" + name));
             return;
         }
+        if (n.protobuf()) {
+            long now = epochNanos.getAsLong();
+            observe(now, usage.get().timestampNanos());
+            MetricsProto.Split item = podItems.get(pod.get(), usage.get()).proto();
+            sendProto(exchange, out -> MetricsProto.writeSingle(out, "PodMetrics", item, MetricsProto.now(now)));
+            return;
+        }
         try (JsonGenerator g = start(exchange, n)) {
             writer(g, n, include).single(pod.get(), usage.get());
             Generators.finish(g, n.yaml());
@@ -120,6 +140,25 @@ final class ResourceResponder {
         Collection<NodeInfo> candidates = onlyName != null
                 ? cluster.node(onlyName).map(java.util.List::of).orElse(java.util.List.of())
                 : cluster.nodes();
+        if (n.protobuf()) {
+            long now = epochNanos.getAsLong();
+            List<MetricsProto.Split> items = new ArrayList<>();
+            long length = 0;
+            for (NodeInfo node : candidates) {
+                if (!fields.matches(node.name(), null) || !selector.matches(node.labels())) {
+                    continue;
+                }
+                Optional<NodeUsage> usage = store.nodeUsage(node.name());
+                if (usage.isPresent()) {
+                    observe(now, usage.get().timestampNanos());
+                    MetricsProto.Split item = MetricsProto.node(node, usage.get());
+                    items.add(item);
+                    length += MetricsProto.ListWriter.itemLength(item);
+                }
+            }
+            sendProtoList(exchange, "NodeMetricsList", items, length, now);
+            return;
+        }
         try (JsonGenerator g = start(exchange, n)) {
             MetricsWriter w = writer(g, n, include);
             w.startList("NodeMetricsList");
@@ -140,26 +179,97 @@ final class ResourceResponder {
     private void listPods(HttpServerExchange exchange, Negotiation n, MetricsWriter.IncludeObject include,
             String namespace, LabelSelector labels, FieldSelector fields, ClusterView cluster, MetricsStore store)
             throws IOException {
-        Collection<PodInfo> candidates = namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace);
+        boolean everything = labels.isEverything() && fields.isEverything();
+        List<EncodedItems.Item> items = selectPods(namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace),
+                labels, fields, store);
+        if (n.protobuf() || (!n.yaml() && !n.table())) {
+            long now = epochNanos.getAsLong();
+            for (EncodedItems.Item item : items) {
+                observe(now, item.usage.timestampNanos());
+            }
+            if (n.protobuf()) {
+                List<MetricsProto.Split> splits = new ArrayList<>(items.size());
+                long length = 0;
+                for (EncodedItems.Item item : items) {
+                    MetricsProto.Split split = item.proto();
+                    splits.add(split);
+                    length += MetricsProto.ListWriter.itemLength(split);
+                }
+                sendProtoList(exchange, "PodMetricsList", splits, length, now);
+            } else {
+                sendJsonPodList(exchange, items, now);
+            }
+        } else {
+            try (JsonGenerator g = start(exchange, n)) {
+                MetricsWriter w = writer(g, n, include);
+                w.startList("PodMetricsList");
+                for (EncodedItems.Item item : items) {
+                    w.pod(item.info, item.usage);
+                }
+                w.endList();
+                Generators.finish(g, n.yaml());
+            }
+        }
+        if (namespace.isEmpty() && everything && podItems.size() > items.size() + items.size() / 4 + 64) {
+            podItems.prune(store);
+        }
+    }
+
+    /** The candidates (sorted) that match the selectors and have usage, with their items (encoded lazily). */
+    private List<EncodedItems.Item> selectPods(Collection<PodInfo> candidates, LabelSelector labels, FieldSelector fields,
+            MetricsStore store) {
         boolean allLabels = labels.isEverything();
         boolean allFields = fields.isEverything();
-        try (JsonGenerator g = start(exchange, n)) {
-            MetricsWriter w = writer(g, n, include);
-            w.startList("PodMetricsList");
-            for (PodInfo pod : candidates) {
-                if (!allFields && !fields.matches(pod.name(), pod.namespace())) {
-                    continue;
-                }
-                if (!allLabels && !labels.matches(pod.labels())) {
-                    continue;
-                }
-                Optional<PodUsage> usage = store.podUsage(pod.namespace(), pod.name());
-                if (usage.isPresent()) {
-                    w.pod(pod, usage.get());
-                }
+        List<EncodedItems.Item> items = new ArrayList<>(allLabels && allFields ? candidates.size() : 16);
+        for (PodInfo pod : candidates) {
+            if (!allFields && !fields.matches(pod.name(), pod.namespace())) {
+                continue;
             }
-            w.endList();
-            Generators.finish(g, n.yaml());
+            if (!allLabels && !labels.matches(pod.labels())) {
+                continue;
+            }
+            Optional<PodUsage> usage = store.podUsage(pod.namespace(), pod.name());
+            if (usage.isPresent()) {
+                items.add(podItems.get(pod, usage.get()));
+            }
+        }
+        return items;
+    }
+
+    private void sendJsonPodList(HttpServerExchange exchange, List<EncodedItems.Item> items, long now) throws IOException {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Negotiation.JSON_TYPE);
+        OutputStream out = exchange.getOutputStream();
+        EncodedItems.writeJsonList(out, items, generators, now);
+        out.flush();
+    }
+
+    private interface ProtoBody {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static void sendProto(HttpServerExchange exchange, ProtoBody body) throws IOException {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, MetricsProto.MEDIA_TYPE);
+        OutputStream out = exchange.getOutputStream();
+        body.write(out);
+        out.flush();
+    }
+
+    private static void sendProtoList(HttpServerExchange exchange, String kind, List<MetricsProto.Split> items,
+            long itemsLength, long nowNanos) throws IOException {
+        byte[] now = MetricsProto.now(nowNanos);
+        sendProto(exchange, out -> {
+            MetricsProto.ListWriter w = new MetricsProto.ListWriter(out);
+            w.start(kind, itemsLength);
+            for (MetricsProto.Split item : items) {
+                w.item(item, now);
+            }
+            w.end();
+        });
+    }
+
+    private void observe(long nowNanos, long timestampNanos) {
+        if (freshness != null) {
+            freshness.observe((nowNanos - timestampNanos) / 1e9);
         }
     }
 

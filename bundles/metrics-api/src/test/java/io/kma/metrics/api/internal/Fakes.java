@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +35,7 @@ import io.kma.api.metrics.MetricsSource;
 import io.kma.api.store.MetricsStore;
 import io.kma.api.store.NodeUsage;
 import io.kma.api.store.PodUsage;
+import io.kma.api.store.NodeScrape;
 import io.kma.api.store.ScrapeBatch;
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
@@ -91,6 +93,14 @@ final class Fakes {
         volatile boolean ready = true;
 
         @Override public void store(ScrapeBatch batch) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override public void storeNode(NodeScrape scrape) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override public void endCycle(Set<String> failedNodes) {
             throw new UnsupportedOperationException();
         }
 

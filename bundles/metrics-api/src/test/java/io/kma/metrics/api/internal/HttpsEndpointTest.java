@@ -422,7 +422,7 @@ class HttpsEndpointTest {
     }
 
     @Test
-    void tableAndProtobufFallback() throws Exception {
+    void tableAndProtobufNegotiation() throws Exception {
         HttpResponse<String> r = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/namespaces/ns2/pods", "X-Remote-User", "admin",
                 "X-Remote-Group", "system:masters", "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
         assertEquals("application/json;as=Table;v=v1;g=meta.k8s.io", r.headers().firstValue("Content-Type").orElse(""));
@@ -430,13 +430,48 @@ class HttpsEndpointTest {
         assertTrue(r.body().contains("\"rows\":[{\"cells\":[\"web-1\",\"6210169n\",\"12534785\",\"14.9s\"],\"object\":"
                 + "{\"kind\":\"PartialObjectMetadata\""), r.body());
         r = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes", "X-Remote-User", "admin", "X-Remote-Group", "system:masters",
-                "Accept", "application/vnd.kubernetes.protobuf, */*");
+                "Accept", "application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io, */*");
         assertEquals(200, r.statusCode());
-        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""), "no protobuf Table: JSON");
         r = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/nodes/node1", "X-Remote-User", "admin", "X-Remote-Group", "system:masters",
                 "Accept", "application/yaml");
         assertEquals("application/yaml", r.headers().firstValue("Content-Type").orElse(""));
         assertTrue(r.body().startsWith("kind: \"NodeMetrics\"\n"), r.body());
+    }
+
+    @Test
+    void protobufListsAndGetsDecodeWithTheKubernetesSchema() throws Exception {
+        HttpResponse<byte[]> r = frontProxy.send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + port + "/apis/metrics.k8s.io/v1beta1/pods?labelSelector=app%3Dweb"))
+                .header("X-Remote-User", "admin").header("X-Remote-Group", "system:masters")
+                .header("Accept", "application/vnd.kubernetes.protobuf, */*").timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertEquals("application/vnd.kubernetes.protobuf", r.headers().firstValue("Content-Type").orElse(""));
+        io.kma.metrics.api.wire.MetricsWire.Unknown u = ProtobufWireTest.envelope(r.body());
+        assertEquals("PodMetricsList", u.getTypeMeta().getKind());
+        io.kma.metrics.api.wire.MetricsWire.PodMetricsList pods =
+                io.kma.metrics.api.wire.MetricsWire.PodMetricsList.parseFrom(u.getRaw());
+        assertEquals(List.of("ns1/web-1", "ns2/web-1"), pods.getItemsList().stream()
+                .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).toList(), "selector applied");
+        assertEquals("4710169n", pods.getItems(0).getContainers(0).getUsageMap().get("cpu").getString());
+        assertEquals("sidecar", pods.getItems(0).getContainers(1).getName());
+
+        r = frontProxy.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/apis/metrics.k8s.io/v1beta1/nodes/node1"))
+                .header("X-Remote-User", "admin").header("X-Remote-Group", "system:masters")
+                .header("Accept", "application/vnd.kubernetes.protobuf,application/json").timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        u = ProtobufWireTest.envelope(r.body());
+        assertEquals("NodeMetrics", u.getTypeMeta().getKind());
+        io.kma.metrics.api.wire.MetricsWire.NodeMetrics node = io.kma.metrics.api.wire.MetricsWire.NodeMetrics.parseFrom(u.getRaw());
+        assertEquals("node1", node.getMetadata().getName());
+        assertEquals("179554087n", node.getUsageMap().get("cpu").getString());
+        assertEquals("a", node.getMetadata().getLabelsMap().get("zone"));
+
+        HttpResponse<String> missing = get(frontProxy, "/apis/metrics.k8s.io/v1beta1/namespaces/ns1/pods/starting",
+                "X-Remote-User", "admin", "X-Remote-Group", "system:masters", "Accept", "application/vnd.kubernetes.protobuf, */*");
+        assertEquals(404, missing.statusCode());
+        assertEquals("application/json", missing.headers().firstValue("Content-Type").orElse(""), "Status stays JSON");
     }
 
     @Test

@@ -45,9 +45,13 @@ class RequestParsingTest {
     @Test
     void negotiationPrefersJsonFallbackAndTable() {
         assertEquals(Negotiation.JSON, Negotiation.of(null));
-        assertEquals(Negotiation.JSON, Negotiation.of("application/vnd.kubernetes.protobuf, */*"));
+        assertEquals(Negotiation.PROTOBUF, Negotiation.of("application/vnd.kubernetes.protobuf, */*"), "kubectl top, client-go");
+        assertEquals(Negotiation.PROTOBUF, Negotiation.of("application/vnd.kubernetes.protobuf,application/json"));
+        assertEquals("application/vnd.kubernetes.protobuf", Negotiation.PROTOBUF.contentType());
         assertEquals(Negotiation.JSON, Negotiation.of("application/vnd.kubernetes.protobuf;q=0.9, application/json"));
-        assertEquals(Negotiation.JSON, Negotiation.of("application/vnd.kubernetes.protobuf"), "never 406");
+        assertEquals(Negotiation.JSON, Negotiation.of("application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io"),
+                "no protobuf Table, and never 406");
+        assertEquals(Negotiation.JSON, Negotiation.of("application/json, application/vnd.kubernetes.protobuf"));
         Negotiation table = Negotiation.of("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json");
         assertTrue(table.table());
         assertFalse(table.yaml());

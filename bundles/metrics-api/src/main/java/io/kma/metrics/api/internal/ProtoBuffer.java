@@ -1,0 +1,105 @@
+package io.kma.metrics.api.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer with the few protobuf (proto2) wire primitives the Kubernetes encoding of the
+ * metrics types needs: varints, length-delimited fields, and nested messages written into a child buffer
+ * and appended with their length. Not thread-safe.
+ */
+final class ProtoBuffer {
+
+    static final int VARINT = 0;
+    static final int LEN = 2;
+
+    private byte[] bytes;
+    private int size;
+
+    ProtoBuffer(int capacity) {
+        bytes = new byte[Math.max(16, capacity)];
+    }
+
+    int size() {
+        return size;
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(bytes, size);
+    }
+
+    byte[] copyOfRange(int from, int to) {
+        return Arrays.copyOfRange(bytes, from, to);
+    }
+
+    void reset() {
+        size = 0;
+    }
+
+    ProtoBuffer raw(byte[] b) {
+        return raw(b, 0, b.length);
+    }
+
+    ProtoBuffer raw(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, bytes, size, len);
+        size += len;
+        return this;
+    }
+
+    ProtoBuffer raw(int b) {
+        ensure(1);
+        bytes[size++] = (byte) b;
+        return this;
+    }
+
+    ProtoBuffer tag(int field, int wireType) {
+        return varint((long) field << 3 | wireType);
+    }
+
+    ProtoBuffer varint(long v) {
+        ensure(10);
+        while ((v & ~0x7FL) != 0) {
+            bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        bytes[size++] = (byte) v;
+        return this;
+    }
+
+    /** A varint field, always written (Go writes non-pointer ints even when zero). */
+    ProtoBuffer int64(int field, long v) {
+        return tag(field, VARINT).varint(v);
+    }
+
+    /** A string field, always written (Go writes non-pointer strings even when empty). */
+    ProtoBuffer string(int field, String s) {
+        byte[] b = s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+        return bytes(field, b, 0, b.length);
+    }
+
+    ProtoBuffer bytes(int field, byte[] b, int off, int len) {
+        tag(field, LEN).varint(len);
+        return raw(b, off, len);
+    }
+
+    /** A nested message field: the child's bytes with their length. */
+    ProtoBuffer message(int field, ProtoBuffer child) {
+        return bytes(field, child.bytes, 0, child.size);
+    }
+
+    static int varintSize(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
+    }
+}

@@ -1,0 +1,363 @@
+package io.kma.store.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.kma.api.store.ContainerSample;
+import io.kma.api.store.ContainerUsage;
+import io.kma.api.store.MetricPoint;
+import io.kma.api.store.NodeScrape;
+import io.kma.api.store.NodeUsage;
+import io.kma.api.store.PodUsage;
+import io.kma.api.store.Usage;
+
+/**
+ * Every node's and pod's series, kept in place: a node's scrape updates that node's series and its pods
+ * as soon as it arrives (point pairs overwritten, usage recomputed), nothing else is touched, and nothing
+ * is rebuilt per cycle. {@link #endCycle} bridges failed nodes for one cycle and prunes nodes that were
+ * neither stored nor failed since the previous call.
+ *
+ * <p>Writers are serialised by the caller; readers use the concurrent maps and each series' volatile usage
+ * without locking, so they may see one node's new pods next to another node's older ones, never a
+ * half-updated pod.
+ */
+final class SeriesIndex {
+
+    private final StringInterner names;
+    private final Map<String, NodeSeries> nodes = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, PodSeries>> pods = new ConcurrentHashMap<>();
+    private long cycle = 1;
+    private volatile int servableNodes;
+    private volatile int servablePods;
+    private volatile int servableContainers;
+
+    // What happened since the last endCycle, for the one summary log line per cycle.
+    int decreased;
+    String decreasedExample;
+    int duplicates;
+    String duplicateExample;
+    int carriedCount;
+    int droppedAfterSecondFailure;
+
+    SeriesIndex(StringInterner names) {
+        this.names = names;
+    }
+
+    NodeSeries node(String name) {
+        return nodes.get(name);
+    }
+
+    PodSeries pod(String namespace, String name) {
+        Map<String, PodSeries> ns = pods.get(namespace);
+        return ns == null ? null : ns.get(name);
+    }
+
+    int nodeCount() {
+        return nodes.size();
+    }
+
+    int podCount() {
+        int n = 0;
+        for (Map<String, PodSeries> ns : pods.values()) {
+            n += ns.size();
+        }
+        return n;
+    }
+
+    int servableNodes() {
+        return servableNodes;
+    }
+
+    int servablePods() {
+        return servablePods;
+    }
+
+    int servableContainers() {
+        return servableContainers;
+    }
+
+    boolean ready() {
+        return servableNodes > 0 && servablePods > 0;
+    }
+
+    /** Stores one node's scrape; a second scrape of the same node within one cycle is a duplicate. */
+    void store(NodeScrape scrape, long resolutionNanos) {
+        NodeSeries node = nodes.get(scrape.node());
+        if (node == null) {
+            node = new NodeSeries(scrape.node());
+            nodes.put(node.name, node);
+        } else if (node.cycle == cycle) {
+            duplicate("node " + scrape.node());
+            return;
+        }
+        node.cycle = cycle;
+        node.carried = false;
+        storeNodePoint(node, scrape.nodePoint(), resolutionNanos);
+        List<PodSeries> before = node.pods;
+        List<PodSeries> now = new ArrayList<>(Math.max(4, before.size()));
+        List<ContainerSample> containers = scrape.containers();
+        if (containers != null && !containers.isEmpty()) {
+            storeContainers(node, containers, resolutionNanos, now);
+        }
+        node.pods = now;
+        for (PodSeries p : before) {
+            if (p.node == node && p.cycle != cycle) {
+                removePod(p); // no longer reported by its node
+            }
+        }
+    }
+
+    private void storeNodePoint(NodeSeries node, MetricPoint x, long resolutionNanos) {
+        NodeUsage old = node.usage;
+        NodeUsage usage = null;
+        if (x == null) {
+            node.pair = null;
+        } else {
+            long[] pair = node.pair;
+            if (pair == null) {
+                pair = new long[PointPairs.WIDTH];
+                PointPairs.store(null, 0, x, false, resolutionNanos, pair, 0);
+                node.pair = pair;
+            } else {
+                PointPairs.store(pair, 0, x, false, resolutionNanos, pair, 0);
+            }
+            long cpu = PointPairs.rateOf(pair, 0);
+            if (cpu >= 0) {
+                usage = new NodeUsage(node.name, pair[PointPairs.LAST_T], PointPairs.window(pair, 0),
+                        new Usage(cpu, pair[PointPairs.LAST_MEM]));
+            } else if (cpu == PointPairs.DECREASED) {
+                decreased("node " + node.name);
+            }
+        }
+        node.usage = usage;
+        servableNodes += (usage == null ? 0 : 1) - (old == null ? 0 : 1);
+    }
+
+    private void storeContainers(NodeSeries node, List<ContainerSample> samples, long resolutionNanos,
+            List<PodSeries> into) {
+        ContainerSample[] sorted = new ContainerSample[samples.size()];
+        int n = 0;
+        for (ContainerSample s : samples) {
+            // The scraper sends complete samples only; a broken one must not cost the whole node.
+            if (s != null && s.namespace() != null && s.pod() != null && s.container() != null && s.point() != null) {
+                sorted[n++] = s;
+            }
+        }
+        if (n < sorted.length) {
+            sorted = Arrays.copyOf(sorted, n);
+        }
+        Arrays.sort(sorted, SeriesIndex::byPodThenContainer);
+        int start = 0;
+        while (start < sorted.length) {
+            int end = start + 1;
+            while (end < sorted.length && sorted[end].pod().equals(sorted[start].pod())
+                    && sorted[end].namespace().equals(sorted[start].namespace())) {
+                end++;
+            }
+            PodSeries p = storePod(node, sorted, start, end, resolutionNanos);
+            if (p != null) {
+                into.add(p);
+            }
+            start = end;
+        }
+    }
+
+    /** Groups a node's containers by pod, sorted by container name within each pod. */
+    private static int byPodThenContainer(ContainerSample a, ContainerSample b) {
+        int c = a.namespace().compareTo(b.namespace());
+        if (c == 0) {
+            c = a.pod().compareTo(b.pod());
+        }
+        return c != 0 ? c : a.container().compareTo(b.container());
+    }
+
+    /** Stores one pod from {@code sorted[from, to)}; null when another node reported it first this cycle. */
+    private PodSeries storePod(NodeSeries node, ContainerSample[] sorted, int from, int to, long resolutionNanos) {
+        String namespace = names.intern(sorted[from].namespace());
+        String pod = sorted[from].pod();
+        Map<String, PodSeries> inNamespace = pods.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>());
+        PodSeries previous = inNamespace.get(pod);
+        if (previous != null && previous.cycle == cycle) {
+            // Two kubelets reported the same pod in one cycle: as upstream, the first one wins.
+            duplicate("pod " + namespace + "/" + pod);
+            return null;
+        }
+        String[] containers = distinctContainers(sorted, from, to);
+        PodSeries series;
+        if (previous != null && Arrays.equals(previous.containers, containers)) {
+            series = previous; // the common case: same containers, pairs overwritten in place
+            int c = 0;
+            for (int i = from; i < to; i++) {
+                if (i == from || !sorted[i].container().equals(sorted[i - 1].container())) {
+                    PointPairs.store(series.pairs, c * PointPairs.WIDTH, sorted[i].point(), true, resolutionNanos,
+                            series.pairs, c * PointPairs.WIDTH);
+                    c++;
+                }
+            }
+        } else {
+            series = new PodSeries(namespace, pod, containers);
+            int c = 0;
+            for (int i = from; i < to; i++) {
+                if (i == from || !sorted[i].container().equals(sorted[i - 1].container())) {
+                    int oldIndex = previous == null ? -1 : Arrays.binarySearch(previous.containers, containers[c]);
+                    PointPairs.store(oldIndex < 0 ? null : previous.pairs, oldIndex * PointPairs.WIDTH,
+                            sorted[i].point(), true, resolutionNanos, series.pairs, c * PointPairs.WIDTH);
+                    c++;
+                }
+            }
+        }
+        series.node = node;
+        series.cycle = cycle;
+        setUsage(series, podUsage(series));
+        if (series != previous) {
+            if (previous != null) {
+                setUsage(previous, null);
+            }
+            inNamespace.put(pod, series);
+        }
+        return series;
+    }
+
+    /** The pod's container names, sorted and interned; the same container twice: the first one wins. */
+    private String[] distinctContainers(ContainerSample[] sorted, int from, int to) {
+        int count = 1;
+        for (int i = from + 1; i < to; i++) {
+            if (!sorted[i].container().equals(sorted[i - 1].container())) {
+                count++;
+            }
+        }
+        String[] containers = new String[count];
+        int c = 0;
+        for (int i = from; i < to; i++) {
+            if (i == from || !sorted[i].container().equals(sorted[i - 1].container())) {
+                containers[c++] = names.intern(sorted[i].container());
+            }
+        }
+        return containers;
+    }
+
+    private void setUsage(PodSeries series, PodUsage usage) {
+        int oldContainers = series.servedContainers();
+        boolean wasServed = series.usage != null;
+        series.usage = usage;
+        servablePods += (usage == null ? 0 : 1) - (wasServed ? 1 : 0);
+        servableContainers += series.servedContainers() - oldContainers;
+    }
+
+    /**
+     * Usage of a pod when all its containers have a previous point. Containers whose counter went down
+     * are left out; when all are, the pod is not served (never an empty container list). Timestamp and
+     * window come from the served container with the earliest last point, as upstream.
+     */
+    private PodUsage podUsage(PodSeries series) {
+        String[] containers = series.containers;
+        long[] pairs = series.pairs;
+        for (int c = 0; c < containers.length; c++) {
+            if (!PointPairs.hasPrev(pairs, c * PointPairs.WIDTH)) {
+                return null;
+            }
+        }
+        ContainerUsage[] served = new ContainerUsage[containers.length];
+        int n = 0;
+        long timestamp = 0;
+        long window = 0;
+        for (int c = 0; c < containers.length; c++) {
+            int off = c * PointPairs.WIDTH;
+            long cpu = PointPairs.rateOf(pairs, off);
+            if (cpu < 0) {
+                decreased("container " + series.namespace + "/" + series.name + "/" + containers[c]);
+                continue;
+            }
+            served[n++] = new ContainerUsage(containers[c], new Usage(cpu, pairs[off + PointPairs.LAST_MEM]));
+            long lastT = pairs[off + PointPairs.LAST_T];
+            if (n == 1 || lastT < timestamp) {
+                timestamp = lastT;
+                window = PointPairs.window(pairs, off);
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        return new PodUsage(series.namespace, series.name, timestamp, window,
+                List.of(n == served.length ? served : Arrays.copyOf(served, n)));
+    }
+
+    private void removePod(PodSeries p) {
+        Map<String, PodSeries> ns = pods.get(p.namespace);
+        if (ns != null && ns.remove(p.name, p)) {
+            setUsage(p, null);
+            if (ns.isEmpty()) {
+                pods.remove(p.namespace, ns);
+            }
+        }
+    }
+
+    private void removeNode(NodeSeries node) {
+        nodes.remove(node.name, node);
+        if (node.usage != null) {
+            node.usage = null;
+            servableNodes--;
+        }
+        for (PodSeries p : node.pods) {
+            if (p.node == node) {
+                removePod(p);
+            }
+        }
+        node.pods = List.of();
+    }
+
+    /**
+     * Closes a cycle. A node stored since the last call is current. A failed node that was not bridged in
+     * the previous cycle keeps its series and pods for this one; one already bridged is dropped (second
+     * failure in a row). Any other node has left the cluster (or the selection) and is pruned.
+     */
+    void endCycle(Set<String> failed) {
+        Iterator<NodeSeries> it = nodes.values().iterator();
+        while (it.hasNext()) {
+            NodeSeries node = it.next();
+            if (node.cycle == cycle) {
+                continue;
+            }
+            if (failed != null && failed.contains(node.name)) {
+                if (node.carried) {
+                    droppedAfterSecondFailure++;
+                    removeNode(node);
+                } else {
+                    node.carried = true;
+                    carriedCount++;
+                }
+            } else {
+                removeNode(node);
+            }
+        }
+        cycle++;
+        names.nextCycle();
+    }
+
+    /** Resets the per-cycle counters after they were logged. */
+    void resetCycleCounters() {
+        decreased = 0;
+        decreasedExample = null;
+        duplicates = 0;
+        duplicateExample = null;
+        carriedCount = 0;
+        droppedAfterSecondFailure = 0;
+    }
+
+    private void decreased(String what) {
+        if (decreased++ == 0) {
+            decreasedExample = what;
+        }
+    }
+
+    private void duplicate(String what) {
+        if (duplicates++ == 0) {
+            duplicateExample = what;
+        }
+    }
+}
