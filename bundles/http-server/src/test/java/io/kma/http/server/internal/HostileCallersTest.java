@@ -289,7 +289,11 @@ class HostileCallersTest {
         } finally {
             release.countDown();
         }
-        // The slot was given back.
+        // The slot is given back when the released handler returns (on its worker thread, so wait for it, bounded).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (listener.service.limits().inFlight() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertEquals(0, listener.service.limits().inFlight());
     }
 
