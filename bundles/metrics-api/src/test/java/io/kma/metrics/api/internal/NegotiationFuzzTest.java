@@ -9,11 +9,12 @@ import org.junit.jupiter.api.Test;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-/** Any Accept header chooses one of the four served representations; nothing escapes (a throw would be a 500). */
+/** Any Accept header chooses one of the five served representations; nothing escapes (a throw would be a 500). */
 class NegotiationFuzzTest {
 
     private static final Set<String> SERVED = Set.of("application/json", "application/yaml",
-            "application/json;as=Table;v=v1;g=meta.k8s.io", "application/yaml;as=Table;v=v1;g=meta.k8s.io");
+            "application/json;as=Table;v=v1;g=meta.k8s.io", "application/yaml;as=Table;v=v1;g=meta.k8s.io",
+            "application/vnd.kubernetes.protobuf");
 
     /** The fuzzer's first finding (input negotiate/crash-semicolon): ArrayIndexOutOfBoundsException, a 500. */
     @Test
