@@ -62,7 +62,10 @@ final class DeployTrust {
                 int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
                 String owner = a.owner().getName();
                 boolean stickyRootDir = p != path && a.isDirectory() && (mode & STICKY) != 0 && "root".equals(owner);
-                if (!owners.contains(owner) || (mode & (GROUP_WRITE | OTHER_WRITE)) != 0 && !stickyRootDir) {
+                // A symbolic link's mode is always 0777 and means nothing: it cannot be changed, only replaced, which
+                // its directory's check covers; its target is checked on the real path (whyUntrusted).
+                boolean writable = !a.isSymbolicLink() && (mode & (GROUP_WRITE | OTHER_WRITE)) != 0 && !stickyRootDir;
+                if (!owners.contains(owner) || writable) {
                     return p + " is " + owner + ":" + a.group().getName() + " " + String.format("%04o", mode & 07777)
                             + ": it must belong to " + String.join(" or ", owners)
                             + " and be writable by nobody else";

@@ -97,6 +97,20 @@ class HotDeployTest {
         assertEquals(null, DeployTrust.forHome(home).whyUntrusted(home.resolve("bundles")), "a private tree is trusted");
     }
 
+    @Test
+    void aLinkToAPrivateDeployDirectoryIsTrustedAndTheTargetIsWhatCounts() throws Exception {
+        // The RPM's layout: the distribution's deploy/ is a link to a root-owned directory under /etc.
+        Path home = dir.resolve("home");
+        TestBundles.manifestOnly(home.resolve("bundles"), "test.other", "1.0.0");
+        Path target = java.nio.file.Files.createDirectories(dir.resolve("etc-deploy"));
+        java.nio.file.Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path link = java.nio.file.Files.createSymbolicLink(home.resolve("deploy"), target);
+        assertEquals(null, DeployTrust.forHome(home).whyUntrusted(link), "a link's own 0777 mode means nothing");
+        java.nio.file.Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertTrue(DeployTrust.forHome(home).whyUntrusted(link).startsWith(target.toRealPath() + " is "),
+                DeployTrust.forHome(home).whyUntrusted(link));
+    }
+
     static List<Bundle> bundles(BundleContext context, String name) {
         return java.util.Arrays.stream(context.getBundles()).filter(b -> name.equals(b.getSymbolicName())).toList();
     }
