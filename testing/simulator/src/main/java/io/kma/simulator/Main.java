@@ -30,6 +30,10 @@ public final class Main {
     public static void main(String[] args) {
         System.setProperty("org.jboss.logging.provider", "slf4j");
         try {
+            if (args.length > 0 && args[0].equals("kubelets")) {
+                ClusterKubelets.command(new ArrayDeque<>(List.of(args).subList(1, args.length)));
+                return;
+            }
             if (args.length > 0 && !args[0].startsWith("-")) {
                 System.exit(subcommand(args[0], new ArrayDeque<>(List.of(args).subList(1, args.length))));
             }
@@ -54,7 +58,9 @@ public final class Main {
                             [--slow-millis 3000] [--watch-history 10000] [--exit-with-parent]
                        Main fault    --dir DIR --node sim-node-1 --mode timeout|slow|500|401|403|reset|garbage|huge|none
                        Main register --dir DIR --url https://127.0.0.1:4443   (--url none unregisters)
-                       Main churn    --dir DIR (--add-pod NODE | --delete-pod NS/NAME | --restart NS/NAME[/CONTAINER])""";
+                       Main churn    --dir DIR (--add-pod NODE | --delete-pod NS/NAME | --restart NS/NAME[/CONTAINER])
+                       Main kubelets --server URL --ca-cert F --ca-key F --client-cert F --client-key F --address IP
+                                     [--nodes 2] [--first-port 10250]   (kubelets for a real kube-apiserver)""";
     }
 
     private static String value(Deque<String> args, String flag) {
