@@ -32,7 +32,7 @@ public final class RegistrationObjects {
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     /** A stored resource type: its group, plural, Kind and whether a missing object may be created by update. */
-    enum Kind {
+    public enum Kind {
         ENDPOINTS("", "endpoints", "Endpoints", true),
         ENDPOINT_SLICES(DISCOVERY, "endpointslices", "EndpointSlice", false),
         LEASES(COORDINATION, "leases", "Lease", false);
