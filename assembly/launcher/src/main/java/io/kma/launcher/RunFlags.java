@@ -68,6 +68,8 @@ final class RunFlags {
             new Flag("--tls-min-version", "server.tlsMinVersion", Kind.STRING, "VersionTLS12|VersionTLS13"),
             new Flag("--max-requests-inflight", "server.maxRequestsInflight", Kind.STRING, "N"),
             new Flag("--request-timeout", "server.requestTimeout", Kind.STRING, "DURATION"),
+            new Flag("--shutdown-delay-duration", "server.shutdownDelay", Kind.STRING, "DURATION"),
+            new Flag("--advertise-address", "registration.advertiseAddress", Kind.STRING, "IP"),
             new Flag("--requestheader-client-ca-file", "authentication.requestheaderClientCAFile", Kind.STRING, "FILE"),
             new Flag("--requestheader-allowed-names", "authentication.requestheaderAllowedNames", Kind.LIST, ""),
             new Flag("--requestheader-username-headers", "authentication.requestheaderUsernameHeaders", Kind.LIST, ""),

@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * DELETE /simulator/v1/namespaces/{ns}/pods/{name}                 delete a pod
  * POST   /simulator/v1/namespaces/{ns}/pods/{name}/restart[?container=c0]
  * PUT    /simulator/v1/appliance?url=https://...   DELETE /simulator/v1/appliance
+ * PUT    /simulator/v1/appliance?service=NAMESPACE/NAME   route through that Service's Endpoints
  * GET    /simulator/v1/profile
  * </pre>
  */
@@ -54,6 +55,13 @@ final class AdminHandler {
             } else if (what.equals("namespaces") && seg.length == 7 && seg[6].equals("restart") && method.equals("POST")) {
                 SimPod p = sim.cluster().restartContainer(seg[3], seg[5], Http.param(ex, "container"));
                 Http.tree(ex, 200, Map.of("restarted", p.key()));
+            } else if (what.equals("appliance") && (method.equals("PUT") || method.equals("POST")) && Http.param(ex, "service") != null) {
+                String[] ref = Http.param(ex, "service").split("/", 2);
+                if (ref.length != 2 || ref[0].isEmpty() || ref[1].isEmpty()) {
+                    throw new IllegalArgumentException("service must be NAMESPACE/NAME");
+                }
+                sim.registerApplianceService(ref[0], ref[1]);
+                Http.tree(ex, 200, Map.of("registered", "service " + ref[0] + "/" + ref[1]));
             } else if (what.equals("appliance") && (method.equals("PUT") || method.equals("POST"))) {
                 String url = Http.param(ex, "url");
                 sim.registerAppliance(URI.create(url));

@@ -51,6 +51,12 @@ final class AggregatorProxy {
         URI backend = sim.registration().backend();
         Attributes attrs = attributes(ex, path, seg);
         if (backend == null) {
+            ApiServiceRegistration.ServiceRef service = sim.registration().service();
+            if (service != null) {
+                // what kube-apiserver's endpoint resolver answers when the Service has no ready address
+                Http.status(ex, 503, "ServiceUnavailable", "no endpoints available for service \"" + service.name() + "\"");
+                return;
+            }
             Http.status(ex, 404, "NotFound", "the server could not find the requested resource");
             return;
         }

@@ -93,6 +93,11 @@ final class ApiServerHandler implements HttpHandler {
             sim.csrs().handle(ex, this, id, method, path.substring(CertificateSigningRequests.PREFIX.length()));
             return;
         }
+        RegistrationObjects.Target registrationTarget = sim.registrationObjects().target(seg);
+        if (registrationTarget != null) {
+            sim.registrationObjects().handle(ex, this, id, method, registrationTarget);
+            return;
+        }
         if (method.equals("POST")) {
             post(ex, id, path);
             return;

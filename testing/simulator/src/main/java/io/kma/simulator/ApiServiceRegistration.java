@@ -36,6 +36,10 @@ public final class ApiServiceRegistration implements AutoCloseable {
     private final boolean insecureSkipTlsVerify;
     private final long createdEpochSecond = Instant.now().getEpochSecond();
     private volatile URI backend;
+    /** Set when the APIService names a Service: the aggregator then resolves through its Endpoints. */
+    private volatile ServiceRef service;
+    private final java.util.concurrent.atomic.AtomicLong roundRobin = new java.util.concurrent.atomic.AtomicLong();
+    private RegistrationObjects objects;
     private volatile Availability availability = new Availability(false, "ServiceNotFound", "no appliance registered", createdEpochSecond);
     private ScheduledFuture<?> periodic;
 
@@ -45,8 +49,40 @@ public final class ApiServiceRegistration implements AutoCloseable {
         this.insecureSkipTlsVerify = insecureSkipTlsVerify;
     }
 
+    /** The Service an APIService names; the aggregator dials the Endpoints' addresses of its port named {@code https}. */
+    public record ServiceRef(String namespace, String name) {
+        static final String PORT_NAME = "https";
+    }
+
+    /** Where the Endpoints live when the APIService names a Service. */
+    void objects(RegistrationObjects registrationObjects) {
+        this.objects = registrationObjects;
+    }
+
+    /**
+     * Points the APIService at a Service: every proxied request and availability probe goes to one of the ready
+     * addresses of the Service's Endpoints, in turn (kube-apiserver 1.20 with {@code --enable-aggregator-routing}
+     * picks one at random per request; round robin makes tests with two appliances deterministic).
+     */
+    public synchronized void registerService(String namespace, String name) {
+        backend = null;
+        service = new ServiceRef(namespace, name);
+        if (periodic != null) {
+            periodic.cancel(false);
+        }
+        LOG.info("apiservice {} registered: service {}/{}", NAME, namespace, name);
+        periodic = timer.scheduleWithFixedDelay(this::checkNow, 0, intervalSeconds, TimeUnit.SECONDS);
+    }
+
+    /** The ready endpoint addresses ("ip:port") of the registered Service; empty when the APIService names a URL. */
+    public java.util.List<String> endpoints() {
+        ServiceRef s = service;
+        return s == null || objects == null ? java.util.List.of() : objects.readyAddresses(s.namespace(), s.name(), ServiceRef.PORT_NAME);
+    }
+
     /** Points the APIService at the appliance (null unregisters) and checks availability at once. */
     public synchronized void register(URI url) {
+        service = null;
         backend = url;
         if (periodic != null) {
             periodic.cancel(false);
@@ -61,12 +97,28 @@ public final class ApiServiceRegistration implements AutoCloseable {
         periodic = timer.scheduleWithFixedDelay(this::checkNow, 0, intervalSeconds, TimeUnit.SECONDS);
     }
 
+    /** Where the next request goes: the registered URL, or the Service's next ready endpoint; null when none. */
     public URI backend() {
-        return backend;
+        if (service == null) {
+            return backend;
+        }
+        java.util.List<String> addresses = endpoints();
+        if (addresses.isEmpty()) {
+            return null;
+        }
+        String hostPort = addresses.get((int) Math.floorMod(roundRobin.getAndIncrement(), (long) addresses.size()));
+        return URI.create("https://" + (hostPort.indexOf(':') != hostPort.lastIndexOf(':')
+                ? "[" + hostPort.substring(0, hostPort.lastIndexOf(':')) + "]" + hostPort.substring(hostPort.lastIndexOf(':'))
+                : hostPort));
+    }
+
+    /** The Service the APIService names, or null. */
+    public ServiceRef service() {
+        return service;
     }
 
     public boolean registered() {
-        return backend != null;
+        return backend != null || service != null;
     }
 
     public Availability availability() {
@@ -75,7 +127,13 @@ public final class ApiServiceRegistration implements AutoCloseable {
 
     /** Runs the availability check now; returns whether it succeeded. */
     public boolean checkNow() {
-        URI b = backend;
+        ServiceRef s = service;
+        URI b = backend();
+        if (s != null && b == null) {
+            setAvailability(false, "MissingEndpoints", "endpoints for service/" + s.name() + " in \"" + s.namespace()
+                    + "\" have no addresses with port name \"" + ServiceRef.PORT_NAME + "\"");
+            return false;
+        }
         if (b == null) {
             return false;
         }
@@ -99,7 +157,7 @@ public final class ApiServiceRegistration implements AutoCloseable {
     }
 
     void serve(HttpServerExchange ex, String name) throws IOException {
-        if (name != null && (!name.equals(NAME) || backend == null)) {
+        if (name != null && (!name.equals(NAME) || !registered())) {
             Http.status(ex, 404, "NotFound", "apiservices.apiregistration.k8s.io \"" + name + "\" not found",
                     "apiregistration.k8s.io", "apiservices", name);
             return;
@@ -114,7 +172,7 @@ public final class ApiServiceRegistration implements AutoCloseable {
             g.writeObjectFieldStart("metadata");
             g.writeEndObject();
             g.writeArrayFieldStart("items");
-            if (backend != null) {
+            if (registered()) {
                 write(g);
             }
             g.writeEndArray();
@@ -125,6 +183,7 @@ public final class ApiServiceRegistration implements AutoCloseable {
     private void write(JsonGenerator g) throws IOException {
         Availability a = availability;
         URI b = backend;
+        ServiceRef s = service;
         g.writeStartObject();
         Render.typeMeta(g, "APIService", "apiregistration.k8s.io/v1");
         g.writeObjectFieldStart("metadata");
@@ -134,8 +193,8 @@ public final class ApiServiceRegistration implements AutoCloseable {
         g.writeEndObject();
         g.writeObjectFieldStart("spec");
         g.writeObjectFieldStart("service");
-        g.writeStringField("name", "kube-metrics-appliance");
-        g.writeStringField("namespace", "kube-system");
+        g.writeStringField("name", s == null ? "kube-metrics-appliance" : s.name());
+        g.writeStringField("namespace", s == null ? "kube-system" : s.namespace());
         g.writeNumberField("port", b == null || b.getPort() < 0 ? 443 : b.getPort());
         g.writeEndObject();
         g.writeStringField("group", ApiServerHandler.METRICS_GROUP);

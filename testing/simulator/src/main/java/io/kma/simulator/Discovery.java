@@ -19,11 +19,13 @@ final class Discovery {
     /** Resource rows: name, singularName, namespaced, kind, verbs (space-separated), shortNames. */
     private static final List<String[]> CORE = List.of(
             new String[]{"configmaps", "configmap", "true", "ConfigMap", "get list watch", "cm"},
+            new String[]{"endpoints", "endpoints", "true", "Endpoints", "create delete get list update", "ep"},
             new String[]{"namespaces", "namespace", "false", "Namespace", "get list watch", "ns"},
             new String[]{"nodes", "node", "false", "Node", "get list watch", "no"},
             new String[]{"nodes/metrics", "", "false", "Node", "get", ""},
             new String[]{"nodes/stats", "", "false", "Node", "get", ""},
             new String[]{"pods", "pod", "true", "Pod", "get list watch", "po"});
+    private static final String[] ENDPOINT_SLICES = {"endpointslices", "endpointslice", "true", "EndpointSlice", "create delete get list update", ""};
     private static final List<Group> GROUPS = List.of(
             new Group("apiregistration.k8s.io", "v1", List.<String[]>of(new String[]{"apiservices", "apiservice", "false", "APIService", "get list", ""})),
             new Group("authentication.k8s.io", "v1", List.<String[]>of(new String[]{"tokenreviews", "tokenreview", "false", "TokenReview", "create", ""})),
@@ -32,7 +34,10 @@ final class Discovery {
                     new String[]{"subjectaccessreviews", "subjectaccessreview", "false", "SubjectAccessReview", "create", ""})),
             new Group(CertificateSigningRequests.GROUP, "v1", List.of(
                     new String[]{"certificatesigningrequests", "certificatesigningrequest", "false", "CertificateSigningRequest", "create delete get list", "csr"},
-                    new String[]{"certificatesigningrequests/approval", "", "false", "CertificateSigningRequest", "get update", ""})));
+                    new String[]{"certificatesigningrequests/approval", "", "false", "CertificateSigningRequest", "get update", ""})),
+            new Group(RegistrationObjects.COORDINATION, "v1", List.<String[]>of(new String[]{"leases", "lease", "true", "Lease", "create delete get list update", ""})),
+            new Group(RegistrationObjects.DISCOVERY, "v1", List.<String[]>of(ENDPOINT_SLICES)),
+            new Group(RegistrationObjects.DISCOVERY, "v1beta1", List.<String[]>of(ENDPOINT_SLICES)));
 
     private Discovery() {
     }
@@ -43,6 +48,9 @@ final class Discovery {
 
     private static List<Group> groups(Simulator sim) {
         List<Group> out = new ArrayList<>(GROUPS);
+        if (!sim.registrationObjects().servesEndpointSliceV1()) {
+            out.removeIf(g -> g.name.equals(RegistrationObjects.DISCOVERY) && g.version.equals("v1"));
+        }
         if (sim.registration().registered()) {
             out.add(new Group(ApiServerHandler.METRICS_GROUP, "v1beta1", List.of()));
         }
@@ -82,19 +90,25 @@ final class Discovery {
                 g.writeStartObject();
                 Render.typeMeta(g, "APIGroupList", "v1");
                 g.writeArrayFieldStart("groups");
+                List<String> listed = new ArrayList<>();
                 for (Group gr : groups(sim)) {
-                    group(g, gr, false, ex);
+                    if (!listed.contains(gr.name)) {
+                        listed.add(gr.name);
+                        group(g, gr, groups(sim), false);
+                    }
                 }
                 g.writeEndArray();
                 g.writeEndObject();
             });
             default -> {
                 String[] seg = path.substring(1).split("/");
-                Group gr = groups(sim).stream().filter(x -> x.name.equals(seg[1])).findFirst().orElse(null);
+                List<Group> all = groups(sim);
+                Group gr = all.stream().filter(x -> x.name.equals(seg[1]) && (seg.length == 2 || x.version.equals(seg[2])))
+                        .findFirst().orElse(null);
                 if (gr == null) {
                     Http.status(ex, 404, "NotFound", "the server could not find the requested resource");
                 } else if (seg.length == 2) {
-                    Http.json(ex, 200, g -> group(g, gr, true, ex));
+                    Http.json(ex, 200, g -> group(g, gr, all, true));
                 } else {
                     Http.json(ex, 200, g -> resourceList(g, gr.name + "/" + gr.version, gr.resources));
                 }
@@ -111,17 +125,22 @@ final class Discovery {
         g.writeEndArray();
     }
 
-    private static void group(JsonGenerator g, Group gr, boolean typeMeta, HttpServerExchange ex) throws IOException {
+    /** The group of {@code gr} with every version {@code all} lists for it, {@code gr}'s the preferred one. */
+    private static void group(JsonGenerator g, Group gr, List<Group> all, boolean typeMeta) throws IOException {
         g.writeStartObject();
         if (typeMeta) {
             Render.typeMeta(g, "APIGroup", "v1");
         }
         g.writeStringField("name", gr.name);
         g.writeArrayFieldStart("versions");
-        g.writeStartObject();
-        g.writeStringField("groupVersion", gr.name + "/" + gr.version);
-        g.writeStringField("version", gr.version);
-        g.writeEndObject();
+        for (Group v : all) {
+            if (v.name.equals(gr.name)) {
+                g.writeStartObject();
+                g.writeStringField("groupVersion", v.name + "/" + v.version);
+                g.writeStringField("version", v.version);
+                g.writeEndObject();
+            }
+        }
         g.writeEndArray();
         g.writeObjectFieldStart("preferredVersion");
         g.writeStringField("groupVersion", gr.name + "/" + gr.version);

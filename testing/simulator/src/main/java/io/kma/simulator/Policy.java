@@ -40,7 +40,15 @@ public final class Policy {
         }
     }
 
+    /** A {@link Rule} narrowed to objects of these names, as RBAC's {@code resourceNames}. */
+    public record NamedRule(Rule rule, Set<String> names) {
+        boolean allows(Identity id, Attributes a) {
+            return a.isResource() && names.contains(a.name()) && rule.appliesTo(id) && rule.allows(a);
+        }
+    }
+
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<NamedRule> namedRules = new CopyOnWriteArrayList<>();
 
     public static Rule resourceRule(Set<String> subjects, Set<String> verbs, Set<String> groups, Set<String> resources) {
         return new Rule(subjects, verbs, groups, resources, Set.of(), Set.of());
@@ -61,6 +69,15 @@ public final class Policy {
         p.add(new Rule(appliance, Set.of("get", "list", "watch"), Set.of(""), Set.of("configmaps"), Set.of("kube-system"), Set.of()));
         // what `kube-metrics-appliance manifests` grants so that doctor can read the APIService's status
         p.add(resourceRule(appliance, Set.of("get"), Set.of("apiregistration.k8s.io"), Set.of("apiservices")));
+        // self-registration, as `manifests` grants it (kube-system only; the Service's own Endpoints by name)
+        Set<String> kubeSystem = Set.of("kube-system");
+        p.add(new NamedRule(new Rule(appliance, Set.of("get", "update", "patch"), Set.of(""), Set.of("endpoints"), kubeSystem, Set.of()),
+                Set.of("metrics-server")));
+        p.add(new Rule(appliance, Set.of("create"), Set.of(""), Set.of("endpoints"), kubeSystem, Set.of()));
+        p.add(new Rule(appliance, Set.of("get", "list", "watch", "create", "update", "patch", "delete"), Set.of("discovery.k8s.io"),
+                Set.of("endpointslices"), kubeSystem, Set.of()));
+        p.add(new Rule(appliance, Set.of("get", "list", "watch", "create", "update", "patch", "delete"), Set.of("coordination.k8s.io"),
+                Set.of("leases"), kubeSystem, Set.of()));
         p.add(resourceRule(Set.of("group:developers"), Set.of("get", "list", "watch"), Set.of(""), Set.of("pods")));
         // system:discovery / system:basic-user equivalents: everyone authenticated may discover and ask about itself
         p.add(pathRule(Set.of("group:" + Identity.AUTHENTICATED), Set.of("get"),
@@ -75,9 +92,19 @@ public final class Policy {
         return this;
     }
 
+    public Policy add(NamedRule rule) {
+        namedRules.add(rule);
+        return this;
+    }
+
     public boolean allows(Identity id, Attributes a) {
         if (id.inGroup(MASTERS)) {
             return true;
+        }
+        for (NamedRule r : namedRules) {
+            if (r.allows(id, a)) {
+                return true;
+            }
         }
         for (Rule r : rules) {
             if (r.appliesTo(id) && r.allows(a)) {

@@ -51,6 +51,7 @@ public final class Simulator implements AutoCloseable {
     private final Authenticator authenticator = new Authenticator();
     private final Policy policy = Policy.defaults();
     private final CertificateSigningRequests csrs = new CertificateSigningRequests(this);
+    private final RegistrationObjects registrationObjects = new RegistrationObjects();
     private final LoadProfile profile;
     private Pki.Issued ca;
     private Pki.Issued frontProxyCa;
@@ -114,6 +115,7 @@ public final class Simulator implements AutoCloseable {
                 : Pki.sslContext(frontProxyClient, List.of(), Pki.readCerts(Files.readString(options.aggregatorCaFile())).toArray(X509Certificate[]::new));
         aggregator = new AggregatorProxy(this, frontProxyTls);
         registration = new ApiServiceRegistration(aggregator, options.availabilityCheckSeconds(), insecure);
+        registration.objects(registrationObjects);
 
         SSLContext apiTls = Pki.context(new FixedKeyManager(new X509Certificate[]{apiserverCert.cert(), ca.cert()}, apiserverCert.key()),
                 Pki.trustManagers(ca.cert()));
@@ -296,6 +298,11 @@ public final class Simulator implements AutoCloseable {
         return m;
     }
 
+    /** Points the APIService v1beta1.metrics.k8s.io at a Service: requests go to its Endpoints' ready addresses in turn. */
+    public void registerApplianceService(String namespace, String name) {
+        registration.registerService(namespace, name);
+    }
+
     /** Registers (or with null unregisters) the appliance as the APIService v1beta1.metrics.k8s.io backend. */
     public void registerAppliance(URI url) {
         registration.register(url);
@@ -345,6 +352,11 @@ public final class Simulator implements AutoCloseable {
     /** kube-controller-manager's {@code --cluster-signing-duration} (default 365 days). */
     public void csrSigningDuration(java.time.Duration d) {
         csrs.signingDuration(d);
+    }
+
+    /** Endpoints, EndpointSlices and Leases: what self-registering appliances write. */
+    public RegistrationObjects registrationObjects() {
+        return registrationObjects;
     }
 
     public X509Certificate caCertificate() {

@@ -15,6 +15,8 @@ public final class Pids {
     public static final String KUBELET_AUTH_X509 = "io.kma.kubelet.auth.x509";
     public static final String KUBELET_AUTH_TOKEN = "io.kma.kubelet.auth.token";
     public static final String METRICS_API = "io.kma.metrics.api";
+    /** Self-registration (config.yaml {@code registration.*}); since 1.1.0. */
+    public static final String REGISTRATION = "io.kma.registration";
 
     private Pids() {
     }

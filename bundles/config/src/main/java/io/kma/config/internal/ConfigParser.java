@@ -298,6 +298,59 @@ final class ConfigParser {
         return java.util.Collections.unmodifiableMap(entries);
     }
 
+    private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    /** registration.*: the address must be usable in Endpoints, the names Kubernetes names, renewal inside the lease. */
+    private void registrationChecks() {
+        String address = (String) values.get("registration.advertiseAddress");
+        if (!address.isEmpty()) {
+            if (!IPV4.matcher(address).matches() && !IPV6.matcher(address).matches()) {
+                errors.add(at("registration.advertiseAddress") + "\"" + address + "\" is not an IP address (example: 192.0.2.10)");
+            } else if (!Boolean.TRUE.equals(values.get("registration.allowLoopback")) && refusedInEndpoints(address) != null) {
+                errors.add(at("registration.advertiseAddress") + address + " is " + refusedInEndpoints(address)
+                        + ", which kube-apiserver refuses in Endpoints; give this host's address that kube-apiserver reaches");
+            }
+        }
+        String service = (String) values.get("registration.service");
+        String[] ref = service.split("/", -1);
+        if (ref.length != 2 || !DNS_LABEL.matcher(ref[0]).matches() || !DNS_LABEL.matcher(ref[1]).matches()) {
+            errors.add(at("registration.service") + "\"" + service + "\" must be NAMESPACE/NAME of the Service the APIService names "
+                    + "(example: kube-system/metrics-server)");
+        }
+        String leaseNamespace = (String) values.get("registration.leaseNamespace");
+        if (!DNS_LABEL.matcher(leaseNamespace).matches()) {
+            errors.add(at("registration.leaseNamespace") + "\"" + leaseNamespace + "\" is not a namespace name");
+        }
+        int duration = (Integer) values.get("registration.leaseDurationSeconds");
+        int renew = (Integer) values.get("registration.renewIntervalSeconds");
+        if (renew >= duration) {
+            errors.add(at("registration.renewIntervalSeconds") + renew + " must be less than registration.leaseDurationSeconds "
+                    + duration + " (a Lease must be renewed before it expires; kube-apiserver uses 10 and 15)");
+        }
+    }
+
+    /** Why kube-apiserver's Endpoints validation refuses the address, or null (loopback, link-local, unspecified). */
+    static String refusedInEndpoints(String ip) {
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByName(ip);
+            if (a.isLoopbackAddress()) {
+                return "a loopback address";
+            }
+            if (a.isLinkLocalAddress()) {
+                return "a link-local address";
+            }
+            if (a.isAnyLocalAddress()) {
+                return "the unspecified address";
+            }
+            if (a.isMulticastAddress()) {
+                return "a multicast address";
+            }
+            return null;
+        } catch (java.net.UnknownHostException e) {
+            return "not an IP address";
+        }
+    }
+
     /** Rules that involve more than one key; upstream metrics-server applies the same timeout rule. */
     private void crossChecks() {
         long resolution = (Long) values.get("metricResolution");
@@ -322,6 +375,7 @@ final class ConfigParser {
             errors.add(at(cert ? "server.tlsCertFile" : "server.tlsPrivateKeyFile") + missing
                     + " must be set too (both or neither; neither = self-signed certificate in server.certDir)");
         }
+        registrationChecks();
         // Upstream metrics-server's own flag checks (options/kubelet_client.go), for the flags given together.
         if (flags.containsKey("kubelet.certificateAuthority") && flags.containsKey("kubelet.insecureSkipTLSVerify")
                 && Boolean.TRUE.equals(values.get("kubelet.insecureSkipTLSVerify"))) {

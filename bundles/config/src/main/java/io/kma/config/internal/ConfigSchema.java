@@ -8,9 +8,16 @@ import java.util.Set;
 /** Every key of the documented config.yaml (config/config.yaml in the source tree) with its default. */
 final class ConfigSchema {
 
-    static final Set<String> SECTIONS = Set.of("server", "kubelet", "authentication", "authorization");
+    static final Set<String> SECTIONS = Set.of("server", "kubelet", "authentication", "authorization", "registration");
 
     static final List<String> ADDRESS_TYPES = List.of("Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP");
+
+    /**
+     * kube-apiserver's aggregator picks an endpoint per request from its Endpoints informer, which a watch updates
+     * within about a second of the write; 10 s also covers a loaded kube-apiserver and requests already routed here
+     * (README, "Graceful hand-over").
+     */
+    static final long DEFAULT_SHUTDOWN_DELAY_MILLIS = 10_000L;
 
     static final Map<String, Key> KEYS = keys(
             new Key("kubeconfig", KeyType.STRING, "/etc/kube-metrics-appliance/identity/kubeconfig"),
@@ -28,6 +35,8 @@ final class ConfigSchema {
             new Key("server.requestTimeout", KeyType.DURATION, 60_000L),
             new Key("server.maxConnections", KeyType.POSITIVE_INT, 2000),
             new Key("server.maxConnectionsPerClient", KeyType.POSITIVE_INT, 200),
+            // Graceful hand-over (issue 12): readyz fails and the address leaves the Endpoints, then this long serving.
+            new Key("server.shutdownDelay", KeyType.DURATION, DEFAULT_SHUTDOWN_DELAY_MILLIS),
 
             new Key("kubelet.port", KeyType.PORT, 10250),
             new Key("kubelet.useNodeStatusPort", KeyType.BOOLEAN, true),
@@ -56,7 +65,16 @@ final class ConfigSchema {
             new Key("authorization.mode", KeyType.ENUM, "Webhook", List.of("Webhook", "AlwaysAllow")),
             new Key("authorization.cacheAuthorizedTTL", KeyType.DURATION, 10_000L),
             new Key("authorization.cacheUnauthorizedTTL", KeyType.DURATION, 10_000L),
-            new Key("authorization.alwaysAllowPaths", KeyType.STRING_LIST, List.of("/healthz", "/readyz", "/livez")));
+            new Key("authorization.alwaysAllowPaths", KeyType.STRING_LIST, List.of("/healthz", "/readyz", "/livez")),
+
+            // Self-registration in the Service's Endpoints/EndpointSlice with a Lease per host (issue 12).
+            new Key("registration.enabled", KeyType.BOOLEAN, true),
+            new Key("registration.advertiseAddress", KeyType.STRING, ""),
+            new Key("registration.service", KeyType.STRING, "kube-system/metrics-server"),
+            new Key("registration.leaseNamespace", KeyType.STRING, "kube-system"),
+            new Key("registration.leaseDurationSeconds", KeyType.POSITIVE_INT, 30),
+            new Key("registration.renewIntervalSeconds", KeyType.POSITIVE_INT, 10),
+            new Key("registration.allowLoopback", KeyType.BOOLEAN, false));
 
     /** Upstream requires 10s; this appliance allows faster scraping for small clusters and labs. */
     static final long MIN_RESOLUTION_MILLIS = 5_000L;

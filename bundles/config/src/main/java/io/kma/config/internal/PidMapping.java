@@ -29,6 +29,7 @@ final class PidMapping {
         http.put("requestTimeoutMillis", s.number("server.requestTimeout"));
         http.put("maxConnections", s.integer("server.maxConnections"));
         http.put("maxConnectionsPerClient", s.integer("server.maxConnectionsPerClient"));
+        http.put("shutdownDelayMillis", s.number("server.shutdownDelay"));
         pids.put(Pids.HTTP_SERVER, http);
 
         pids.put(Pids.KUBE_CLIENT, new LinkedHashMap<>(Map.of("kubeconfig", s.string("kubeconfig"))));
@@ -83,6 +84,16 @@ final class PidMapping {
         api.put("cacheUnauthorizedTTLMillis", s.number("authorization.cacheUnauthorizedTTL"));
         api.put("alwaysAllowPaths", array(s.list("authorization.alwaysAllowPaths")));
         pids.put(Pids.METRICS_API, api);
+
+        Map<String, Object> registration = new LinkedHashMap<>();
+        registration.put("enabled", s.bool("registration.enabled"));
+        registration.put("advertiseAddress", s.string("registration.advertiseAddress"));
+        registration.put("service", s.string("registration.service"));
+        registration.put("leaseNamespace", s.string("registration.leaseNamespace"));
+        registration.put("leaseDurationSeconds", s.integer("registration.leaseDurationSeconds"));
+        registration.put("renewIntervalSeconds", s.integer("registration.renewIntervalSeconds"));
+        registration.put("allowLoopback", s.bool("registration.allowLoopback"));
+        pids.put(Pids.REGISTRATION, registration);
 
         return pids;
     }

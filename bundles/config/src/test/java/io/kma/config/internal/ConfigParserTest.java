@@ -121,6 +121,19 @@ class ConfigParserTest {
     }
 
     @Test
+    void registrationKeysAreChecked() throws Exception {
+        assertTrue(error("registration:\n  advertiseAddress: 127.0.0.1\n").contains(
+                "registration.advertiseAddress: 127.0.0.1 is a loopback address, which kube-apiserver refuses in Endpoints"));
+        assertTrue(error("registration:\n  advertiseAddress: host-1\n").contains("\"host-1\" is not an IP address"));
+        assertTrue(error("registration:\n  service: metrics-server\n").contains("registration.service: \"metrics-server\" must be NAMESPACE/NAME"));
+        assertTrue(error("registration:\n  renewIntervalSeconds: 30\n").contains(
+                "registration.renewIntervalSeconds: 30 must be less than registration.leaseDurationSeconds 30"));
+        assertEquals("127.0.0.7", parse("registration:\n  advertiseAddress: 127.0.0.7\n  allowLoopback: true\n")
+                .string("registration.advertiseAddress"));
+        assertEquals(2_500L, parse("server:\n  shutdownDelay: 2.5s\n").number("server.shutdownDelay"));
+    }
+
+    @Test
     void syntaxErrorsAndDuplicatesNameTheLine() {
         assertTrue(error("server:\n  securePort: [1\n").startsWith("config.yaml:3: YAML syntax error:"), error("server:\n  securePort: [1\n"));
         assertEquals("config.yaml:2: metricResolution: duplicate key", error("metricResolution: 15s\nmetricResolution: 20s\n"));

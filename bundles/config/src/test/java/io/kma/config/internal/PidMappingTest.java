@@ -19,9 +19,9 @@ class PidMappingTest {
     void everyPidIsWrittenWithEveryDocumentedProperty() {
         Map<String, Map<String, Object>> pids = PidMapping.toPids(Settings.defaults());
         assertEquals(Set.of(Pids.HTTP_SERVER, Pids.KUBE_CLIENT, Pids.SCRAPER, Pids.STORE, Pids.ADDRESS_PREFERRED,
-                Pids.ADDRESS_HOSTS, Pids.KUBELET_AUTH_X509, Pids.KUBELET_AUTH_TOKEN, Pids.METRICS_API), pids.keySet());
+                Pids.ADDRESS_HOSTS, Pids.KUBELET_AUTH_X509, Pids.KUBELET_AUTH_TOKEN, Pids.METRICS_API, Pids.REGISTRATION), pids.keySet());
         assertEquals(Set.of("bindAddress", "securePort", "tlsCertFile", "tlsPrivateKeyFile", "certDir", "tlsMinVersion",
-                "maxRequestsInflight", "requestTimeoutMillis", "maxConnections", "maxConnectionsPerClient"),
+                "maxRequestsInflight", "requestTimeoutMillis", "maxConnections", "maxConnectionsPerClient", "shutdownDelayMillis"),
                 pids.get(Pids.HTTP_SERVER).keySet());
         assertEquals(60_000L, pids.get(Pids.HTTP_SERVER).get("requestTimeoutMillis"));
         assertEquals(400, pids.get(Pids.HTTP_SERVER).get("maxRequestsInflight"));
@@ -29,6 +29,10 @@ class PidMappingTest {
                 "nodeSelector", "certificateAuthority", "insecureSkipTLSVerify", "tlsVerification", "pinDirectory",
                 "addressResolver.target", "credentials.target"), pids.get(Pids.SCRAPER).keySet());
         assertEquals(12, pids.get(Pids.METRICS_API).size());
+        assertEquals(Map.of("enabled", true, "advertiseAddress", "", "service", "kube-system/metrics-server",
+                "leaseNamespace", "kube-system", "leaseDurationSeconds", 30, "renewIntervalSeconds", 10, "allowLoopback", false),
+                pids.get(Pids.REGISTRATION));
+        assertEquals(10_000L, pids.get(Pids.HTTP_SERVER).get("shutdownDelayMillis"));
     }
 
     @Test

@@ -223,6 +223,42 @@ final class ApiClient implements Closeable {
         return readJson(http, "update", put, null, null);
     }
 
+    /**
+     * One request whose answer, error or not, is returned as status code and body (at most {@code maxBody} bytes,
+     * more is an IOException): for callers that handle 404 and 409 themselves.
+     *
+     * @param verb Kubernetes verb for the request counter
+     */
+    Exchanged exchange(String verb, HttpUriRequestBase request, byte[] json, int maxBody) throws IOException {
+        request.setHeader("Accept", "application/json");
+        if (json != null) {
+            request.setEntity(new ByteArrayEntity(json, ContentType.APPLICATION_JSON));
+        }
+        try (CloseableHttpResponse response = execute(http, verb, request)) {
+            HttpEntity entity = response.getEntity();
+            byte[] body = new byte[0];
+            if (entity != null) {
+                try (InputStream in = entity.getContent()) {
+                    body = in.readNBytes(maxBody + 1);
+                }
+                if (body.length > maxBody) {
+                    throw new IOException(request.getMethod() + " " + request.getRequestUri() + ": answer larger than "
+                            + maxBody + " bytes");
+                }
+            }
+            return new Exchanged(response.getCode(), new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** What {@link #exchange} returns. */
+    record Exchanged(int code, String body) {
+    }
+
+    /** The absolute URL of an API path on this kube-apiserver. */
+    String url(String path) {
+        return base + path;
+    }
+
     private JsonNode readJson(CloseableHttpClient client, String verb, HttpUriRequestBase request, Timeout responseTimeout,
             CallTracker tracker) throws IOException {
         if (responseTimeout != null) {
