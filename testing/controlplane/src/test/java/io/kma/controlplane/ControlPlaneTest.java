@@ -311,6 +311,16 @@ class ControlPlaneTest {
     @Order(1)
     void twoAppliancesSelfRegisterAndTheApiServiceIsAvailable() throws Exception {
         assertEquals("True", available());
+        // the identity the CSR flow gave the appliances is no administrator: RBAC from manifests, nothing more
+        Map<String, String> canI = new TreeMap<>();
+        for (String check : List.of("get nodes --subresource=metrics", "list pods", "list secrets", "create pods", "delete nodes")) {
+            List<String> args = new ArrayList<>(List.of("auth", "can-i"));
+            args.addAll(List.of(check.split(" ")));
+            args.addAll(List.of("-A", "--as", "system:kube-metrics-appliance"));
+            canI.put(check, cp.kubectl(args.toArray(String[]::new)).output().strip());
+        }
+        assertEquals(Map.of("get nodes --subresource=metrics", "yes", "list pods", "yes", "list secrets", "no", "create pods", "no",
+                "delete nodes", "no"), canI);
         awaitEndpoints(allIps(), Duration.ofSeconds(30));
         JsonNode leases = json("get", "leases", "-n", "kube-system", "-o", "json");
         JsonNode slices = json("get", "--raw", "/apis/discovery.k8s.io/v1beta1/namespaces/kube-system/endpointslices");

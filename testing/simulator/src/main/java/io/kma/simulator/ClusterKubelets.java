@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Simulated kubelets for a <em>real</em> kube-apiserver ({@code Main kubelets}): each node's {@code /metrics/resource}
  * listens on {@code address:firstPort+i} with a serving certificate of the cluster CA (SANs: the node name and the
- * address), is registered as a Node object (InternalIP and Hostname addresses, the kubelet port in
+ * address) and authorization by SubjectAccessReview (as kubeadm's kubelets: the RBAC the caller was given decides), is
+ * registered as a Node object (InternalIP and Hostname addresses, the kubelet port in
  * {@code daemonEndpoints}, Ready), and {@link PodLifecycle} acts for the pods: there is no scheduler and no kubelet,
  * so pending pods are bound here, set Running/Ready, and reported with the {@link LoadProfile} figures of their
  * (node, index) — so a real Deployment's pods get metrics.
@@ -82,7 +84,9 @@ public final class ClusterKubelets implements AutoCloseable {
         TrustManager[] clientTrust = Pki.trustManagers(ca.cert());
         Faults faults = new Faults(new ClusterState(16, 1));
         Authenticator authenticator = new Authenticator();
-        Policy policy = Policy.defaults();
+        // who may read metrics is decided by kube-apiserver (ReviewedKubeletHandler); past that, anyone authenticated
+        Policy policy = new Policy().add(Policy.resourceRule(Set.of("group:" + Identity.AUTHENTICATED), Set.of("get"), Set.of(""),
+                Set.of("nodes/metrics", "nodes/stats")));
         Undertow.Builder b = Undertow.builder().setIoThreads(1).setWorkerThreads(4)
                 .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUESTED)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false);
@@ -94,7 +98,8 @@ public final class ClusterKubelets implements AutoCloseable {
             b.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTPS).setHost(config.address())
                     .setPort(node.port)
                     .setSslContext(Pki.context(new FixedKeyManager(new X509Certificate[]{cert.cert(), ca.cert()}, cert.key()), clientTrust))
-                    .setRootHandler(new KubeletHandler(node, faults, authenticator, policy, 3000)));
+                    .setRootHandler(new ReviewedKubeletHandler(name, api, authenticator,
+                            new KubeletHandler(node, faults, authenticator, policy, 3000))));
         }
         kubelets = b.build();
         kubelets.start();
