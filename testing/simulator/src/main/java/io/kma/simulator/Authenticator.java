@@ -55,6 +55,15 @@ public final class Authenticator {
         return null;
     }
 
+    /** As {@link #authenticate}, an invalid credential counting as none: what a kubelet answers 401 for either way. */
+    public Identity authenticateOrNull(HttpServerExchange exchange) {
+        try {
+            return authenticate(exchange);
+        } catch (InvalidCredential e) {
+            return null;
+        }
+    }
+
     public static X509Certificate peerCertificate(HttpServerExchange exchange) {
         SSLSessionInfo ssl = exchange.getConnection().getSslSessionInfo();
         if (ssl == null) {

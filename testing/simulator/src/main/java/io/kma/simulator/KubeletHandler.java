@@ -100,12 +100,7 @@ final class KubeletHandler implements HttpHandler {
             text(exchange, 404, "404 page not found\n");
             return;
         }
-        Identity id;
-        try {
-            id = authenticator.authenticate(exchange);
-        } catch (Authenticator.InvalidCredential e) {
-            id = null;
-        }
+        Identity id = authenticator.authenticateOrNull(exchange);
         if (id == null) {
             text(exchange, 401, "Unauthorized");
             return;
@@ -132,7 +127,7 @@ final class KubeletHandler implements HttpHandler {
         exchange.getResponseSender().send(out.toByteBuffer());
     }
 
-    private static void text(HttpServerExchange exchange, int code, String body) {
+    static void text(HttpServerExchange exchange, int code, String body) {
         exchange.setStatusCode(code);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
         exchange.getResponseSender().send(ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)));

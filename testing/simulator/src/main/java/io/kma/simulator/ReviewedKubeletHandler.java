@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -51,25 +48,20 @@ final class ReviewedKubeletHandler implements HttpHandler {
             exchange.dispatch(this);
             return;
         }
-        Identity id;
-        try {
-            id = authenticator.authenticate(exchange);
-        } catch (Authenticator.InvalidCredential e) {
-            id = null;
-        }
+        Identity id = authenticator.authenticateOrNull(exchange);
         if (id == null) {
-            text(exchange, 401, "Unauthorized");
+            KubeletHandler.text(exchange, 401, "Unauthorized");
             return;
         }
         boolean allowed;
         try {
             allowed = allowed(id, subresource);
         } catch (IOException e) {
-            text(exchange, 500, "Internal Server Error: authorization review failed");
+            KubeletHandler.text(exchange, 500, "Internal Server Error: authorization review failed");
             return;
         }
         if (!allowed) {
-            text(exchange, 403, "Forbidden (user=" + id.user() + ", verb=get, resource=nodes, subresource=" + subresource + ")");
+            KubeletHandler.text(exchange, 403, "Forbidden (user=" + id.user() + ", verb=get, resource=nodes, subresource=" + subresource + ")");
             return;
         }
         next.handleRequest(exchange);
@@ -92,11 +84,5 @@ final class ReviewedKubeletHandler implements HttpHandler {
         boolean allowed = answer.path("status").path("allowed").asBoolean(false);
         cache.put(key, new Decision(allowed, now));
         return allowed;
-    }
-
-    private static void text(HttpServerExchange exchange, int code, String body) {
-        exchange.setStatusCode(code);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
-        exchange.getResponseSender().send(ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)));
     }
 }
