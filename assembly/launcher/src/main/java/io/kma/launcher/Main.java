@@ -17,10 +17,12 @@ public final class Main {
               run [--config FILE] [FLAGS]            run the appliance (default config: /etc/kube-metrics-appliance/config.yaml;
                                                      without that file it runs on the built-in defaults)
               demo [--nodes N] [--pods-per-node P]   run it against a simulated cluster on this machine (default 3 nodes, 10 pods each)
-              manifests --advertise-address IP[,IP...] [--port 4443] [--ca-bundle FILE]
+              manifests [--hosts NAME,...] [--port 4443] [--ca-bundle FILE] [--advertise-address IP,...]
                                                      print the YAML that registers the appliance with kube-apiserver
-                                                     (APIService, Service, Endpoints, EndpointSlice, RBAC); the IPs are the
-                                                     control-plane hosts' addresses, --port the appliance's securePort
+                                                     (APIService, Service, RBAC; each appliance adds its own address);
+                                                     --hosts narrows the registration RBAC to those hosts' Leases and
+                                                     EndpointSlices; --port is the securePort; --advertise-address lists
+                                                     static Endpoints/EndpointSlice (registration.enabled: false)
               doctor [--config FILE] [FLAGS] [--apiserver-manifest FILE]
                                                      check the installation step by step (configuration, kubeconfig,
                                                      RBAC, APIService, kube-apiserver flags, every kubelet) and print
@@ -48,7 +50,8 @@ public final class Main {
             Environment: NOTIFY_SOCKET (systemd Type=notify: READY=1 through systemd-notify once serving; the unit
             needs NotifyAccess=all), KMA_STATE_DIR (Felix cache), KMA_DEPLOY_DIR (hot-deploy directory, default <home>/deploy), JAVA_OPTS.
             Exit codes: 0 stopped (doctor: all checks passed), 1 invalid configuration or failed start (doctor: a check
-            failed), 2 usage error, 143 stopped by SIGTERM.
+            failed), 2 usage error; SIGTERM hands over (readyz fails, the address leaves the Endpoints,
+            serving on for server.shutdownDelay) and exits 0.
             """.formatted(RunFlags.usage());
 
     private Main() {
@@ -125,7 +128,10 @@ public final class Main {
         return false;
     }
 
-    /** Runs the launcher until the framework stops; SIGTERM (shutdown hook) stops every bundle first. */
+    /**
+     * Runs the launcher until the framework stops. SIGTERM runs the hand-over handlers, then stops every bundle; the
+     * exit code is then 0. Other ends of the JVM (SIGINT) stop the framework through the shutdown hook.
+     */
     static int runUntilStopped(LaunchOptions options) throws Exception {
         Launcher launcher = Launcher.start(options);
         // Type=notify under systemd: READY=1 once the API serves (/livez), without waiting for kube-apiserver.
@@ -134,6 +140,13 @@ public final class Main {
         Thread hook = new Thread(launcher::close, "kma-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Signals.reloadOnHangup(launcher.framework());
+        java.util.concurrent.atomic.AtomicBoolean terminating = new java.util.concurrent.atomic.AtomicBoolean();
+        Signals.handOverOnTerm(() -> {
+            if (terminating.compareAndSet(false, true)) {
+                Signals.runTerminationHandlers(launcher.framework());
+                launcher.close();
+            }
+        });
         int code = launcher.awaitStop();
         if (notify != null) {
             notify.close();
@@ -141,7 +154,7 @@ public final class Main {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
-            // SIGTERM: the hook is running and the JVM exits with 143
+            // the JVM is exiting (SIGINT, or SIGTERM where it cannot be handled): the hook stops the framework
         }
         return code;
     }

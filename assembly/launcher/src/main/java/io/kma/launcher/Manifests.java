@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code manifests}: the Kubernetes objects that register the appliance with kube-apiserver's aggregation layer (no
- * cluster needed): APIService, a selectorless Service with Endpoints (what kube-apiserver 1.20 and older read) and
- * EndpointSlices listing the control-plane hosts, and the RBAC for the appliance's user and for readers.
+ * cluster needed): APIService, a selectorless Service, the RBAC for the appliance's user (self-registration included)
+ * and for readers; with {@code --advertise-address}, static Endpoints (what kube-apiserver 1.33 and older read) and
+ * EndpointSlices listing the control-plane hosts, for installs with {@code registration.enabled: false}.
  */
 final class Manifests {
 
@@ -39,23 +40,20 @@ final class Manifests {
     }
 
     static Map<String, String> defaults() {
-        return Map.of("--advertise-address", "", "--port", "4443", "--ca-bundle", "");
+        return Map.of("--advertise-address", "", "--port", "4443", "--ca-bundle", "", "--hosts", "");
     }
 
     /** Returns the exit code: 0 printed, 1 the CA bundle cannot be read, 2 usage error. */
     static int run(Map<String, String> options, java.io.PrintStream out) throws Options.UsageException, IOException {
         String given = options.get("--advertise-address");
-        if (given.isEmpty()) {
-            throw new Options.UsageException("manifests needs --advertise-address IP[,IP...] (the control-plane hosts' "
-                    + "addresses that kube-apiserver dials)");
-        }
-        List<Address> addresses = addresses(given);
+        List<Address> addresses = given.isEmpty() ? List.of() : addresses(given);
+        List<String> hosts = hosts(options.get("--hosts"));
         int port = Options.positiveInt(options, "--port", 65535);
         String caBundle = null;
         if (!options.get("--ca-bundle").isEmpty()) {
             caBundle = caBundle(Path.of(options.get("--ca-bundle")));
         }
-        out.print(yaml(addresses, port, caBundle));
+        out.print(yaml(addresses, port, caBundle, hosts));
         out.flush();
         return 0;
     }
@@ -96,6 +94,31 @@ final class Manifests {
         return addresses;
     }
 
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    /** 63 minus the longer object-name prefix, {@code kube-metrics-appliance-}. */
+    static final int MAX_HOST = 63 - "kube-metrics-appliance-".length();
+
+    /** {@code --hosts}: the control-plane hosts' names as the appliance names its Lease and EndpointSlice. */
+    static List<String> hosts(String list) throws Options.UsageException {
+        List<String> hosts = new ArrayList<>();
+        if (list.isEmpty()) {
+            return hosts;
+        }
+        for (String raw : list.split(",", -1)) {
+            String h = raw.trim();
+            if (!DNS_LABEL.matcher(h).matches() || h.length() > MAX_HOST) {
+                throw new Options.UsageException("--hosts: \"" + h + "\" is not a host name as the appliance writes it: "
+                        + "the first label of the host name, lower case, [a-z0-9-], at most " + MAX_HOST
+                        + " characters (doctor prints this host's on its registration line)");
+            }
+            if (hosts.contains(h)) {
+                throw new Options.UsageException("--hosts: " + h + " is given twice");
+            }
+            hosts.add(h);
+        }
+        return hosts;
+    }
+
     static String caBundle(Path file) throws IOException {
         byte[] pem;
         try {
@@ -110,12 +133,14 @@ final class Manifests {
         return Base64.getEncoder().encodeToString(pem);
     }
 
-    static String yaml(List<Address> addresses, int port, String caBundle) {
-        String ips = String.join(",", addresses.stream().map(Address::ip).toList());
+    static String yaml(List<Address> addresses, int port, String caBundle, List<String> hosts) {
+        String ips = addresses.isEmpty() ? "<this host's address>" : String.join(",", addresses.stream().map(Address::ip).toList());
+        String invocation = (addresses.isEmpty() ? "" : " --advertise-address " + ips) + " --port " + port
+                + (hosts.isEmpty() ? "" : " --hosts " + String.join(",", hosts));
         StringBuilder y = new StringBuilder();
         y.append("""
                 # kube-metrics-appliance %1$s: registration with kube-apiserver's aggregation layer.
-                #   kube-metrics-appliance manifests --advertise-address %2$s --port %3$d | kubectl apply -f -
+                #   kube-metrics-appliance manifests%5$s | kubectl apply -f -
                 #
                 # Before applying:
                 # 1. The appliance's kubeconfig (config.yaml "kubeconfig", default
@@ -137,7 +162,13 @@ final class Manifests {
                 #    it dials the Service's ClusterIP, which needs kube-proxy on the control-plane hosts.
                 # 3. The appliance listens on %2$s port %3$d (config.yaml server.bindAddress, server.securePort)
                 #    and kube-apiserver can reach it there (firewall).
-                """.formatted(BuildInfo.version(), ips, port, USER));
+                # 4. %6$s
+                """.formatted(BuildInfo.version(), ips, port, USER, invocation, addresses.isEmpty()
+                ? "Each appliance registers itself (registration.enabled: true, the default): it adds its own address to\n"
+                        + "#    the Endpoints kube-system/metrics-server, keeps its EndpointSlice metrics-server-kma-<hostname> and\n"
+                        + "#    a Lease kube-metrics-appliance-<hostname>, and removes peers whose Lease expired."
+                : "Static addresses, for registration.enabled: false on every host: the Endpoints and EndpointSlices\n"
+                        + "#    below list them; adding or removing a control-plane host means applying these again."));
         y.append("---\n");
         if (caBundle == null) {
             y.append("""
@@ -171,7 +202,7 @@ final class Manifests {
         y.append(caBundle == null ? "  insecureSkipTLSVerify: true\n" : "  caBundle: " + caBundle + "\n");
         y.append("""
                 ---
-                # No selector: the Endpoints and EndpointSlices below list the control-plane hosts.
+                # No selector: its Endpoints and EndpointSlices list the control-plane hosts.
                 apiVersion: v1
                 kind: Service
                 metadata:
@@ -187,8 +218,19 @@ final class Manifests {
                     protocol: TCP
                     targetPort: %d
                     appProtocol: https
+                """.formatted(port));
+        if (!addresses.isEmpty()) {
+            staticEndpoints(y, addresses, port);
+        }
+        rbac(y, hosts);
+        return y.toString();
+    }
+
+    /** Endpoints and EndpointSlices listing the given addresses, for installs without self-registration. */
+    private static void staticEndpoints(StringBuilder y, List<Address> addresses, int port) {
+        y.append("""
                 ---
-                # Read by kube-apiserver 1.20 and older (newer ones read the EndpointSlices; kubectl may warn that
+                # Read by kube-apiserver 1.33 and older (newer ones read the EndpointSlices; kubectl may warn that
                 # v1 Endpoints is deprecated). skip-mirror: the EndpointSlices below already list the same addresses.
                 apiVersion: v1
                 kind: Endpoints
@@ -200,7 +242,7 @@ final class Manifests {
                     endpointslice.kubernetes.io/skip-mirror: "true"
                 subsets:
                 - addresses:
-                """.formatted(port));
+                """);
         for (Address a : addresses) {
             y.append("  - ip: \"").append(a.ip()).append("\"\n");
         }
@@ -238,6 +280,10 @@ final class Manifests {
                 y.append("- addresses: [\"").append(a.ip()).append("\"]\n  conditions:\n    ready: true\n");
             }
         }
+    }
+
+    /** The appliance's and the readers' RBAC; the self-registration Role narrowed to {@code hosts}' objects when given. */
+    private static void rbac(StringBuilder y, List<String> hosts) {
         y.append("""
                 ---
                 # What the appliance's user needs, as upstream's system:metrics-server (namespaces as its Helm chart):
@@ -324,6 +370,70 @@ final class Manifests {
                   resources: [pods, nodes]
                   verbs: [get, list, watch]
                 """);
-        return y.toString();
+        registrationRole(y, hosts);
+    }
+
+    /**
+     * Self-registration in kube-system. Kubernetes RBAC cannot narrow {@code create} (the name is not known at
+     * authorization time) nor {@code list}/{@code watch} by {@code resourceNames}; everything else is narrowed: the
+     * Endpoints to the Service's, the Leases and EndpointSlices to those of {@code --hosts}.
+     */
+    private static void registrationRole(StringBuilder y, List<String> hosts) {
+        String leases = hosts.isEmpty() ? "" : "\n  resourceNames: [" + String.join(", ", hosts.stream()
+                .map(h -> "kube-metrics-appliance-" + h).toList()) + "]";
+        String slices = hosts.isEmpty() ? "" : "\n  resourceNames: [" + String.join(", ", hosts.stream()
+                .map(h -> "metrics-server-kma-" + h).toList()) + "]";
+        y.append("""
+                ---
+                # Self-registration (registration.enabled: true): this host's address in the Service's Endpoints, its own
+                # EndpointSlice and Lease, and the removal of dead peers' EndpointSlices. create, list and watch cannot be
+                # narrowed by resourceNames in Kubernetes RBAC; the rest is: the Endpoints to metrics-server, %s
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata:
+                  name: kube-metrics-appliance-registration
+                  namespace: kube-system
+                  labels:
+                    app.kubernetes.io/name: kube-metrics-appliance
+                rules:
+                - apiGroups: [""]
+                  resources: [endpoints]
+                  resourceNames: [metrics-server]
+                  verbs: [get, update, patch]
+                - apiGroups: [""]
+                  resources: [endpoints]
+                  verbs: [create]
+                - apiGroups: [discovery.k8s.io]
+                  resources: [endpointslices]
+                  verbs: [create, list, watch]
+                - apiGroups: [discovery.k8s.io]
+                  resources: [endpointslices]%s
+                  verbs: [get, update, patch, delete]
+                - apiGroups: [coordination.k8s.io]
+                  resources: [leases]
+                  verbs: [create, list, watch]
+                - apiGroups: [coordination.k8s.io]
+                  resources: [leases]%s
+                  verbs: [get, update, patch, delete]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata:
+                  name: kube-metrics-appliance-registration
+                  namespace: kube-system
+                  labels:
+                    app.kubernetes.io/name: kube-metrics-appliance
+                roleRef:
+                  apiGroup: rbac.authorization.k8s.io
+                  kind: Role
+                  name: kube-metrics-appliance-registration
+                subjects:
+                - apiGroup: rbac.authorization.k8s.io
+                  kind: User
+                  name: "system:kube-metrics-appliance"
+                """.formatted(hosts.isEmpty()
+                        ? "and nothing else because no\n# --hosts NAME,... was given: with it, the EndpointSlices and Leases are narrowed to those of the named hosts."
+                        : "the EndpointSlices and Leases\n# to those of the hosts " + String.join(", ", hosts) + " (--hosts).",
+                slices, leases));
     }
 }

@@ -61,7 +61,7 @@ class ManifestsTest {
         String text = out.toString(StandardCharsets.UTF_8);
         List<Map<String, Object>> docs = documents();
         assertEquals(List.of("APIService", "Service", "Endpoints", "EndpointSlice", "ClusterRole", "ClusterRoleBinding",
-                "ClusterRoleBinding", "RoleBinding", "ClusterRole"), docs.stream().map(d -> d.get("kind")).toList());
+                "ClusterRoleBinding", "RoleBinding", "ClusterRole", "Role", "RoleBinding"), docs.stream().map(d -> d.get("kind")).toList());
 
         Map<String, Object> apiService = find(docs, "APIService", "v1beta1.metrics.k8s.io");
         assertEquals("apiregistration.k8s.io/v1", apiService.get("apiVersion"));
@@ -133,6 +133,38 @@ class ManifestsTest {
     }
 
     @Test
+    void withoutAddressesTheAppliancesRegisterThemselvesWithNarrowedRbac() {
+        assertEquals(0, main("manifests", "--hosts", "cp-1,cp-2"), err.toString());
+        List<Map<String, Object>> docs = documents();
+        assertEquals(List.of("APIService", "Service", "ClusterRole", "ClusterRoleBinding", "ClusterRoleBinding", "RoleBinding",
+                "ClusterRole", "Role", "RoleBinding"), docs.stream().map(d -> d.get("kind")).toList(), "no static Endpoints");
+        Map<String, Object> role = find(docs, "Role", "kube-metrics-appliance-registration");
+        assertEquals("kube-system", map(role, "metadata").get("namespace"));
+        assertEquals(List.of(
+                Map.of("apiGroups", List.of(""), "resources", List.of("endpoints"), "resourceNames", List.of("metrics-server"),
+                        "verbs", List.of("get", "update", "patch")),
+                Map.of("apiGroups", List.of(""), "resources", List.of("endpoints"), "verbs", List.of("create")),
+                Map.of("apiGroups", List.of("discovery.k8s.io"), "resources", List.of("endpointslices"), "verbs", List.of("create", "list", "watch")),
+                Map.of("apiGroups", List.of("discovery.k8s.io"), "resources", List.of("endpointslices"),
+                        "resourceNames", List.of("metrics-server-kma-cp-1", "metrics-server-kma-cp-2"), "verbs", List.of("get", "update", "patch", "delete")),
+                Map.of("apiGroups", List.of("coordination.k8s.io"), "resources", List.of("leases"), "verbs", List.of("create", "list", "watch")),
+                Map.of("apiGroups", List.of("coordination.k8s.io"), "resources", List.of("leases"),
+                        "resourceNames", List.of("kube-metrics-appliance-cp-1", "kube-metrics-appliance-cp-2"),
+                        "verbs", List.of("get", "update", "patch", "delete"))), role.get("rules"));
+        Map<String, Object> binding = find(docs, "RoleBinding", "kube-metrics-appliance-registration");
+        assertEquals(List.of(Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "User", "name", "system:kube-metrics-appliance")),
+                binding.get("subjects"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("manifests --port 4443 --hosts cp-1,cp-2 | kubectl apply -f -"), text);
+        assertTrue(text.contains("Each appliance registers itself"), text);
+
+        out.reset();
+        assertEquals(0, main("manifests"), err.toString());
+        Map<String, Object> open = find(documents(), "Role", "kube-metrics-appliance-registration");
+        assertFalse(list(open, "rules").get(3).containsKey("resourceNames"), "without --hosts: every EndpointSlice in kube-system");
+    }
+
+    @Test
     void caBundleReplacesInsecureSkipTLSVerifyAndIPv6GetsItsOwnSlice(@TempDir Path dir) throws Exception {
         String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
         Path ca = Files.writeString(dir.resolve("ca.crt"), pem);
@@ -164,8 +196,8 @@ class ManifestsTest {
             assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("kube-metrics-appliance: --advertise-address"), err.toString());
         }
         err.reset();
-        assertEquals(2, main("manifests"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("manifests needs --advertise-address"));
+        assertEquals(2, main("manifests", "--hosts", "Master-1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("kube-metrics-appliance: --hosts: \"Master-1\" is not a host name"), err.toString());
         assertEquals(2, main("manifests", "--advertise-address", "192.0.2.10", "--port", "70000"));
         assertEquals(2, main("manifests", "--advertise-address", "192.0.2.10", "--selector", "x"));
     }

@@ -87,6 +87,9 @@ final class SimulatedCluster implements AutoCloseable {
                 authentication:
                   requestheaderClientCAFile: %1$s/pki/front-proxy-ca.crt
                   requestheaderAllowedNames: [front-proxy-client]
+                registration:
+                  advertiseAddress: 127.0.0.1
+                  allowLoopback: true
                 """.formatted(simDir, port, work, kubeletExtra.indent(2).stripTrailing());
     }
 
@@ -128,13 +131,18 @@ final class SimulatedCluster implements AutoCloseable {
 
     /** Runs the real kubectl as the simulator's admin; fails on a non-zero exit, skips loudly without kubectl. */
     String kubectl(String... args) throws Exception {
+        return kubectl(sim.dir(), work, args);
+    }
+
+    /** {@link #kubectl(String...)} for any simulator directory, with its cache under {@code work}. */
+    static String kubectl(Path simDir, Path work, String... args) throws Exception {
         Path kubectl = Path.of("/usr/bin/kubectl");
         if (!Files.isExecutable(kubectl)) {
             kubectl = List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
                     .map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst().orElse(null);
         }
         assumeTrue(kubectl != null, "SKIPPED LOUDLY: kubectl is not installed on this machine, the kubectl end-to-end checks cannot run");
-        List<String> cmd = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", sim.dir().resolve("admin.kubeconfig").toString(),
+        List<String> cmd = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", simDir.resolve("admin.kubeconfig").toString(),
                 "--cache-dir", work.resolve("kube-cache").toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(work, "kubectl", ".out");

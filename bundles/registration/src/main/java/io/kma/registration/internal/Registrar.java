@@ -98,6 +98,11 @@ final class Registrar {
         return id;
     }
 
+    /** Whether a round has put this host's address into the Endpoints (ready or not) since the start. */
+    boolean registered() {
+        return published == EndpointsEdit.Own.READY || published == EndpointsEdit.Own.NOT_READY;
+    }
+
     /**
      * One round: renew the Lease, look at the peers, write the Endpoints and the own EndpointSlice.
      *

@@ -88,20 +88,39 @@ public final class RegistrationComponent implements Runnable {
         loop = executor.scheduleWithFixedDelay(this::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** SIGTERM: out of rotation first (bounded), while the process keeps serving. */
+    /**
+     * SIGTERM: out of rotation first (bounded), then serving on for {@code server.shutdownDelay} (counted from the
+     * signal, as kube-apiserver's {@code --shutdown-delay-duration}) so that requests kube-apiserver routed here before
+     * it saw the change are answered. Without a registration there is nothing to wait for.
+     */
     @Override
     public void run() {
         ExecutorService e = executor;
         if (e == null || terminating) {
             return;
         }
+        long start = System.nanoTime();
         terminating = true;
+        java.util.concurrent.atomic.AtomicReference<Member> withdrawn = new java.util.concurrent.atomic.AtomicReference<>();
         awaitBounded(e, () -> {
-            if (registrar != null) {
+            if (registrar != null && registrar.registered()) {
+                withdrawn.set(registrar.identity().own());
                 registrar.withdraw();
-                LOG.info("SIGTERM: {} withdrawn from the Service's Endpoints; serving on for server.shutdownDelay", registrar.identity().own());
             }
         }, "withdrawing this host's address");
+        if (withdrawn.get() == null) {
+            return;
+        }
+        long left = config.shutdownDelayMillis() - (System.nanoTime() - start) / 1_000_000L;
+        LOG.info("SIGTERM: {} withdrawn from the Service's Endpoints; serving on for {} ms (server.shutdownDelay)",
+                withdrawn.get(), Math.max(0, left));
+        if (left > 0) {
+            try {
+                Thread.sleep(left);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Deactivate

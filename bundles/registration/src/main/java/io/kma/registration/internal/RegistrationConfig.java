@@ -29,4 +29,7 @@ public @interface RegistrationConfig {
 
     /** From {@code io.kma.http.server}. */
     int securePort() default 4443;
+
+    /** From {@code io.kma.http.server} ({@code server.shutdownDelay}): serving on after the address left the Endpoints. */
+    long shutdownDelayMillis() default 10_000L;
 }

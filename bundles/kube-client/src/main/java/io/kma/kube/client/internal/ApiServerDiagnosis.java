@@ -28,7 +28,7 @@ public final class ApiServerDiagnosis implements Diagnosis {
 
     /** The user the manifests' RBAC is bound to. */
     static final String USER = "system:kube-metrics-appliance";
-    static final String MANIFESTS = "kube-metrics-appliance manifests --advertise-address <control-plane IPs> | kubectl apply -f -";
+    static final String MANIFESTS = "kube-metrics-appliance manifests --hosts <control-plane host names> | kubectl apply -f -";
 
     @Reference
     ApiConnection connection;

@@ -29,8 +29,9 @@ final class ApiServiceCheck {
     static final String FIX_DISCOVERY_AUTH = "the appliance rejected kube-apiserver's front-proxy client: set "
             + "authentication.requestheaderClientCAFile to kube-apiserver's --requestheader-client-ca-file and include "
             + "the CN of its --proxy-client-cert-file in authentication.requestheaderAllowedNames (or leave the list empty)";
-    static final String FIX_DISCOVERY_SERVICE = "apply the Service and Endpoints from kube-metrics-appliance manifests "
-            + "--advertise-address <control-plane IPs>";
+    static final String FIX_DISCOVERY_SERVICE = "apply the Service from kube-metrics-appliance manifests; its Endpoints "
+            + "are written by the running appliances (see the registration lines below), or statically with manifests "
+            + "--advertise-address <control-plane IPs> when registration.enabled is false";
     static final String FIX_DISCOVERY_OTHER = "see kubectl describe apiservice v1beta1.metrics.k8s.io and the "
             + "appliance's log (journalctl -u kube-metrics-appliance)";
     static final String FIX_APISERVICE_FORBIDDEN = "check it as an admin: kubectl get apiservice v1beta1.metrics.k8s.io; "

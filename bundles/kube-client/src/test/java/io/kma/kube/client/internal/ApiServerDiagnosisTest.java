@@ -289,7 +289,7 @@ class ApiServerDiagnosisTest {
         allowAllExcept("\"verb\":\"get\"", "\"subresource\":\"metrics\"");
         List<Finding> f = examine(diagnosis());
         assertEquals(Finding.fail(ApiServerDiagnosis.RBAC, "the kubeconfig's user may not get nodes/metrics",
-                "apply the RBAC from: kube-metrics-appliance manifests --advertise-address <control-plane IPs> | kubectl "
+                "apply the RBAC from: kube-metrics-appliance manifests --hosts <control-plane host names> | kubectl "
                         + "apply -f - (ClusterRole and ClusterRoleBinding system:kube-metrics-appliance, ClusterRoleBinding "
                         + "to system:auth-delegator, RoleBinding to extension-apiserver-authentication-reader in kube-system)"),
                 f.get(2));
@@ -330,7 +330,7 @@ class ApiServerDiagnosisTest {
                 "apiservices.apiregistration.k8s.io \\\"v1beta1.metrics.k8s.io\\\" not found")));
         List<Finding> f = examine(diagnosis());
         assertEquals(Finding.fail(ApiServerDiagnosis.APISERVICE, "not registered",
-                "kube-metrics-appliance manifests --advertise-address <control-plane IPs> | kubectl apply -f -"), f.get(3));
+                "kube-metrics-appliance manifests --hosts <control-plane host names> | kubectl apply -f -"), f.get(3));
     }
 
     @Test

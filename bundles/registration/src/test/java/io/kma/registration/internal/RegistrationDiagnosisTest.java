@@ -1,0 +1,122 @@
+package io.kma.registration.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.kma.api.doctor.Finding;
+import io.kma.simulator.Simulator;
+import io.kma.simulator.SimulatorOptions;
+
+/** The doctor's registration lines against the simulator: this host, its Lease, peers with ages, stale entries. */
+class RegistrationDiagnosisTest {
+
+    @TempDir
+    Path dir;
+    Simulator sim;
+
+    @BeforeEach
+    void start() throws Exception {
+        sim = Simulator.start(SimulatorOptions.builder(dir).nodes(1).podsPerNode(0).build());
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    static RegistrationConfig config(String advertise) {
+        return new RegistrationConfig() {
+            @Override public Class<? extends Annotation> annotationType() { return RegistrationConfig.class; }
+            @Override public boolean enabled() { return true; }
+            @Override public String advertiseAddress() { return advertise; }
+            @Override public String service() { return "kube-system/metrics-server"; }
+            @Override public String leaseNamespace() { return "kube-system"; }
+            @Override public int leaseDurationSeconds() { return 30; }
+            @Override public int renewIntervalSeconds() { return 10; }
+            @Override public boolean allowLoopback() { return false; }
+            @Override public int securePort() { return 4443; }
+            @Override public long shutdownDelayMillis() { return 0; }
+        };
+    }
+
+    List<Finding> doctor(Instant now) throws Exception {
+        RegistrationDiagnosis d = new RegistrationDiagnosis();
+        d.kube = new SimKube(dir, "appliance");
+        java.lang.reflect.Field f = RegistrationDiagnosis.class.getDeclaredField("config");
+        f.setAccessible(true);
+        f.set(d, config("10.0.0.1"));
+        java.lang.reflect.Field h = RegistrationDiagnosis.class.getDeclaredField("hostnameOverride");
+        h.setAccessible(true);
+        h.set(d, "master-a");
+        d.clock = () -> now;
+        List<Finding> out = new ArrayList<>();
+        d.examine(out::add);
+        return out;
+    }
+
+    static Finding line(List<Finding> findings, String check) {
+        return findings.stream().filter(f -> f.check().equals(check)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line " + check + " in " + findings));
+    }
+
+    @Test
+    void reportsThisHostPeersAndStaleEntriesWithTheFix() throws Exception {
+        AtomicLong nanos = new AtomicLong();
+        SimKube kube = new SimKube(dir, "appliance");
+        new Registrar(kube, new Registrar.Identity(new Member("10.0.0.1", 4443), "master-a", "a", "kube-system", "metrics-server",
+                "kube-system", 30), nanos::get, Instant::now).round(true);
+        Registrar b = new Registrar(kube, new Registrar.Identity(new Member("10.0.0.2", 4443), "master-b", "b", "kube-system",
+                "metrics-server", "kube-system", 30), nanos::get, Instant::now);
+        b.round(true);
+
+        List<Finding> now = doctor(Instant.now());
+        assertTrue(now.stream().noneMatch(f -> f.verdict() != Finding.Verdict.OK), now.toString());
+        assertTrue(line(now, "registration").detail().contains("host master-a registers 10.0.0.1:4443 in Endpoints kube-system/metrics-server"));
+        assertTrue(line(now, "Endpoints kube-system/metrics-server").detail().contains("ready [10.0.0.1:4443, 10.0.0.2:4443]"));
+        assertTrue(line(now, "peer master-b").detail().startsWith("10.0.0.2:4443, Lease renewed "));
+        assertEquals(Finding.Verdict.OK, line(now, "EndpointSlice metrics-server-kma-master-a").verdict());
+
+        // a minute later nobody renewed: both Leases expired; b's address is stale until a running appliance removes it
+        List<Finding> later = doctor(Instant.now().plusSeconds(60));
+        Finding own = line(later, "Lease kube-system/kube-metrics-appliance-master-a");
+        assertEquals(Finding.Verdict.FAIL, own.verdict());
+        assertTrue(own.fix().contains("systemctl status kube-metrics-appliance"), own.fix());
+        Finding peer = line(later, "peer master-b");
+        assertEquals(Finding.Verdict.WARN, peer.verdict());
+        assertTrue(peer.fix().contains("kubectl -n kube-system delete lease kube-metrics-appliance-master-b"), peer.fix());
+        Finding stale = line(later, "stale 10.0.0.2:4443");
+        assertTrue(stale.fix().contains("kubectl -n kube-system edit endpoints metrics-server"), stale.fix());
+        assertEquals(Finding.Verdict.WARN, line(later, "stale EndpointSlice metrics-server-kma-master-b").verdict());
+
+        b.withdraw();
+        b.release();
+        List<Finding> gone = doctor(Instant.now());
+        assertTrue(gone.stream().noneMatch(f -> f.check().contains("master-b") || f.check().contains("10.0.0.2")), gone.toString());
+    }
+
+    @Test
+    void aLoopbackAdvertiseAddressFailsWithTheKeyToSet() throws Exception {
+        RegistrationDiagnosis d = new RegistrationDiagnosis();
+        d.kube = new SimKube(dir, "appliance");
+        java.lang.reflect.Field f = RegistrationDiagnosis.class.getDeclaredField("config");
+        f.setAccessible(true);
+        f.set(d, config(""));   // the route to the simulator's 127.0.0.1 is loopback
+        List<Finding> out = new ArrayList<>();
+        d.examine(out::add);
+        assertEquals(Finding.Verdict.FAIL, out.get(0).verdict(), out.toString());
+        assertTrue(out.get(0).detail().contains("is a loopback address, which kube-apiserver refuses in Endpoints"), out.get(0).detail());
+        assertTrue(out.get(0).fix().contains("registration.advertiseAddress"), out.get(0).fix());
+    }
+}
