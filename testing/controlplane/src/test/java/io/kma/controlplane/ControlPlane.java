@@ -38,8 +38,40 @@ final class ControlPlane implements AutoCloseable {
         this.work = work;
         this.pki = work.resolve("pki");
         // etcd fsyncs every write; on tmpfs that costs nothing and the data is thrown away anyway
+        this.etcdData = etcdRoot(work).resolve(ETCD_PREFIX + ProcessHandle.current().pid());
+    }
+
+    private static final String ETCD_PREFIX = "kma-controlplane-etcd-";
+
+    private static Path etcdRoot(Path work) {
         Path shm = Path.of("/dev/shm");
-        this.etcdData = (Files.isDirectory(shm) ? shm : work).resolve("kma-controlplane-etcd-" + ProcessHandle.current().pid());
+        return Files.isDirectory(shm) ? shm : work;
+    }
+
+    /** etcd data directories of runs whose JVM is gone (a run killed before its teardown). */
+    static void removeStaleEtcdData() throws InterruptedException {
+        Path root = etcdRoot(Path.of("."));
+        try (java.util.stream.Stream<Path> s = Files.list(root)) {
+            for (Path p : s.filter(d -> d.getFileName().toString().startsWith(ETCD_PREFIX)).toList()) {
+                String pid = p.getFileName().toString().substring(ETCD_PREFIX.length());
+                if (pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+                    removeTree(p);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("controlplane: cannot list " + root + ": " + e.getMessage());
+        }
+    }
+
+    private static void removeTree(Path dir) throws InterruptedException {
+        try {
+            Proc.Result r = Proc.run(Duration.ofSeconds(30), List.of("rm", "-rf", "--one-file-system", dir.toString()));
+            if (!r.ok()) {
+                System.err.println("controlplane: could not remove " + dir + ": " + r.output());
+            }
+        } catch (IOException e) {
+            System.err.println("controlplane: could not remove " + dir + ": " + e.getMessage());
+        }
     }
 
     static ControlPlane start(Prerequisites tools, Network network, Path work) throws Exception {
@@ -210,14 +242,6 @@ final class ControlPlane implements AutoCloseable {
             processes.get(i).stop(Duration.ofSeconds(10));
         }
         processes.clear();
-        Proc.Result ignored;
-        try {
-            ignored = Proc.run(Duration.ofSeconds(30), List.of("rm", "-rf", etcdData.toString()));
-            if (!ignored.ok()) {
-                System.err.println("controlplane: could not remove " + etcdData + ": " + ignored.output());
-            }
-        } catch (IOException e) {
-            System.err.println("controlplane: could not remove " + etcdData + ": " + e.getMessage());
-        }
+        removeTree(etcdData);
     }
 }

@@ -134,8 +134,9 @@ final class Network implements AutoCloseable {
             System.err.println("controlplane: cannot list " + dir + ": " + e.getMessage());
         }
         for (String ns : stale) {
-            System.err.println("controlplane: removing network namespace " + ns + " left by a run that died");
+            System.err.println("controlplane: removing network namespace " + ns + " and its processes, left by a run that died");
             delete(ns);
         }
+        ControlPlane.removeStaleEtcdData();
     }
 }
