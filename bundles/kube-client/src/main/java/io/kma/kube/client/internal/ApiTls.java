@@ -1,8 +1,6 @@
 package io.kma.kube.client.internal;
 
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -13,6 +11,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509KeyManager;
 
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
@@ -43,17 +42,8 @@ final class ApiTls {
                     + "(bundle io.kma.tls) is not available", true);
         }
         try {
-            KeyManager[] km = null;
-            if (kc.clientCertificate() != null) {
-                PemSource cert = kc.clientCertificate();
-                PemSource key = kc.clientKey();
-                if (cert.isFile() && key.isFile()) {
-                    km = new KeyManager[] {tls.keyManager(cert.file(), key.file())};
-                } else {
-                    km = new KeyManager[] {tls.keyManager(pemText(cert), pemText(key), kc.path() + ": "
-                            + (cert.isFile() ? key.field() : cert.field()))};
-                }
-            }
+            KeyManager[] km = kc.clientCertificate() == null ? null
+                    : new KeyManager[] {clientKeyManager(kc, tls)};
             TrustManager[] tm;
             if (kc.insecureSkipTlsVerify()) {
                 tm = new TrustManager[] {new TrustAll()};
@@ -90,8 +80,17 @@ final class ApiTls {
         }
     }
 
-    private static String pemText(PemSource s) throws java.io.IOException {
-        return s.isFile() ? Files.readString(s.file(), StandardCharsets.US_ASCII) : s.pem();
+    /**
+     * The key manager presenting the kubeconfig's client certificate; files are watched by the tls bundle,
+     * inline data is fixed. The caller checks that the kubeconfig has a client certificate.
+     */
+    static X509KeyManager clientKeyManager(Kubeconfig kc, TlsMaterials tls) throws TlsException, java.io.IOException {
+        PemSource cert = kc.clientCertificate();
+        PemSource key = kc.clientKey();
+        if (cert.isFile() && key.isFile()) {
+            return tls.keyManager(cert.file(), key.file());
+        }
+        return tls.keyManager(cert.text(), key.text(), kc.path() + ": " + (cert.isFile() ? key.field() : cert.field()));
     }
 
     /** insecure-skip-tls-verify: accepts any server certificate. */

@@ -2,7 +2,6 @@ package io.kma.kube.client.internal;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.cert.X509Certificate;
@@ -146,6 +145,6 @@ public final class IdentityCommand implements Function<PrintStream, Integer> {
         if (ca == null) {
             return null;
         }
-        return ca.isFile() ? Files.readString(ca.file(), StandardCharsets.US_ASCII) : ca.pem();
+        return ca.text();
     }
 }

@@ -6,7 +6,6 @@ import static io.kma.kube.client.internal.ApiServerDiagnosis.USER;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -125,7 +124,7 @@ final class KubeconfigCheck {
     /** The first certificate of the kubeconfig's client certificate, or null when it cannot be read here. */
     private static X509Certificate certificate(PemSource source) {
         try {
-            String pem = source.isFile() ? Files.readString(source.file(), StandardCharsets.US_ASCII) : source.pem();
+            String pem = source.text();
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
         } catch (IOException | java.security.cert.CertificateException | RuntimeException e) {

@@ -63,9 +63,7 @@ public final class KubeconfigKubeletCredentials implements KubeletCredentials {
         }
         String where = cert.describe(kc.path());
         try {
-            X509KeyManager km = cert.isFile() && kc.clientKey().isFile()
-                    ? tls.keyManager(cert.file(), kc.clientKey().file())
-                    : tls.keyManager(pem(cert), pem(kc.clientKey()), kc.path().toString());
+            X509KeyManager km = ApiTls.clientKeyManager(kc, tls);
             List<X509Certificate> chain = cert.isFile() ? tls.readCertificates(cert.file())
                     : tls.parseCertificates(cert.pem(), where);
             String text = "client certificate " + where + " (" + chain.get(0).getSubjectX500Principal().getName()
@@ -75,10 +73,6 @@ public final class KubeconfigKubeletCredentials implements KubeletCredentials {
             return new Loaded(kc, null, token, "client certificate " + where + " of kubeconfig " + kc.path()
                     + " (unusable: " + e.getMessage() + ")");
         }
-    }
-
-    private static String pem(PemSource s) throws IOException {
-        return s.isFile() ? java.nio.file.Files.readString(s.file(), java.nio.charset.StandardCharsets.US_ASCII) : s.pem();
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.kma.kube.client.internal;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -12,6 +15,11 @@ record PemSource(Path file, String pem, String field) {
 
     boolean isFile() {
         return file != null;
+    }
+
+    /** The PEM text: read from the file now (it may have been rotated), or the inline data. */
+    String text() throws IOException {
+        return isFile() ? Files.readString(file, StandardCharsets.US_ASCII) : pem;
     }
 
     /** For messages: the file, or the kubeconfig field holding the data. Never the content. */
