@@ -118,6 +118,9 @@ final class Demo {
                 authentication:
                   requestheaderClientCAFile: %s
                   requestheaderAllowedNames: [front-proxy-client]
+                registration:             # it registers itself (Lease, Endpoints) in the simulated kube-apiserver
+                  advertiseAddress: 127.0.0.1
+                  allowLoopback: true     # the simulator accepts loopback Endpoints; a real kube-apiserver does not
                 """.formatted(quote(dir.resolve("appliance.kubeconfig")), port, quote(dir.resolve("certs")),
                 quote(pki.resolve("ca.crt")), quote(pki.resolve("front-proxy-ca.crt")));
     }

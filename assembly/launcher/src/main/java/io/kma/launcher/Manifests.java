@@ -158,7 +158,7 @@ final class Manifests {
                 #      --proxy-client-cert-file=/etc/kubernetes/pki/front-proxy-client.crt
                 #      --proxy-client-key-file=/etc/kubernetes/pki/front-proxy-client.key
                 #      --enable-aggregator-routing=true
-                #    With --enable-aggregator-routing=true the aggregator dials the addresses below directly; without it,
+                #    With --enable-aggregator-routing=true the aggregator dials the Service's endpoint addresses directly; without it,
                 #    it dials the Service's ClusterIP, which needs kube-proxy on the control-plane hosts.
                 # 3. The appliance listens on %2$s port %3$d (config.yaml server.bindAddress, server.securePort)
                 #    and kube-apiserver can reach it there (firewall).
@@ -339,21 +339,9 @@ final class Manifests {
                   name: "system:kube-metrics-appliance"
                 ---
                 # The kube-system/extension-apiserver-authentication ConfigMap (front-proxy CA and header names).
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: RoleBinding
-                metadata:
-                  name: kube-metrics-appliance-auth-reader
-                  namespace: kube-system
-                  labels:
-                    app.kubernetes.io/name: kube-metrics-appliance
-                roleRef:
-                  apiGroup: rbac.authorization.k8s.io
-                  kind: Role
-                  name: extension-apiserver-authentication-reader
-                subjects:
-                - apiGroup: rbac.authorization.k8s.io
-                  kind: User
-                  name: "system:kube-metrics-appliance"
+                """);
+        y.append(kubeSystemRoleBinding("kube-metrics-appliance-auth-reader", "extension-apiserver-authentication-reader"));
+        y.append("""
                 ---
                 # Lets view/edit/admin users read metrics.k8s.io (kubectl top, HPA).
                 apiVersion: rbac.authorization.k8s.io/v1
@@ -416,24 +404,31 @@ final class Manifests {
                   resources: [leases]%s
                   verbs: [get, update, patch, delete]
                 ---
+                """.formatted(hosts.isEmpty()
+                        ? "and nothing else because no\n# --hosts NAME,... was given: with it, the EndpointSlices and Leases are narrowed to those of the named hosts."
+                        : "the EndpointSlices and Leases\n# to those of the hosts " + String.join(", ", hosts) + " (--hosts).",
+                slices, leases));
+        y.append(kubeSystemRoleBinding("kube-metrics-appliance-registration", "kube-metrics-appliance-registration"));
+    }
+
+    /** A RoleBinding in kube-system of {@code role} to the appliance's user. */
+    private static String kubeSystemRoleBinding(String name, String role) {
+        return """
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: RoleBinding
                 metadata:
-                  name: kube-metrics-appliance-registration
+                  name: %s
                   namespace: kube-system
                   labels:
                     app.kubernetes.io/name: kube-metrics-appliance
                 roleRef:
                   apiGroup: rbac.authorization.k8s.io
                   kind: Role
-                  name: kube-metrics-appliance-registration
+                  name: %s
                 subjects:
                 - apiGroup: rbac.authorization.k8s.io
                   kind: User
                   name: "system:kube-metrics-appliance"
-                """.formatted(hosts.isEmpty()
-                        ? "and nothing else because no\n# --hosts NAME,... was given: with it, the EndpointSlices and Leases are narrowed to those of the named hosts."
-                        : "the EndpointSlices and Leases\n# to those of the hosts " + String.join(", ", hosts) + " (--hosts).",
-                slices, leases));
+                """.formatted(name, role);
     }
 }

@@ -289,6 +289,10 @@ class RpmPackageTest {
             config = replaceLine(config, "^(\\s+certificateAuthority:) .*$", "$1 " + pki.resolve("ca.crt"));
             // kubelet.auth stays at its default (kubeconfig): the appliance's own identity, no kubeadm admin certificate
             config = replaceLine(config, "^(\\s+requestheaderClientCAFile:) .*$", "$1 " + pki.resolve("front-proxy-ca.crt"));
+            // self-registration in the simulator's Endpoints: its appliance listens on loopback, which only the simulator accepts
+            config = replaceLine(config, "^(\\s+advertiseAddress:) .*$", "$1 127.0.0.1");
+            config = replaceLine(config, "^(\\s+allowLoopback:) .*$", "$1 true");
+            config = replaceLine(config, "^(\\s+shutdownDelay:) .*$", "$1 2s");
             Path configFile = t.resolve("config.yaml");
             Files.writeString(configFile, config);
 
@@ -331,6 +335,7 @@ class RpmPackageTest {
                 assertEquals(0, doctor.exitValue(), report);
                 assertFalse(Files.exists(marker), "doctor (as root) loaded a bundle from the deploy directory");
                 for (String line : List.of("OK    kube-apiserver: ", "OK    RBAC: ", "OK    APIService v1beta1.metrics.k8s.io: ",
+                        "OK    registration: ", "OK    Endpoints kube-system/metrics-server: this host's 127.0.0.1:" + port + " is ready",
                         "OK    node sim-node-0: ", "OK    node sim-node-1: ")) {
                     assertTrue(report.contains("\n" + line), "no line starting " + line + ":\n" + report);
                 }
@@ -338,6 +343,7 @@ class RpmPackageTest {
                 p.destroy(); // SIGTERM
                 assertTrue(p.waitFor(20, TimeUnit.SECONDS), "no exit within 20 s of SIGTERM:\n" + tail(log));
                 assertEquals(0, p.exitValue(), "exit code after SIGTERM (a graceful stop):\n" + tail(log));
+                assertTrue(Files.readString(log).contains("withdrawn from the Service's Endpoints; serving on for"), tail(log));
             } finally {
                 if (p.isAlive()) {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -18,15 +18,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class PeerLeases {
 
     /** One peer as last seen. {@code observedNanos}: this host's clock when its resourceVersion last changed. */
-    record Peer(String lease, String holder, Member address, String slice, String resourceVersion, long observedNanos,
-            long durationNanos, String renewTime) {
+    record Peer(String lease, Member address, String slice, String resourceVersion, long observedNanos, long durationNanos) {
 
         boolean expired(long nowNanos) {
             return nowNanos - observedNanos > durationNanos;
-        }
-
-        long ageSeconds(long nowNanos) {
-            return (nowNanos - observedNanos) / 1_000_000_000L;
         }
     }
 
@@ -48,23 +43,14 @@ final class PeerLeases {
             long duration = Math.max(1, l.path("spec").path("leaseDurationSeconds").asLong(1)) * 1_000_000_000L;
             Peer old = peers.get(name);
             long observed = old != null && old.resourceVersion().equals(rv) ? old.observedNanos() : nowNanos;
-            peers.put(name, new Peer(name, l.path("spec").path("holderIdentity").asText(""),
-                    Member.parse(annotations.path(Registrar.ADDRESS_ANNOTATION).asText(null)),
-                    annotations.path(Registrar.SLICE_ANNOTATION).asText(null), rv, observed, duration,
-                    l.path("spec").path("renewTime").asText("")));
+            peers.put(name, new Peer(name, Member.parse(annotations.path(Registrar.ADDRESS_ANNOTATION).asText(null)),
+                    annotations.path(Registrar.SLICE_ANNOTATION).asText(null), rv, observed, duration));
         }
         peers.keySet().retainAll(seen);
     }
 
     Map<String, Peer> peers() {
         return Map.copyOf(peers);
-    }
-
-    /** Addresses of peers whose Lease is live. */
-    Set<Member> liveAddresses(long nowNanos) {
-        Set<Member> out = new HashSet<>();
-        peers.values().stream().filter(p -> !p.expired(nowNanos) && p.address() != null).forEach(p -> out.add(p.address()));
-        return out;
     }
 
     /** Whether any Lease (live or expired) names this address or slice. */

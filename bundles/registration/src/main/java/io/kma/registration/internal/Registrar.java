@@ -193,8 +193,11 @@ final class Registrar {
             ObjectNode spec = lease.with("spec");
             String holder = spec.path("holderIdentity").asText("");
             if (!holder.equals(id.holder())) {
-                // the previous process on this host (or a crash of it): this one takes the Lease over
-                LOG.info("Lease {}/{}: taking over from holder {}", id.leaseNamespace(), id.leaseName(), holder);
+                // the previous process on this host (or a crash of it): this one takes the Lease over. Bounded: two
+                // hosts sharing a host name would take it from each other every round.
+                problems.warn("Lease " + id.leaseNamespace() + "/" + id.leaseName() + ": taking over from holder " + holder
+                        + " (a previous run on this host; if this repeats, another host has the same host name "
+                        + id.hostname() + ")");
                 spec.put("holderIdentity", id.holder()).put("acquireTime", now)
                         .put("leaseTransitions", spec.path("leaseTransitions").asInt(0) + 1);
             }
@@ -363,8 +366,7 @@ final class Registrar {
                 }
                 continue;
             }
-            if (slice.path("endpoints").equals(desired.get("endpoints")) && slice.path("ports").equals(desired.get("ports"))
-                    && labelsPresent(slice, desired)) {
+            if (sameEndpoint(slice, desired) && slice.path("ports").equals(desired.get("ports")) && labelsPresent(slice, desired)) {
                 break;
             }
             slice.set("endpoints", desired.get("endpoints"));
@@ -384,6 +386,29 @@ final class Registrar {
         if (!terminating) {
             removeDeadSlices();
         }
+    }
+
+    /**
+     * Whether the stored slice already says what {@code desired} says: one endpoint, its address, and each condition
+     * kube-apiserver kept (it drops {@code serving}/{@code terminating} where their feature gate is off, e.g. 1.21),
+     * so that an unchanged slice is not rewritten every round.
+     */
+    static boolean sameEndpoint(JsonNode stored, JsonNode desired) {
+        JsonNode have = stored.path("endpoints");
+        JsonNode want = desired.path("endpoints").path(0);
+        if (have.size() != 1 || !have.get(0).path("addresses").equals(want.path("addresses"))) {
+            return false;
+        }
+        JsonNode haveConditions = have.get(0).path("conditions");
+        var it = want.path("conditions").fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            boolean kept = haveConditions.has(e.getKey());
+            if (e.getKey().equals("ready") ? !e.getValue().equals(haveConditions.path("ready")) : kept && !e.getValue().equals(haveConditions.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean labelsPresent(JsonNode slice, JsonNode desired) {

@@ -63,6 +63,7 @@ public final class RegistrationComponent implements Runnable {
 
     // executor thread only
     private Registrar registrar;
+    private boolean roundDone;
     private long nextRoundNanos;
     private Boolean lastReady;
     private long listenerCheckedNanos;
@@ -173,7 +174,8 @@ public final class RegistrationComponent implements Runnable {
             }
             long now = System.nanoTime();
             boolean ready = ready(now);
-            if (now - nextRoundNanos >= 0) {
+            if (!roundDone || now - nextRoundNanos >= 0) {
+                roundDone = true;
                 registrar.round(ready);
                 nextRoundNanos = System.nanoTime() + config.renewIntervalSeconds() * 1_000_000_000L;
             } else if (lastReady == null || ready != lastReady) {

@@ -51,6 +51,16 @@ class EndpointsEditTest {
     }
 
     @Test
+    void aSliceWhoseServerDroppedConditionsIsNotRewritten() throws Exception {
+        JsonNode desired = json("{'endpoints':[{'addresses':['10.0.0.1'],'conditions':{'ready':true,'serving':true,'terminating':false}}]}");
+        assertEquals(true, Registrar.sameEndpoint(json("{'endpoints':[{'addresses':['10.0.0.1'],'conditions':{'ready':true}}]}"), desired),
+                "kube-apiserver 1.21 drops serving/terminating (feature gate off)");
+        assertEquals(false, Registrar.sameEndpoint(json("{'endpoints':[{'addresses':['10.0.0.1'],'conditions':{'ready':false}}]}"), desired));
+        assertEquals(false, Registrar.sameEndpoint(json("{'endpoints':[{'addresses':['10.0.0.1'],'conditions':{'ready':true,'serving':false}}]}"), desired));
+        assertEquals(false, Registrar.sameEndpoint(json("{'endpoints':[{'addresses':['10.0.0.2'],'conditions':{'ready':true}}]}"), desired));
+    }
+
+    @Test
     void hostNamesBecomeDns1123Labels() {
         assertEquals("master-1", HostName.sanitise("Master-1.example.com"));
         assertEquals("cp-a-b", HostName.sanitise("cp_a+b"));
