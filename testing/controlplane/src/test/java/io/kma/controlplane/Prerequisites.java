@@ -43,6 +43,7 @@ record Prerequisites(Path kubeApiserver, Path kubeControllerManager, Path etcd, 
             fail("controlplane: missing " + String.join(", ", missing) + ": " + FIX);
         }
         Path script = Path.of(System.getProperty("kma.buildKube", "build-kube.sh")).toAbsolutePath();
+        System.out.println("controlplane: " + script + " (returns at once when cached; a cold build takes 10-25 min)");
         long t0 = System.nanoTime();
         Proc.Result built = Proc.run(BUILD_TIMEOUT, List.of(script.toString()));
         String[] lines = built.output().strip().split("\n");
