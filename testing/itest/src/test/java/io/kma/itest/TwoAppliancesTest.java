@@ -206,6 +206,7 @@ class TwoAppliancesTest {
         assertTrue(line(report, "OK    Endpoints kube-system/metrics-server: ").contains("this host's " + a.address() + " is ready"), report);
         assertTrue(line(report, "OK    peer master-b: ").startsWith("OK    peer master-b: " + b.address() + ", Lease renewed "), report);
         assertTrue(line(report, "OK    Lease kube-system/kube-metrics-appliance-master-a: ").contains("renewed"), report);
+        line(report, "OK    registration RBAC: may write the Endpoints kube-system/metrics-server");
 
         // Rolling restart under load: SIGTERM takes the address out of the Endpoints first, then the process serves
         // on for server.shutdownDelay and exits 0; the restarted one is back once ready.

@@ -329,23 +329,10 @@ final class ConfigParser {
         }
     }
 
-    /** Why kube-apiserver's Endpoints validation refuses the address, or null (loopback, link-local, unspecified). */
+    /** Why kube-apiserver's Endpoints validation refuses the address, or null. */
     static String refusedInEndpoints(String ip) {
         try {
-            java.net.InetAddress a = java.net.InetAddress.getByName(ip);
-            if (a.isLoopbackAddress()) {
-                return "a loopback address";
-            }
-            if (a.isLinkLocalAddress()) {
-                return "a link-local address";
-            }
-            if (a.isAnyLocalAddress()) {
-                return "the unspecified address";
-            }
-            if (a.isMulticastAddress()) {
-                return "a multicast address";
-            }
-            return null;
+            return io.kma.api.kube.EndpointAddresses.refusal(java.net.InetAddress.getByName(ip)); // a literal: no lookup
         } catch (java.net.UnknownHostException e) {
             return "not an IP address";
         }

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 
+import io.kma.api.kube.EndpointAddresses;
+
 /**
  * The address kube-apiserver is to dial: the configured one, else the local address of the route to
  * kube-apiserver (what the kernel would use as source address; kube-apiserver picks its own advertise address
@@ -42,19 +44,7 @@ final class AdvertiseAddress {
     }
 
     static String refused(InetAddress a, boolean allowLoopback) {
-        if (a.isLoopbackAddress()) {
-            return allowLoopback ? null : "a loopback address";
-        }
-        if (a.isLinkLocalAddress()) {
-            return "a link-local address";
-        }
-        if (a.isAnyLocalAddress()) {
-            return "the unspecified address";
-        }
-        if (a.isMulticastAddress()) {
-            return "a multicast address";
-        }
-        return null;
+        return allowLoopback && a.isLoopbackAddress() ? null : EndpointAddresses.refusal(a);
     }
 
     private static InetAddress routeTo(URI apiserver) throws IOException {

@@ -24,6 +24,10 @@ final class OnceAMinuteLog {
         this.nanos = nanos;
     }
 
+    synchronized int size() {
+        return causes.size();
+    }
+
     /** Logs {@code message} unless the same message was logged less than a minute ago; returns whether it did. */
     synchronized boolean warn(String message) {
         long now = nanos.getAsLong();

@@ -89,6 +89,7 @@ public final class RegistrationDiagnosis implements Diagnosis {
             report.accept(Finding.ok(CHECK, "host " + host + " registers " + own + " in Endpoints " + config.service()
                     + " with Lease " + config.leaseNamespace() + "/" + Registrar.LEASE_PREFIX + host + " ("
                     + config.leaseDurationSeconds() + " s, renewed every " + config.renewIntervalSeconds() + " s)"));
+            report.accept(rbac(host, service));
             List<JsonNode> leases = leases(report);
             if (leases == null) {
                 return;
@@ -119,6 +120,40 @@ public final class RegistrationDiagnosis implements Diagnosis {
         } catch (IOException e) {
             report.accept(Finding.fail(CHECK, "kube-apiserver: " + e.getMessage(), "see the kube-apiserver lines above"));
         }
+    }
+
+    /** What the registration writes, asked with SelfSubjectAccessReviews (as kube-client's RBAC check does for reading). */
+    private Finding rbac(String host, String[] service) throws IOException {
+        String[][] needed = {
+                {"get", "", "endpoints", service[0], service[1]}, {"update", "", "endpoints", service[0], service[1]},
+                {"create", "", "endpoints", service[0], ""},
+                {"create", "discovery.k8s.io", "endpointslices", service[0], ""},
+                {"update", "discovery.k8s.io", "endpointslices", service[0], Registrar.SLICE_PREFIX + host},
+                {"delete", "discovery.k8s.io", "endpointslices", service[0], Registrar.SLICE_PREFIX + host},
+                {"list", "discovery.k8s.io", "endpointslices", service[0], ""},
+                {"create", "coordination.k8s.io", "leases", config.leaseNamespace(), ""},
+                {"update", "coordination.k8s.io", "leases", config.leaseNamespace(), Registrar.LEASE_PREFIX + host},
+                {"list", "coordination.k8s.io", "leases", config.leaseNamespace(), ""}};
+        List<String> denied = new ArrayList<>();
+        for (String[] n : needed) {
+            ObjectNode review = json.createObjectNode();
+            review.put("apiVersion", "authorization.k8s.io/v1").put("kind", "SelfSubjectAccessReview");
+            ObjectNode attributes = review.putObject("spec").putObject("resourceAttributes");
+            attributes.put("verb", n[0]).put("group", n[1]).put("resource", n[2]).put("namespace", n[3]);
+            if (!n[4].isEmpty()) {
+                attributes.put("name", n[4]);
+            }
+            Answer a = kube.create("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", review.toString());
+            if (!a.ok()) {
+                return Finding.warn("registration RBAC", "SelfSubjectAccessReview answered " + a.code(), FIX_RBAC);
+            }
+            if (!json.readTree(a.body()).path("status").path("allowed").asBoolean(false)) {
+                denied.add(n[0] + " " + n[2] + (n[4].isEmpty() ? "" : " " + n[4]) + " in " + n[3]);
+            }
+        }
+        return denied.isEmpty()
+                ? Finding.ok("registration RBAC", "may write the Endpoints " + config.service() + ", its EndpointSlice and Lease")
+                : Finding.fail("registration RBAC", "may not " + String.join(", ", denied), FIX_RBAC);
     }
 
     private Finding staticEndpoints(String path) throws IOException {

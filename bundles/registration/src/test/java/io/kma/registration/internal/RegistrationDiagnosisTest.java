@@ -83,6 +83,7 @@ class RegistrationDiagnosisTest {
 
         List<Finding> now = doctor(Instant.now());
         assertTrue(now.stream().noneMatch(f -> f.verdict() != Finding.Verdict.OK), now.toString());
+        assertEquals(Finding.Verdict.OK, line(now, "registration RBAC").verdict());
         assertTrue(line(now, "registration").detail().contains("host master-a registers 10.0.0.1:4443 in Endpoints kube-system/metrics-server"));
         assertTrue(line(now, "Endpoints kube-system/metrics-server").detail().contains("ready [10.0.0.1:4443, 10.0.0.2:4443]"));
         assertTrue(line(now, "peer master-b").detail().startsWith("10.0.0.2:4443, Lease renewed "));
@@ -104,6 +105,23 @@ class RegistrationDiagnosisTest {
         b.release();
         List<Finding> gone = doctor(Instant.now());
         assertTrue(gone.stream().noneMatch(f -> f.check().contains("master-b") || f.check().contains("10.0.0.2")), gone.toString());
+    }
+
+    @Test
+    void missingRbacIsOneFailNamingWhatIsDenied() throws Exception {
+        // the simulator's viewer (jane) has none of the registration's permissions
+        RegistrationDiagnosis d = new RegistrationDiagnosis();
+        d.kube = new SimKube(dir, null, java.nio.file.Files.readString(dir.resolve("viewer-token")).trim());
+        java.lang.reflect.Field f = RegistrationDiagnosis.class.getDeclaredField("config");
+        f.setAccessible(true);
+        f.set(d, config("10.0.0.1"));
+        List<Finding> out = new ArrayList<>();
+        d.examine(out::add);
+        Finding rbac = line(out, "registration RBAC");
+        assertEquals(Finding.Verdict.FAIL, rbac.verdict(), out.toString());
+        assertTrue(rbac.detail().startsWith("may not get endpoints metrics-server in kube-system, update endpoints metrics-server"),
+                rbac.detail());
+        assertTrue(rbac.fix().contains("manifests --hosts"), rbac.fix());
     }
 
     @Test

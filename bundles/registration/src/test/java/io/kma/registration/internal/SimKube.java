@@ -21,7 +21,15 @@ final class SimKube implements KubeResources {
     volatile BiConsumer<String, String> beforeWrite = (m, p) -> { };
     volatile int conflicts;
 
+    private final String token;
+
     SimKube(Path simDir, String identity) throws IOException {
+        this(simDir, identity, null);
+    }
+
+    /** With a bearer token (e.g. the simulator's viewer-token, user jane) instead of a client certificate. */
+    SimKube(Path simDir, String identity, String token) throws IOException {
+        this.token = token;
         this.http = HttpClient.newBuilder().sslContext(SimClients.tls(simDir, identity)).connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1).build();
         this.server = SimClients.apiserverUrl(simDir);
@@ -60,6 +68,9 @@ final class SimKube implements KubeResources {
 
     private Answer send(HttpRequest.Builder b) throws IOException {
         try {
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
             HttpResponse<String> r = http.send(b.header("Accept", "application/json").header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body());
