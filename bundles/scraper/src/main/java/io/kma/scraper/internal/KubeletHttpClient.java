@@ -203,6 +203,11 @@ final class KubeletHttpClient implements AutoCloseable {
         buffers.give(r.body());
     }
 
+    /** Kept-alive connections waiting in the pool (the client releases a connection just after the response). */
+    int idleConnections() {
+        return connections.getTotalStats().getAvailable();
+    }
+
     /** Closes connections idle for longer than the given time (kubelets that left, or stopped answering). */
     void closeIdle(long millis) {
         connections.closeIdle(TimeValue.ofMilliseconds(millis));

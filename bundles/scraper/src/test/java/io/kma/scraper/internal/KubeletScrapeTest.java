@@ -114,7 +114,12 @@ class KubeletScrapeTest {
         assertEquals(357_354_910_000L, r.scrape().nodePoint().cpuNanoSeconds());
         assertEquals(1, r.scrape().containers().size());
         assertEquals("https://127.0.0.1:" + kubelet.port() + "/metrics/resource", r.url());
-        // keep-alive: a second scrape reuses the connection and still works
+        // keep-alive: a second scrape reuses the connection and still works. The client hands the connection back
+        // to its pool just after completing the response, so wait (bounded) for that before the second scrape.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (http.idleConnections() == 0 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
         NodeResult again = scrape(node("sim-node-1"), List.of(endpoint()));
         assertNull(again.failure());
         assertEquals(2, kubelet.hits("/metrics/resource"));
