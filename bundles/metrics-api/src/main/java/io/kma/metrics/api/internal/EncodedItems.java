@@ -2,109 +2,120 @@ package io.kma.metrics.api.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import io.kma.api.cluster.ClusterView;
 import io.kma.api.cluster.PodInfo;
-import io.kma.api.store.MetricsStore;
-import io.kma.api.store.PodUsage;
 
 /**
- * Each pod's list item encoded once per sample: the JSON and the protobuf bytes of a PodMetrics, kept
- * while the cluster view's {@link PodInfo} and the store's {@link PodUsage} for that pod are the same
- * objects (both are replaced, never mutated, when anything changes), so a list is a concatenation of
- * byte arrays. Each item is split around its creationTimestamp, which upstream sets to the time of the
- * request. Thread-safe: two requests encoding the same new item race harmlessly.
+ * Each pod's metadata encoded once, as JSON and as protobuf, for as long as the cluster view's
+ * {@link PodInfo} for that pod is the same object (it is replaced, never mutated, when the pod changes).
+ * The usage part of an item changes every resolution and is written straight from the store's figures by
+ * {@link PodListWriter}; caching it too would turn every sample into long-lived garbage (350,000 items
+ * per resolution at 5,000 nodes, promoted before they die). Thread-safe: two requests encoding the same new
+ * pod race harmlessly.
  */
 final class EncodedItems {
 
     /** Written in place of creationTimestamp, then cut out: no name, namespace or label can hold '@'. */
     private static final String MARKER = "@kma-now@";
     private static final byte[] MARKER_BYTES = MARKER.getBytes(StandardCharsets.US_ASCII);
+    /** {@link MetricsWriter#podMetadata} ends with the timestamp field's placeholder value, cut off here. */
+    private static final byte[] NULL_VALUE = "null".getBytes(StandardCharsets.US_ASCII);
 
-    /** One pod's encodings, for exactly this metadata and this usage. */
-    static final class Item {
+    /**
+     * One pod's metadata. JSON: {@code jsonHead} is {@code {"metadata":{…,"creationTimestamp":"} and
+     * {@code jsonTail} is {@code "…labels…},"timestamp":}; protobuf: the PodMetrics' field 1 with a hole for
+     * creationTimestamp's seconds between {@code protoHead} and {@code protoTail}.
+     */
+    static final class Meta {
         final PodInfo info;
-        final PodUsage usage;
-        private volatile byte[][] json;
-        private volatile MetricsProto.Split proto;
+        final byte[] jsonHead;
+        final byte[] jsonTail;
+        final byte[] protoHead;
+        final byte[] protoTail;
 
-        Item(PodInfo info, PodUsage usage) {
+        Meta(PodInfo info, Generators generators) {
             this.info = info;
-            this.usage = usage;
+            byte[][] json = encodeJson(generators, info);
+            this.jsonHead = json[0];
+            this.jsonTail = json[1];
+            MetricsProto.Split proto = MetricsProto.metadata(info.name(), info.namespace(), info.labels());
+            this.protoHead = proto.head();
+            this.protoTail = proto.tail();
         }
 
-        /** JSON as {head, tail}: the list writes head, the quoted time, tail. */
-        byte[][] json(Generators generators) {
-            byte[][] j = json;
-            if (j == null) {
-                j = encodeJson(generators, info, usage);
-                json = j;
-            }
-            return j;
-        }
-
-        MetricsProto.Split proto() {
-            MetricsProto.Split p = proto;
-            if (p == null) {
-                p = MetricsProto.pod(info, usage);
-                proto = p;
-            }
-            return p;
+        /** Bytes of field 1 (tag, length, metadata) with the 5-byte hole. */
+        int protoLength() {
+            return protoHead.length + MetricsProto.NOW_BYTES + protoTail.length;
         }
     }
 
-    private final Map<String, Map<String, Item>> items = new ConcurrentHashMap<>();
+    private final Generators generators;
+    private final Map<String, Map<String, Meta>> items = new ConcurrentHashMap<>();
 
-    /** The item for this pod's current metadata and usage, encoded when either changed. */
-    Item get(PodInfo info, PodUsage usage) {
-        Map<String, Item> ns = items.computeIfAbsent(info.namespace(), k -> new ConcurrentHashMap<>());
-        Item item = ns.get(info.name());
-        if (item == null || item.info != info || item.usage != usage) {
-            item = new Item(info, usage);
-            ns.put(info.name(), item);
+    EncodedItems(Generators generators) {
+        this.generators = generators;
+    }
+
+    /** The metadata of this pod, encoded when the pod is new or changed. */
+    Meta get(PodInfo info) {
+        Map<String, Meta> ns = items.get(info.namespace());
+        if (ns == null) {
+            ns = items.computeIfAbsent(info.namespace(), k -> new ConcurrentHashMap<>());
         }
-        return item;
+        Meta meta = ns.get(info.name());
+        if (meta == null || meta.info != info) {
+            meta = new Meta(info, generators);
+            ns.put(info.name(), meta);
+        }
+        return meta;
     }
 
     int size() {
         int n = 0;
-        for (Map<String, Item> ns : items.values()) {
+        for (Map<String, Meta> ns : items.values()) {
             n += ns.size();
         }
         return n;
     }
 
-    /** Forgets items whose pod the store no longer serves, so the cache never outgrows the cluster. */
-    void prune(MetricsStore store) {
-        for (Iterator<Map.Entry<String, Map<String, Item>>> nit = items.entrySet().iterator(); nit.hasNext();) {
-            Map.Entry<String, Map<String, Item>> ns = nit.next();
-            ns.getValue().values().removeIf(i -> store.podUsage(i.info.namespace(), i.info.name()).orElse(null) != i.usage);
+    /** Forgets pods the cluster view no longer holds (or holds in a newer version), so the cache never outgrows it. */
+    void prune(ClusterView cluster) {
+        for (Iterator<Map.Entry<String, Map<String, Meta>>> nit = items.entrySet().iterator(); nit.hasNext();) {
+            Map.Entry<String, Map<String, Meta>> ns = nit.next();
+            ns.getValue().values().removeIf(m -> cluster.pod(m.info.namespace(), m.info.name()).orElse(null) != m.info);
             if (ns.getValue().isEmpty()) {
                 nit.remove();
             }
         }
     }
 
-    private static byte[][] encodeJson(Generators generators, PodInfo info, PodUsage usage) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(256 + 64 * usage.containers().size());
+    /** The item as the streaming {@link MetricsWriter} writes it, cut before creationTimestamp and after the metadata. */
+    private static byte[][] encodeJson(Generators generators, PodInfo info) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
+        byte[] b;
         try (JsonGenerator g = generators.createForMetrics(buf, false)) {
-            new MetricsWriter(g, MARKER).pod(info, usage);
+            new MetricsWriter(g, MARKER).podMetadata(info);
+            g.flush();
+            b = buf.toByteArray(); // before close() ends the open object
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
-        byte[] b = buf.toByteArray();
         int at = indexOf(b, MARKER_BYTES);
+        int end = b.length - NULL_VALUE.length;
+        if (end < at || !Arrays.equals(b, end, b.length, NULL_VALUE, 0, NULL_VALUE.length)) {
+            throw new IllegalStateException("an encoded item's metadata does not end with the timestamp field");
+        }
         byte[] head = Arrays.copyOfRange(b, 0, at);
-        byte[] tail = Arrays.copyOfRange(b, at + MARKER_BYTES.length, b.length);
+        byte[] tail = Arrays.copyOfRange(b, at + MARKER_BYTES.length, end);
         return new byte[][] {head, tail};
     }
 
@@ -119,28 +130,5 @@ final class EncodedItems {
             return i;
         }
         throw new IllegalStateException("creationTimestamp marker not found in an encoded item");
-    }
-
-    private static final byte[] POD_LIST_HEAD = ("{\"kind\":\"PodMetricsList\",\"apiVersion\":\""
-            + MetricsWriter.GROUP_VERSION + "\",\"metadata\":{},\"items\":[").getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] LIST_END = "]}\n".getBytes(StandardCharsets.US_ASCII);
-
-    /** A PodMetricsList body, byte for byte what the streaming {@link MetricsWriter} writes for these items. */
-    static void writeJsonList(OutputStream out, List<Item> items, Generators generators, long nowNanos)
-            throws IOException {
-        byte[] now = new Rfc3339().formatNanos(nowNanos).getBytes(StandardCharsets.US_ASCII);
-        out.write(POD_LIST_HEAD);
-        boolean first = true;
-        for (Item item : items) {
-            if (!first) {
-                out.write(',');
-            }
-            first = false;
-            byte[][] json = item.json(generators);
-            out.write(json[0]);
-            out.write(now);
-            out.write(json[1]);
-        }
-        out.write(LIST_END);
     }
 }

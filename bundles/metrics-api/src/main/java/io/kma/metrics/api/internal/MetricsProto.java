@@ -32,6 +32,7 @@ final class MetricsProto {
     private static final byte[] EMPTY_LIST_META = {0x0a, 0x06, 0x0a, 0x00, 0x12, 0x00, 0x1a, 0x00};
     /** Unknown's contentEncoding and contentType, always written, empty. */
     private static final byte[] ENVELOPE_END = {0x1a, 0x00, 0x22, 0x00};
+    static final int END_BYTES = ENVELOPE_END.length;
     /** Epoch seconds from 1978 to 3058 are 5-byte varints: the width of the creationTimestamp slot. */
     static final int NOW_BYTES = 5;
     private static final long NOW_MIN = 1L << 28;
@@ -64,29 +65,48 @@ final class MetricsProto {
 
     static Split pod(PodInfo pod, PodUsage usage) {
         ProtoBuffer rest = new ProtoBuffer(64 + usage.containers().size() * 48);
-        time(rest, 2, usage.timestampNanos());
-        duration(rest, 3, usage.windowNanos());
-        ProtoBuffer container = new ProtoBuffer(64);
-        ProtoBuffer scratch = new ProtoBuffer(32);
+        podUsage(rest, usage, new Scratch());
+        return object(pod.name(), pod.namespace(), pod.labels(), rest);
+    }
+
+    /** Reusable buffers for {@link #podUsage}; one per writer, not thread-safe. */
+    static final class Scratch {
+        final ProtoBuffer container = new ProtoBuffer(64);
+        final ProtoBuffer entry = new ProtoBuffer(32);
+        final char[] quantity = new char[Quantities.MAX_CHARS];
+    }
+
+    /** A PodMetrics' fields after its metadata: timestamp (2), window (3), containers (4). */
+    static void podUsage(ProtoBuffer out, PodUsage usage, Scratch scratch) {
+        time(out, 2, usage.timestampNanos());
+        duration(out, 3, usage.windowNanos());
+        ProtoBuffer container = scratch.container;
         for (ContainerUsage c : usage.containers()) {
             container.reset();
             container.string(1, c.name());
             resources(container, 2, c.usage().cpuNanoCores(), c.usage().memoryBytes(), scratch);
-            rest.message(4, container);
+            out.message(4, container);
         }
-        return object(pod.name(), pod.namespace(), pod.labels(), rest);
     }
 
     static Split node(NodeInfo node, NodeUsage usage) {
         ProtoBuffer rest = new ProtoBuffer(96);
         time(rest, 2, usage.timestampNanos());
         duration(rest, 3, usage.windowNanos());
-        resources(rest, 4, usage.usage().cpuNanoCores(), usage.usage().memoryBytes(), new ProtoBuffer(32));
+        resources(rest, 4, usage.usage().cpuNanoCores(), usage.usage().memoryBytes(), new Scratch());
         return object(node.name(), "", node.labels(), rest);
     }
 
     /** metadata (field 1) followed by {@code rest}, split at creationTimestamp's seconds. */
     private static Split object(String name, String namespace, Map<String, String> labels, ProtoBuffer rest) {
+        Split meta = metadata(name, namespace, labels);
+        ProtoBuffer tail = new ProtoBuffer(meta.tail().length + rest.size());
+        tail.raw(meta.tail()).raw(rest.toByteArray());
+        return new Split(meta.head(), tail.toByteArray());
+    }
+
+    /** An object's metadata as field 1, split at creationTimestamp's seconds. */
+    static Split metadata(String name, String namespace, Map<String, String> labels) {
         ProtoBuffer metaHead = new ProtoBuffer(64);
         metaHead.string(1, name).string(2, "").string(3, namespace).string(4, "").string(5, "").string(6, "")
                 .int64(7, 0);
@@ -98,9 +118,7 @@ final class MetricsProto {
         int metaLength = metaHead.size() + NOW_BYTES + metaTail.size();
         ProtoBuffer head = new ProtoBuffer(metaHead.size() + 6);
         head.tag(1, ProtoBuffer.LEN).varint(metaLength).raw(metaHead.toByteArray());
-        ProtoBuffer tail = new ProtoBuffer(metaTail.size() + rest.size());
-        tail.raw(metaTail.toByteArray()).raw(rest.toByteArray());
-        return new Split(head.toByteArray(), tail.toByteArray());
+        return new Split(head.toByteArray(), metaTail.toByteArray());
     }
 
     /** ObjectMeta.labels (field 11): one entry per label, keys sorted. */
@@ -120,20 +138,22 @@ final class MetricsProto {
         }
     }
 
+    private static final byte[] CPU = "cpu".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MEMORY = "memory".getBytes(StandardCharsets.US_ASCII);
+
     /** A map<string, Quantity> field with cpu and memory (sorted keys), as upstream's usage. */
-    private static void resources(ProtoBuffer out, int field, long cpuNanoCores, long memoryBytes, ProtoBuffer scratch) {
-        quantityEntry(out, field, "cpu", Quantities.cpu(cpuNanoCores), scratch);
-        quantityEntry(out, field, "memory", Quantities.memory(memoryBytes), scratch);
+    private static void resources(ProtoBuffer out, int field, long cpuNanoCores, long memoryBytes, Scratch scratch) {
+        quantityEntry(out, field, CPU, scratch.quantity, Quantities.cpu(cpuNanoCores, scratch.quantity), scratch.entry);
+        quantityEntry(out, field, MEMORY, scratch.quantity, Quantities.memory(memoryBytes, scratch.quantity),
+                scratch.entry);
     }
 
-    private static void quantityEntry(ProtoBuffer out, int field, String key, String quantity, ProtoBuffer scratch) {
-        byte[] k = key.getBytes(StandardCharsets.US_ASCII);
-        byte[] q = quantity.getBytes(StandardCharsets.US_ASCII);
-        int quantityMessage = 1 + ProtoBuffer.varintSize(q.length) + q.length;
-        scratch.reset();
-        scratch.bytes(1, k, 0, k.length);
-        scratch.tag(2, ProtoBuffer.LEN).varint(quantityMessage).bytes(1, q, 0, q.length);
-        out.message(field, scratch);
+    private static void quantityEntry(ProtoBuffer out, int field, byte[] key, char[] q, int qLength, ProtoBuffer entry) {
+        int quantityMessage = 1 + ProtoBuffer.varintSize(qLength) + qLength;
+        entry.reset();
+        entry.bytes(1, key, 0, key.length);
+        entry.tag(2, ProtoBuffer.LEN).varint(quantityMessage).tag(1, ProtoBuffer.LEN).varint(qLength).ascii(q, qLength);
+        out.message(field, entry);
     }
 
     /** metav1.Time: seconds and nanos 0; the zero time is an empty message. */
@@ -165,14 +185,17 @@ final class MetricsProto {
 
         /** @param itemsLength the sum of {@link #itemLength} over the items that follow */
         void start(String kind, long itemsLength) throws IOException {
-            long rawLength = EMPTY_LIST_META.length + itemsLength;
-            startEnvelope(out, kind, rawLength);
+            startEnvelope(out, kind, listLength(itemsLength));
             out.write(EMPTY_LIST_META);
         }
 
         static long itemLength(Split item) {
-            int len = item.length();
-            return 1 + ProtoBuffer.varintSize(len) + len;
+            return itemLength(item.length());
+        }
+
+        /** An item's bytes in the list: tag, length and the item itself of {@code length} bytes. */
+        static long itemLength(int length) {
+            return 1 + ProtoBuffer.varintSize(length) + length;
         }
 
         void item(Split item, byte[] now) throws IOException {
@@ -187,6 +210,22 @@ final class MetricsProto {
         }
     }
 
+    /** Unknown.raw's length for a list whose items take {@code itemsLength} bytes. */
+    static long listLength(long itemsLength) {
+        return EMPTY_LIST_META.length + itemsLength;
+    }
+
+    /** The bytes before a list's items: magic, envelope start, empty ListMeta. */
+    static void listStart(ProtoBuffer out, String kind, long itemsLength) {
+        envelope(out, kind, listLength(itemsLength));
+        out.raw(EMPTY_LIST_META);
+    }
+
+    /** The bytes after the last item of a list or after a single object. */
+    static void end(ProtoBuffer out) {
+        out.raw(ENVELOPE_END);
+    }
+
     /** A single object body (get). */
     static void writeSingle(OutputStream out, String kind, Split object, byte[] now) throws IOException {
         startEnvelope(out, kind, object.length());
@@ -195,10 +234,14 @@ final class MetricsProto {
     }
 
     private static void startEnvelope(OutputStream out, String kind, long rawLength) throws IOException {
+        ProtoBuffer b = new ProtoBuffer(64);
+        envelope(b, kind, rawLength);
+        out.write(b.toByteArray());
+    }
+
+    private static void envelope(ProtoBuffer b, String kind, long rawLength) {
         ProtoBuffer typeMeta = new ProtoBuffer(48);
         typeMeta.string(1, MetricsWriter.GROUP_VERSION).string(2, kind);
-        ProtoBuffer b = new ProtoBuffer(64);
         b.raw(MAGIC).message(1, typeMeta).tag(2, ProtoBuffer.LEN).varint(rawLength);
-        out.write(b.toByteArray());
     }
 }

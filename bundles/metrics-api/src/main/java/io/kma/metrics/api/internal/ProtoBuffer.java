@@ -1,12 +1,14 @@
 package io.kma.metrics.api.internal;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * A growable byte buffer with the few protobuf (proto2) wire primitives the Kubernetes encoding of the
  * metrics types needs: varints, length-delimited fields, and nested messages written into a child buffer
- * and appended with their length. Not thread-safe.
+ * and appended with their length. Also the list writers' chunk buffer ({@link #drainTo}). Not thread-safe.
  */
 final class ProtoBuffer {
 
@@ -74,8 +76,66 @@ final class ProtoBuffer {
 
     /** A string field, always written (Go writes non-pointer strings even when empty). */
     ProtoBuffer string(int field, String s) {
-        byte[] b = s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+        if (s == null) {
+            return tag(field, LEN).varint(0);
+        }
+        int n = s.length();
+        if (isAscii(s, n)) {
+            tag(field, LEN).varint(n);
+            ensure(n);
+            s.getBytes(0, n, bytes, size); // ASCII: the deprecated copy is exactly the encoding, without a byte[]
+            size += n;
+            return this;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
         return bytes(field, b, 0, b.length);
+    }
+
+    private static boolean isAscii(String s, int n) {
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first {@code length} chars of {@code chars}, which are ASCII, as bytes. */
+    ProtoBuffer ascii(char[] chars, int length) {
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            bytes[size++] = (byte) chars[i];
+        }
+        return this;
+    }
+
+    /**
+     * Appends {@code s} as JSON string content when it needs no escaping (printable ASCII without quote or
+     * backslash), which every Kubernetes name does; false, and nothing written, otherwise.
+     */
+    boolean plainAscii(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        ensure(n);
+        s.getBytes(0, n, bytes, size);
+        size += n;
+        return true;
+    }
+
+    /** Appends another buffer's bytes. */
+    ProtoBuffer append(ProtoBuffer other) {
+        return raw(other.bytes, 0, other.size);
+    }
+
+    /** Writes the buffered bytes to {@code out} and empties the buffer. */
+    void drainTo(OutputStream out) throws IOException {
+        out.write(bytes, 0, size);
+        size = 0;
     }
 
     ProtoBuffer bytes(int field, byte[] b, int off, int len) {

@@ -24,8 +24,9 @@ import io.undertow.util.Headers;
 /**
  * nodes and pods of metrics.k8s.io/v1beta1 (reference §4.1, §4.4, §4.5): candidates from the cluster
  * caches (already sorted), filtered by selectors, kept when the store has usage, streamed as they are found.
- * Pod lists in JSON and protobuf concatenate items encoded once per sample ({@link EncodedItems}); YAML and
- * Table are written item by item. Node lists are small and encoded per request.
+ * Pod lists in JSON and protobuf are each pod's metadata, encoded once ({@link EncodedItems}), and its usage
+ * written as bytes ({@link PodListWriter}); YAML and Table are written item by item. Node lists are small and
+ * encoded per request.
  */
 final class ResourceResponder {
 
@@ -33,13 +34,14 @@ final class ResourceResponder {
     private final Generators generators;
     private final Histogram freshness;
     private final LongSupplier epochNanos;
-    private final EncodedItems podItems = new EncodedItems();
+    private final EncodedItems podItems;
 
     ResourceResponder(ApiSettings settings, Generators generators, Histogram freshness, LongSupplier epochNanos) {
         this.settings = settings;
         this.generators = generators;
         this.freshness = freshness;
         this.epochNanos = epochNanos;
+        this.podItems = new EncodedItems(generators);
     }
 
     /** nodes (cluster-scoped) and pods (namespaced or across namespaces), no subresources. */
@@ -123,7 +125,7 @@ final class ResourceResponder {
         if (n.protobuf()) {
             long now = epochNanos.getAsLong();
             observe(now, usage.get().timestampNanos());
-            MetricsProto.Split item = podItems.get(pod.get(), usage.get()).proto();
+            MetricsProto.Split item = MetricsProto.pod(pod.get(), usage.get());
             sendProto(exchange, out -> MetricsProto.writeSingle(out, "PodMetrics", item, MetricsProto.now(now)));
             return;
         }
@@ -180,47 +182,43 @@ final class ResourceResponder {
             String namespace, LabelSelector labels, FieldSelector fields, ClusterView cluster, MetricsStore store)
             throws IOException {
         boolean everything = labels.isEverything() && fields.isEverything();
-        List<EncodedItems.Item> items = selectPods(namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace),
+        List<PodListWriter.Item> items = selectPods(namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace),
                 labels, fields, store);
         if (n.protobuf() || (!n.yaml() && !n.table())) {
             long now = epochNanos.getAsLong();
-            for (EncodedItems.Item item : items) {
-                observe(now, item.usage.timestampNanos());
+            for (PodListWriter.Item item : items) {
+                observe(now, item.usage().timestampNanos());
             }
+            PodListWriter writer = new PodListWriter(exchange.getOutputStream(), generators);
             if (n.protobuf()) {
-                List<MetricsProto.Split> splits = new ArrayList<>(items.size());
-                long length = 0;
-                for (EncodedItems.Item item : items) {
-                    MetricsProto.Split split = item.proto();
-                    splits.add(split);
-                    length += MetricsProto.ListWriter.itemLength(split);
-                }
-                sendProtoList(exchange, "PodMetricsList", splits, length, now);
+                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, MetricsProto.MEDIA_TYPE);
+                writer.protobuf(items, now, length -> exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, length));
             } else {
-                sendJsonPodList(exchange, items, now);
+                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Negotiation.JSON_TYPE);
+                writer.json(items, now);
             }
         } else {
             try (JsonGenerator g = start(exchange, n)) {
                 MetricsWriter w = writer(g, n, include);
                 w.startList("PodMetricsList");
-                for (EncodedItems.Item item : items) {
-                    w.pod(item.info, item.usage);
+                for (PodListWriter.Item item : items) {
+                    w.pod(item.meta().info, item.usage());
                 }
                 w.endList();
                 Generators.finish(g, n.yaml());
             }
         }
         if (namespace.isEmpty() && everything && podItems.size() > items.size() + items.size() / 4 + 64) {
-            podItems.prune(store);
+            podItems.prune(cluster);
         }
     }
 
-    /** The candidates (sorted) that match the selectors and have usage, with their items (encoded lazily). */
-    private List<EncodedItems.Item> selectPods(Collection<PodInfo> candidates, LabelSelector labels, FieldSelector fields,
-            MetricsStore store) {
+    /** The candidates (sorted) that match the selectors and have usage, with their encoded metadata. */
+    private List<PodListWriter.Item> selectPods(Collection<PodInfo> candidates, LabelSelector labels,
+            FieldSelector fields, MetricsStore store) {
         boolean allLabels = labels.isEverything();
         boolean allFields = fields.isEverything();
-        List<EncodedItems.Item> items = new ArrayList<>(allLabels && allFields ? candidates.size() : 16);
+        List<PodListWriter.Item> items = new ArrayList<>(allLabels && allFields ? candidates.size() : 16);
         for (PodInfo pod : candidates) {
             if (!allFields && !fields.matches(pod.name(), pod.namespace())) {
                 continue;
@@ -230,17 +228,10 @@ final class ResourceResponder {
             }
             Optional<PodUsage> usage = store.podUsage(pod.namespace(), pod.name());
             if (usage.isPresent()) {
-                items.add(podItems.get(pod, usage.get()));
+                items.add(new PodListWriter.Item(podItems.get(pod), usage.get()));
             }
         }
         return items;
-    }
-
-    private void sendJsonPodList(HttpServerExchange exchange, List<EncodedItems.Item> items, long now) throws IOException {
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Negotiation.JSON_TYPE);
-        OutputStream out = exchange.getOutputStream();
-        EncodedItems.writeJsonList(out, items, generators, now);
-        out.flush();
     }
 
     private interface ProtoBody {

@@ -1,0 +1,193 @@
+package io.kma.metrics.api.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import io.kma.api.store.ContainerUsage;
+import io.kma.api.store.PodUsage;
+
+/**
+ * Writes a PodMetricsList (JSON or Kubernetes protobuf) from each pod's encoded metadata
+ * ({@link EncodedItems.Meta}) and the store's usage figures, written as bytes straight into one chunk
+ * buffer that goes to the socket in large writes: no Jackson, no per-item strings, no copy of the whole
+ * body. The JSON is byte for byte what {@link MetricsWriter} streams; the protobuf what
+ * {@link MetricsProto#pod} encodes. One instance per response; not thread-safe.
+ */
+final class PodListWriter {
+
+    /** Bytes handed to the response stream at a time. */
+    static final int CHUNK = 256 * 1024;
+
+    /** One pod of a list: its encoded metadata and its usage. */
+    record Item(EncodedItems.Meta meta, PodUsage usage) {
+    }
+
+    private static final byte[] JSON_LIST_HEAD = ascii("{\"kind\":\"PodMetricsList\",\"apiVersion\":\""
+            + MetricsWriter.GROUP_VERSION + "\",\"metadata\":{},\"items\":[");
+    private static final byte[] JSON_LIST_END = ascii("]}\n");
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] WINDOW = ascii(",\"window\":\"");
+    private static final byte[] CONTAINERS = ascii("\",\"containers\":[");
+    private static final byte[] CONTAINER_NAME = ascii("{\"name\":\"");
+    private static final byte[] CPU = ascii("\",\"usage\":{\"cpu\":\"");
+    private static final byte[] MEMORY = ascii("\",\"memory\":\"");
+    private static final byte[] CONTAINER_END = ascii("\"}}");
+    private static final byte[] ITEM_END = ascii("]}");
+    private static final int WINDOWS_CACHED = 64;
+
+    private final OutputStream out;
+    private final Generators generators;
+    private final ProtoBuffer buf = new ProtoBuffer(CHUNK + 8 * 1024);
+    private final char[] quantity = new char[Quantities.MAX_CHARS];
+    private final Rfc3339 times = new Rfc3339();
+    private long timeSecond = Long.MIN_VALUE;
+    private byte[] timeBytes;
+    // Windows differ per pod by milliseconds but repeat; a small direct-mapped cache of their text.
+    private final long[] windowNanos = new long[WINDOWS_CACHED];
+    private final byte[][] windowText = new byte[WINDOWS_CACHED][];
+
+    PodListWriter(OutputStream out, Generators generators) {
+        this.out = out;
+        this.generators = generators;
+    }
+
+    /** A JSON PodMetricsList; creationTimestamp is {@code nowNanos} for every item, as upstream. */
+    void json(List<Item> items, long nowNanos) throws IOException {
+        byte[] now = ascii(times.formatNanos(nowNanos));
+        buf.raw(JSON_LIST_HEAD);
+        boolean first = true;
+        for (Item item : items) {
+            if (!first) {
+                buf.raw(',');
+            }
+            first = false;
+            EncodedItems.Meta meta = item.meta();
+            buf.raw(meta.jsonHead).raw(now).raw(meta.jsonTail);
+            jsonUsage(item.usage());
+            if (buf.size() >= CHUNK) {
+                buf.drainTo(out);
+            }
+        }
+        buf.raw(JSON_LIST_END);
+        buf.drainTo(out);
+        out.flush();
+    }
+
+    /** The item after {@code "timestamp":}, as {@link MetricsWriter} writes it. */
+    private void jsonUsage(PodUsage usage) {
+        long ts = usage.timestampNanos();
+        if (ts == 0) {
+            buf.raw(NULL); // metav1.Time zero value
+        } else {
+            buf.raw('"').raw(time(ts)).raw('"');
+        }
+        buf.raw(WINDOW).raw(window(usage.windowNanos())).raw(CONTAINERS);
+        boolean first = true;
+        for (ContainerUsage c : usage.containers()) {
+            if (!first) {
+                buf.raw(',');
+            }
+            first = false;
+            buf.raw(CONTAINER_NAME);
+            jsonString(c.name());
+            buf.raw(CPU).ascii(quantity, Quantities.cpu(c.usage().cpuNanoCores(), quantity));
+            buf.raw(MEMORY).ascii(quantity, Quantities.memory(c.usage().memoryBytes(), quantity));
+            buf.raw(CONTAINER_END);
+        }
+        buf.raw(ITEM_END);
+    }
+
+    /** A string's JSON text without quotes; names that need escaping (none that Kubernetes accepts) go through Jackson. */
+    private void jsonString(String s) {
+        if (buf.plainAscii(s)) {
+            return;
+        }
+        ByteArrayOutputStream b = new ByteArrayOutputStream(s.length() + 16);
+        try (JsonGenerator g = generators.createForMetrics(b, false)) {
+            g.writeString(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        byte[] quoted = b.toByteArray();
+        buf.raw(quoted, 1, quoted.length - 2);
+    }
+
+    private byte[] time(long epochNanos) {
+        long second = Math.floorDiv(epochNanos, 1_000_000_000L);
+        if (second != timeSecond) {
+            timeBytes = ascii(times.formatSecond(second));
+            timeSecond = second;
+        }
+        return timeBytes;
+    }
+
+    private byte[] window(long nanos) {
+        int slot = (int) (nanos ^ (nanos >>> 20)) & (WINDOWS_CACHED - 1);
+        byte[] text = windowText[slot];
+        if (text == null || windowNanos[slot] != nanos) {
+            text = GoDurations.format(nanos).getBytes(StandardCharsets.UTF_8); // µs is not ASCII
+            windowText[slot] = text;
+            windowNanos[slot] = nanos;
+        }
+        return text;
+    }
+
+    /**
+     * A protobuf PodMetricsList. The envelope states the list's length first, so each item's usage is
+     * encoded twice: once to measure, once to write (cheaper than holding the body).
+     *
+     * @return the body's length, already sent as Content-Length when {@code contentLength} is given
+     */
+    long protobuf(List<Item> items, long nowNanos, ContentLength contentLength) throws IOException {
+        byte[] now = MetricsProto.now(nowNanos);
+        ProtoBuffer usage = new ProtoBuffer(256);
+        MetricsProto.Scratch scratch = new MetricsProto.Scratch();
+        int[] usageLengths = new int[items.size()];
+        long itemsLength = 0;
+        int i = 0;
+        for (Item item : items) {
+            usage.reset();
+            MetricsProto.podUsage(usage, item.usage(), scratch);
+            usageLengths[i++] = usage.size();
+            itemsLength += MetricsProto.ListWriter.itemLength(item.meta().protoLength() + usage.size());
+        }
+        MetricsProto.listStart(buf, "PodMetricsList", itemsLength);
+        long bodyLength = buf.size() + itemsLength + MetricsProto.END_BYTES;
+        if (contentLength != null) {
+            contentLength.set(bodyLength);
+        }
+        i = 0;
+        for (Item item : items) {
+            usage.reset();
+            MetricsProto.podUsage(usage, item.usage(), scratch);
+            if (usage.size() != usageLengths[i]) {
+                throw new IllegalStateException("a pod's usage changed its encoded length between two passes");
+            }
+            EncodedItems.Meta meta = item.meta();
+            buf.tag(2, ProtoBuffer.LEN).varint(meta.protoLength() + usageLengths[i++]);
+            buf.raw(meta.protoHead).raw(now).raw(meta.protoTail).append(usage);
+            if (buf.size() >= CHUNK) {
+                buf.drainTo(out);
+            }
+        }
+        MetricsProto.end(buf);
+        buf.drainTo(out);
+        out.flush();
+        return bodyLength;
+    }
+
+    /** Receives a body's length before its first byte is written. */
+    interface ContentLength {
+        void set(long length);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,171 @@
+package io.kma.metrics.api.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import io.kma.api.cluster.PodInfo;
+import io.kma.api.store.ContainerUsage;
+import io.kma.api.store.PodUsage;
+import io.kma.api.store.Usage;
+import io.kma.metrics.api.wire.MetricsWire;
+
+/** Pod lists from encoded metadata and usage written as bytes: the same bytes as the streaming writer and the item encoder. */
+class PodListWriterTest {
+
+    private static final long NOW = Instant.parse("2026-12-03T04:00:07.5Z").toEpochMilli() * 1_000_000L;
+    private final Generators generators = new Generators();
+
+    private static PodInfo pod(String ns, String name, Map<String, String> labels) {
+        return new PodInfo(ns, name, labels, null);
+    }
+
+    private static PodUsage usage(String ns, String name, long t, String... containers) {
+        List<ContainerUsage> c = new ArrayList<>();
+        for (int i = 0; i < containers.length; i++) {
+            c.add(new ContainerUsage(containers[i], new Usage(1_234_567L * (i + 1), 12_533_760L + 1024L * i)));
+        }
+        return new PodUsage(ns, name, t, 14_900_000_000L + 1_000L * containers.length, c);
+    }
+
+    private String streamed(List<PodInfo> pods, List<PodUsage> usages) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = generators.createForMetrics(out, false)) {
+            MetricsWriter w = new MetricsWriter(g, false, MetricsWriter.IncludeObject.METADATA, NOW, null);
+            w.startList("PodMetricsList");
+            for (int i = 0; i < pods.size(); i++) {
+                w.pod(pods.get(i), usages.get(i));
+            }
+            w.endList();
+            Generators.finish(g, false);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static List<PodListWriter.Item> items(EncodedItems cache, List<PodInfo> pods, List<PodUsage> usages) {
+        List<PodListWriter.Item> items = new ArrayList<>();
+        for (int i = 0; i < pods.size(); i++) {
+            items.add(new PodListWriter.Item(cache.get(pods.get(i)), usages.get(i)));
+        }
+        return items;
+    }
+
+    private String concatenated(EncodedItems cache, List<PodInfo> pods, List<PodUsage> usages) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PodListWriter(out, generators).json(items(cache, pods, usages), NOW);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private List<PodInfo> pods() {
+        Map<String, String> unsorted = new LinkedHashMap<>();
+        unsorted.put("tier", "web");
+        unsorted.put("app", "shop");
+        unsorted.put("pod-template-hash", "7d9f8c6b5d");
+        return List.of(pod("default", "web-1", unsorted), pod("kube-system", "dns", Map.of()),
+                pod("ns2", "zero-time", Map.of("a", "b")), pod("ns3", "odd-container", Map.of()));
+    }
+
+    private List<PodUsage> usages() {
+        return List.of(usage("default", "web-1", NOW - 4_000_000_000L, "app", "istio-proxy"),
+                usage("kube-system", "dns", NOW - 9_000_000_000L, "coredns"), usage("ns2", "zero-time", 0, "c"),
+                new PodUsage("ns3", "odd-container", NOW, 900_000L, // a window in µs, a name that needs escaping
+                        List.of(new ContainerUsage("quote\"é", new Usage(0, 1000)))));
+    }
+
+    @Test
+    void jsonListIsByteForByteTheStreamedOne() throws Exception {
+        EncodedItems cache = new EncodedItems(generators);
+        String expected = streamed(pods(), usages());
+        assertEquals(expected, concatenated(cache, pods(), usages()));
+        assertTrue(expected.contains("\"window\":\"900µs\""), expected);
+        assertEquals(streamed(List.of(), List.of()), concatenated(cache, List.of(), List.of()), "empty list");
+        assertEquals("{\"kind\":\"PodMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"metadata\":{},\"items\":[]}\n",
+                concatenated(cache, List.of(), List.of()));
+        // a second list reuses the metadata and only changes creationTimestamp
+        assertEquals(expected, concatenated(cache, pods(), usages()));
+    }
+
+    @Test
+    void jsonListLargerThanOneChunkIsComplete() throws Exception {
+        List<PodInfo> pods = new ArrayList<>();
+        List<PodUsage> usages = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) { // about 3 chunks
+            pods.add(pod("ns-" + i / 100, "pod-" + i, Map.of("app", "a" + i % 7)));
+            usages.add(usage("ns-" + i / 100, "pod-" + i, NOW - i * 1_000_000L, "app", "sidecar"));
+        }
+        String expected = streamed(pods, usages);
+        assertTrue(expected.length() > 2 * PodListWriter.CHUNK, "the test spans chunks: " + expected.length());
+        assertEquals(expected, concatenated(new EncodedItems(generators), pods, usages));
+    }
+
+    @Test
+    void protobufListIsByteForByteTheItemEncoders() throws Exception {
+        List<PodInfo> pods = pods();
+        List<PodUsage> usages = usages();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        MetricsProto.ListWriter w = new MetricsProto.ListWriter(expected);
+        List<MetricsProto.Split> splits = new ArrayList<>();
+        for (int i = 0; i < pods.size(); i++) {
+            splits.add(MetricsProto.pod(pods.get(i), usages.get(i)));
+        }
+        w.start("PodMetricsList", splits.stream().mapToLong(MetricsProto.ListWriter::itemLength).sum());
+        for (MetricsProto.Split s : splits) {
+            w.item(s, MetricsProto.now(NOW));
+        }
+        w.end();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long[] announced = {-1};
+        long length = new PodListWriter(out, generators).protobuf(items(new EncodedItems(generators), pods, usages), NOW,
+                l -> announced[0] = l);
+        assertArrayEquals(expected.toByteArray(), out.toByteArray());
+        assertEquals(out.size(), length);
+        assertEquals(out.size(), announced[0], "Content-Length announced before the body");
+        MetricsWire.PodMetricsList list = MetricsWire.PodMetricsList.parseFrom(
+                ProtobufWireTest.envelope(out.toByteArray()).getRaw());
+        assertEquals(4, list.getItemsCount());
+        assertEquals("quote\"é", list.getItems(3).getContainers(0).getName());
+    }
+
+    @Test
+    void metadataIsEncodedOnceAndAgainWhenThePodChanges() {
+        EncodedItems cache = new EncodedItems(generators);
+        PodInfo info = pod("ns", "p", Map.of("app", "a"));
+        EncodedItems.Meta first = cache.get(info);
+        assertSame(first, cache.get(info), "encoded once per pod version");
+        PodInfo relabelled = pod("ns", "p", Map.of("app", "b"));
+        EncodedItems.Meta second = cache.get(relabelled);
+        assertNotSame(first, second);
+        assertTrue(new String(second.jsonTail, StandardCharsets.UTF_8).contains("\"app\":\"b\""));
+        assertEquals(1, cache.size());
+    }
+
+    @Test
+    void pruneForgetsPodsTheClusterNoLongerHolds() {
+        EncodedItems cache = new EncodedItems(generators);
+        Fakes.Cluster cluster = new Fakes.Cluster();
+        PodInfo kept = pod("ns", "kept", Map.of());
+        cluster.add(kept);
+        cache.get(kept);
+        cache.get(pod("ns", "gone", Map.of()));
+        cache.get(pod("other", "stale", Map.of()));
+        cluster.add(pod("other", "stale", Map.of("new", "version")));
+        assertEquals(3, cache.size());
+        cache.prune(cluster);
+        assertEquals(1, cache.size());
+    }
+}
