@@ -33,7 +33,7 @@ final class NodeSeries {
     int servablePods() {
         int n = 0;
         for (PodSeries p : pods) {
-            n += p.usage == null ? 0 : 1;
+            n += p.servedContainers() == 0 ? 0 : 1;
         }
         return n;
     }

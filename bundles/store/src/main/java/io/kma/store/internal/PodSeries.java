@@ -1,11 +1,19 @@
 package io.kma.store.internal;
 
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.List;
+
+import io.kma.api.store.ContainerUsage;
 import io.kma.api.store.PodUsage;
+import io.kma.api.store.Usage;
 
 /**
  * A pod's containers with their point pairs, updated in place when its node's scrape arrives with the
- * same containers, replaced when the containers change. Only the writer touches the mutable fields;
- * readers see {@link #usage} (immutable, volatile).
+ * same containers, replaced when the containers change. Its {@link PodUsage} is built when read, from the
+ * pairs, instead of being kept: kept usage objects live one resolution, so at 350,000 pods they were copied
+ * out of the young generation and filled the old one every cycle. Only the writer touches the pairs, inside
+ * {@link #beginWrite}/{@link #endWrite} (a sequence lock); readers retry when a write overlapped their read.
  */
 final class PodSeries {
 
@@ -19,7 +27,10 @@ final class PodSeries {
     NodeSeries node;
     /** The cycle in which it was last stored. */
     long cycle;
-    volatile PodUsage usage;
+    /** Odd while the writer changes {@link #pairs} or {@link #served}. */
+    private volatile int version;
+    /** Containers with a usable rate; 0 when the pod is not served. */
+    private volatile int served;
 
     PodSeries(String namespace, String name, String[] containers) {
         this.namespace = namespace;
@@ -28,12 +39,93 @@ final class PodSeries {
         this.pairs = new long[containers.length * PointPairs.WIDTH];
     }
 
-    PodUsage usage() {
-        return usage;
+    /** Writer only: before changing the pairs. */
+    void beginWrite() {
+        version = version + 1;
+        VarHandle.storeStoreFence(); // the odd version is visible before any changed pair
+    }
+
+    /** Writer only: after changing the pairs. */
+    void endWrite() {
+        version = version + 1;
+    }
+
+    /** Writer only (inside a write, or to stop serving the pod). */
+    void served(int containers) {
+        served = containers;
     }
 
     int servedContainers() {
-        PodUsage u = usage;
-        return u == null ? 0 : u.containers().size();
+        return served;
+    }
+
+    /** The pod's usage now, or null when it is not served. */
+    PodUsage usage() {
+        for (int attempt = 0;; attempt++) {
+            int v = version;
+            if ((v & 1) == 0) {
+                PodUsage u = served == 0 ? null : usageOf(this);
+                VarHandle.loadLoadFence(); // the pairs were read before the version is checked again
+                if (version == v) {
+                    return u;
+                }
+            }
+            // A write of one pod takes well under a microsecond; yield if the writer was descheduled.
+            if (attempt < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    /**
+     * Containers with a usable rate, or 0 when a container has no previous point or none is usable.
+     * Containers whose counter went down are left out (never an empty container list).
+     */
+    static int servable(long[] pairs, int containers) {
+        for (int c = 0; c < containers; c++) {
+            if (!PointPairs.hasPrev(pairs, c * PointPairs.WIDTH)) {
+                return 0;
+            }
+        }
+        int n = 0;
+        for (int c = 0; c < containers; c++) {
+            if (PointPairs.rateOf(pairs, c * PointPairs.WIDTH) >= 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The usage of the served containers. Timestamp and window come from the served container with the
+     * earliest last point, as upstream. May see a torn write; the caller then discards it.
+     */
+    private static PodUsage usageOf(PodSeries series) {
+        String[] containers = series.containers;
+        long[] pairs = series.pairs;
+        ContainerUsage[] served = new ContainerUsage[containers.length];
+        int n = 0;
+        long timestamp = 0;
+        long window = 0;
+        for (int c = 0; c < containers.length; c++) {
+            int off = c * PointPairs.WIDTH;
+            long cpu = PointPairs.rateOf(pairs, off);
+            if (cpu < 0) {
+                continue;
+            }
+            served[n++] = new ContainerUsage(containers[c], new Usage(cpu, pairs[off + PointPairs.LAST_MEM]));
+            long lastT = pairs[off + PointPairs.LAST_T];
+            if (n == 1 || lastT < timestamp) {
+                timestamp = lastT;
+                window = PointPairs.window(pairs, off);
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        return new PodUsage(series.namespace, series.name, timestamp, window,
+                List.of(n == served.length ? served : Arrays.copyOf(served, n)));
     }
 }

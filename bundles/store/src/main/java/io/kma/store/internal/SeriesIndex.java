@@ -9,11 +9,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.kma.api.store.ContainerSample;
-import io.kma.api.store.ContainerUsage;
 import io.kma.api.store.MetricPoint;
 import io.kma.api.store.NodeScrape;
 import io.kma.api.store.NodeUsage;
-import io.kma.api.store.PodUsage;
 import io.kma.api.store.Usage;
 
 /**
@@ -191,6 +189,7 @@ final class SeriesIndex {
         PodSeries series;
         if (previous != null && Arrays.equals(previous.containers, containers)) {
             series = previous; // the common case: same containers, pairs overwritten in place
+            series.beginWrite();
             int c = 0;
             for (int i = from; i < to; i++) {
                 if (i == from || !sorted[i].container().equals(sorted[i - 1].container())) {
@@ -201,6 +200,7 @@ final class SeriesIndex {
             }
         } else {
             series = new PodSeries(namespace, pod, containers);
+            series.beginWrite();
             int c = 0;
             for (int i = from; i < to; i++) {
                 if (i == from || !sorted[i].container().equals(sorted[i - 1].container())) {
@@ -213,10 +213,11 @@ final class SeriesIndex {
         }
         series.node = node;
         series.cycle = cycle;
-        setUsage(series, podUsage(series));
+        setServed(series, servable(series));
+        series.endWrite();
         if (series != previous) {
             if (previous != null) {
-                setUsage(previous, null);
+                setServed(previous, 0);
             }
             inNamespace.put(pod, series);
         }
@@ -241,56 +242,40 @@ final class SeriesIndex {
         return containers;
     }
 
-    private void setUsage(PodSeries series, PodUsage usage) {
-        int oldContainers = series.servedContainers();
-        boolean wasServed = series.usage != null;
-        series.usage = usage;
-        servablePods += (usage == null ? 0 : 1) - (wasServed ? 1 : 0);
-        servableContainers += series.servedContainers() - oldContainers;
+    private void setServed(PodSeries series, int containers) {
+        int old = series.servedContainers();
+        series.served(containers);
+        servablePods += (containers == 0 ? 0 : 1) - (old == 0 ? 0 : 1);
+        servableContainers += containers - old;
     }
 
     /**
-     * Usage of a pod when all its containers have a previous point. Containers whose counter went down
-     * are left out; when all are, the pod is not served (never an empty container list). Timestamp and
-     * window come from the served container with the earliest last point, as upstream.
+     * Containers of the pod with a usable rate ({@link PodSeries#servable}); containers whose counter went
+     * down are counted for the cycle's log line.
      */
-    private PodUsage podUsage(PodSeries series) {
-        String[] containers = series.containers;
+    private int servable(PodSeries series) {
         long[] pairs = series.pairs;
-        for (int c = 0; c < containers.length; c++) {
+        int n = PodSeries.servable(pairs, series.containers.length);
+        if (n == series.containers.length) {
+            return n;
+        }
+        for (int c = 0; c < series.containers.length; c++) {
             if (!PointPairs.hasPrev(pairs, c * PointPairs.WIDTH)) {
-                return null;
+                return n; // not served yet: nothing went down
             }
         }
-        ContainerUsage[] served = new ContainerUsage[containers.length];
-        int n = 0;
-        long timestamp = 0;
-        long window = 0;
-        for (int c = 0; c < containers.length; c++) {
-            int off = c * PointPairs.WIDTH;
-            long cpu = PointPairs.rateOf(pairs, off);
-            if (cpu < 0) {
-                decreased("container " + series.namespace + "/" + series.name + "/" + containers[c]);
-                continue;
-            }
-            served[n++] = new ContainerUsage(containers[c], new Usage(cpu, pairs[off + PointPairs.LAST_MEM]));
-            long lastT = pairs[off + PointPairs.LAST_T];
-            if (n == 1 || lastT < timestamp) {
-                timestamp = lastT;
-                window = PointPairs.window(pairs, off);
+        for (int c = 0; c < series.containers.length; c++) {
+            if (PointPairs.rateOf(pairs, c * PointPairs.WIDTH) < 0) {
+                decreased("container " + series.namespace + "/" + series.name + "/" + series.containers[c]);
             }
         }
-        if (n == 0) {
-            return null;
-        }
-        return new PodUsage(series.namespace, series.name, timestamp, window,
-                List.of(n == served.length ? served : Arrays.copyOf(served, n)));
+        return n;
     }
 
     private void removePod(PodSeries p) {
         Map<String, PodSeries> ns = pods.get(p.namespace);
         if (ns != null && ns.remove(p.name, p)) {
-            setUsage(p, null);
+            setServed(p, 0);
             if (ns.isEmpty()) {
                 pods.remove(p.namespace, ns);
             }
