@@ -33,6 +33,7 @@ import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.reactor.ssl.SSLBufferMode;
 import org.apache.hc.core5.util.TimeValue;
@@ -50,6 +51,8 @@ import io.kma.api.kubelet.KubeletEndpoint;
 final class KubeletHttpClient implements AutoCloseable {
 
     private static final String USER_AGENT = "kube-metrics-appliance/0.1";
+    /** Per HTTP/1.1 connection buffer (three of them per kept-alive kubelet connection). */
+    static final int HTTP1_BUFFER_BYTES = 8 * 1024;
 
     private final CloseableHttpAsyncClient client;
     private final PoolingAsyncClientConnectionManager connections;
@@ -113,6 +116,10 @@ final class KubeletHttpClient implements AutoCloseable {
                         .setIoThreadCount(2)
                         .setSoTimeout(timeout)
                         .build())
+                // HTTP/1.1 keeps three buffers of this size per connection for its whole life (session in and
+                // out, content): the default 32 KiB held 96 KiB per kept-alive kubelet, ~470 MiB at 5,000
+                // nodes (heap dump); a ~30 KiB body arrives in a few 8 KiB reads instead of one or two.
+                .setHttp1Config(Http1Config.custom().setBufferSize(HTTP1_BUFFER_BYTES).build())
                 .setH2Config(H2Config.custom().setPushEnabled(false).build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(timeout)

@@ -39,18 +39,20 @@ final class PodListWriter {
     private static final byte[] MEMORY = ascii("\",\"memory\":\"");
     private static final byte[] CONTAINER_END = ascii("\"}}");
     private static final byte[] ITEM_END = ascii("]}");
-    private static final int WINDOWS_CACHED = 64;
+    /** Slots of the per-response caches of timestamp and window text (a power of two). */
+    private static final int CACHED = 64;
 
     private final OutputStream out;
     private final Generators generators;
     private final ProtoBuffer buf = new ProtoBuffer(CHUNK + 8 * 1024);
     private final char[] quantity = new char[Quantities.MAX_CHARS];
     private final Rfc3339 times = new Rfc3339();
-    private long timeSecond = Long.MIN_VALUE;
-    private byte[] timeBytes;
-    // Windows differ per pod by milliseconds but repeat; a small direct-mapped cache of their text.
-    private final long[] windowNanos = new long[WINDOWS_CACHED];
-    private final byte[][] windowText = new byte[WINDOWS_CACHED][];
+    // A list's items are sorted by name, not by node, so consecutive items alternate between the
+    // 15-odd seconds of one resolution and a few dozen windows: direct-mapped caches of their text.
+    private final long[] timeSeconds = new long[CACHED];
+    private final byte[][] timeText = new byte[CACHED][];
+    private final long[] windowNanos = new long[CACHED];
+    private final byte[][] windowText = new byte[CACHED][];
 
     PodListWriter(OutputStream out, Generators generators) {
         this.out = out;
@@ -120,15 +122,18 @@ final class PodListWriter {
 
     private byte[] time(long epochNanos) {
         long second = Math.floorDiv(epochNanos, 1_000_000_000L);
-        if (second != timeSecond) {
-            timeBytes = ascii(times.formatSecond(second));
-            timeSecond = second;
+        int slot = (int) second & (CACHED - 1); // consecutive seconds, distinct slots
+        byte[] text = timeText[slot];
+        if (text == null || timeSeconds[slot] != second) {
+            text = ascii(times.formatSecond(second));
+            timeText[slot] = text;
+            timeSeconds[slot] = second;
         }
-        return timeBytes;
+        return text;
     }
 
     private byte[] window(long nanos) {
-        int slot = (int) (nanos ^ (nanos >>> 20)) & (WINDOWS_CACHED - 1);
+        int slot = (int) ((nanos * 0x9E3779B97F4A7C15L) >>> 58); // Fibonacci hashing to 6 bits
         byte[] text = windowText[slot];
         if (text == null || windowNanos[slot] != nanos) {
             text = GoDurations.format(nanos).getBytes(StandardCharsets.UTF_8); // µs is not ASCII
