@@ -145,11 +145,13 @@ final class PodListWriter {
 
     /**
      * A protobuf PodMetricsList. The envelope states the list's length first, so each item's usage is
-     * encoded twice: once to measure, once to write (cheaper than holding the body).
+     * encoded twice: once to measure, once to write (cheaper than holding the body). The response stays
+     * chunked: with a Content-Length, Undertow's fixed-length path made the list slower than JSON (1,000 nodes:
+     * 0.38 s median against 0.35, 0.6 CPU s against 0.4, in back-to-back curl runs; about even without it).
      *
-     * @return the body's length, already sent as Content-Length when {@code contentLength} is given
+     * @return the body's length
      */
-    long protobuf(List<Item> items, long nowNanos, ContentLength contentLength) throws IOException {
+    long protobuf(List<Item> items, long nowNanos) throws IOException {
         byte[] now = MetricsProto.now(nowNanos);
         ProtoBuffer usage = new ProtoBuffer(256);
         MetricsProto.Scratch scratch = new MetricsProto.Scratch();
@@ -164,9 +166,6 @@ final class PodListWriter {
         }
         MetricsProto.listStart(buf, "PodMetricsList", itemsLength);
         long bodyLength = buf.size() + itemsLength + MetricsProto.END_BYTES;
-        if (contentLength != null) {
-            contentLength.set(bodyLength);
-        }
         i = 0;
         for (Item item : items) {
             usage.reset();
@@ -185,11 +184,6 @@ final class PodListWriter {
         buf.drainTo(out);
         out.flush();
         return bodyLength;
-    }
-
-    /** Receives a body's length before its first byte is written. */
-    interface ContentLength {
-        void set(long length);
     }
 
     private static byte[] ascii(String s) {

@@ -192,7 +192,7 @@ final class ResourceResponder {
             PodListWriter writer = new PodListWriter(exchange.getOutputStream(), generators);
             if (n.protobuf()) {
                 exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, MetricsProto.MEDIA_TYPE);
-                writer.protobuf(items, now, length -> exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, length));
+                writer.protobuf(items, now);
             } else {
                 exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Negotiation.JSON_TYPE);
                 writer.json(items, now);

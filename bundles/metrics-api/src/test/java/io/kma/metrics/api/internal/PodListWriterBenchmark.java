@@ -85,6 +85,6 @@ public class PodListWriterBenchmark {
 
     @Benchmark
     public long protobuf() throws IOException {
-        return new PodListWriter(sink, generators).protobuf(items, 1_764_700_004_000_000_000L, null);
+        return new PodListWriter(sink, generators).protobuf(items, 1_764_700_004_000_000_000L);
     }
 }
