@@ -146,8 +146,8 @@ final class PodListWriter {
     /**
      * A protobuf PodMetricsList. The envelope states the list's length first, so each item's usage is
      * encoded twice: once to measure, once to write (cheaper than holding the body). The response stays
-     * chunked: with a Content-Length, Undertow's fixed-length path made the list slower than JSON (1,000 nodes:
-     * 0.38 s median against 0.35, 0.6 CPU s against 0.4, in back-to-back curl runs; about even without it).
+     * chunked like the JSON list: with a Content-Length it cost more CPU than JSON in back-to-back curl runs at
+     * 1,000 nodes (testing/benchmarks/README.md), though that alone did not make it faster than JSON.
      *
      * @return the body's length
      */
