@@ -14,23 +14,35 @@ import com.fasterxml.jackson.databind.JsonNode;
  * resourceVersion), not from its {@code renewTime}: clocks of different masters may disagree, and a Lease is
  * declared expired only after this host has watched it stand still for its {@code leaseDurationSeconds}. The price:
  * after a start, nothing is declared dead for one lease duration.
+ * <p>
+ * A peer's Lease is input from another process through kube-apiserver, so it is not trusted to shorten the wait: its
+ * duration counts for at least this host's own (a {@code leaseDurationSeconds} of 0, negative, missing or garbage
+ * counts as this host's; one over {@link #MAX_DURATION_SECONDS} as that), and "changed" means any of its
+ * resourceVersion, holderIdentity or renewTime changed (a server that drops resourceVersion cannot freeze a live peer).
  */
 final class PeerLeases {
 
     /** One peer as last seen. {@code observedNanos}: this host's clock when its resourceVersion last changed. */
-    record Peer(String lease, Member address, String slice, String resourceVersion, long observedNanos, long durationNanos) {
+    record Peer(String lease, Member address, String slice, String version, long observedNanos, long durationNanos) {
 
         boolean expired(long nowNanos) {
             return nowNanos - observedNanos > durationNanos;
         }
     }
 
+    /** A day: longer declared durations count as this (and nanoseconds of it never overflow). */
+    static final long MAX_DURATION_SECONDS = 86_400;
+
     private final Map<String, Peer> peers = new LinkedHashMap<>();
     /** Addresses and slices that no Lease names, with this host's clock when it first saw them so. */
     private final Map<String, Long> unclaimedSince = new HashMap<>();
 
-    /** Records the Leases listed now (the own one excluded); Leases no longer listed are forgotten. */
-    void observe(Iterable<JsonNode> leases, String ownLease, long nowNanos) {
+    /**
+     * Records the Leases listed now (the own one excluded); Leases no longer listed are forgotten.
+     *
+     * @param ownDurationSeconds this host's lease duration: the shortest wait before a peer counts as dead
+     */
+    void observe(Iterable<JsonNode> leases, String ownLease, long ownDurationSeconds, long nowNanos) {
         Set<String> seen = new HashSet<>();
         for (JsonNode l : leases) {
             String name = l.path("metadata").path("name").asText("");
@@ -38,15 +50,26 @@ final class PeerLeases {
                 continue;
             }
             seen.add(name);
-            String rv = l.path("metadata").path("resourceVersion").asText("");
+            String version = l.path("metadata").path("resourceVersion").asText("") + " " + l.path("spec").path("holderIdentity").asText("")
+                    + " " + l.path("spec").path("renewTime").asText("");
             JsonNode annotations = l.path("metadata").path("annotations");
-            long duration = Math.max(1, l.path("spec").path("leaseDurationSeconds").asLong(1)) * 1_000_000_000L;
+            long duration = durationSeconds(l.path("spec").path("leaseDurationSeconds"), ownDurationSeconds) * 1_000_000_000L;
             Peer old = peers.get(name);
-            long observed = old != null && old.resourceVersion().equals(rv) ? old.observedNanos() : nowNanos;
+            long observed = old != null && old.version().equals(version) ? old.observedNanos() : nowNanos;
             peers.put(name, new Peer(name, Member.parse(annotations.path(Registrar.ADDRESS_ANNOTATION).asText(null)),
-                    annotations.path(Registrar.SLICE_ANNOTATION).asText(null), rv, observed, duration));
+                    annotations.path(Registrar.SLICE_ANNOTATION).asText(null), version, observed, duration));
         }
         peers.keySet().retainAll(seen);
+    }
+
+    /** The peer's declared duration if it is a sane number of seconds, never less than this host's own. */
+    static long durationSeconds(JsonNode declared, long ownSeconds) {
+        long own = Math.min(Math.max(1, ownSeconds), MAX_DURATION_SECONDS);
+        if (!declared.isIntegralNumber() || declared.bigIntegerValue().signum() <= 0) {
+            return own;
+        }
+        long seconds = declared.canConvertToLong() ? declared.asLong() : MAX_DURATION_SECONDS;
+        return Math.max(own, Math.min(seconds, MAX_DURATION_SECONDS));
     }
 
     Map<String, Peer> peers() {

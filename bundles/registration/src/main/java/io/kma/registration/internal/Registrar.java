@@ -229,7 +229,7 @@ final class Registrar {
             throw failure("listing Leases in " + id.leaseNamespace(), list);
         }
         long now = nanos.getAsLong();
-        peers.observe(json.readTree(list.body()).path("items"), id.leaseName(), now);
+        peers.observe(json.readTree(list.body()).path("items"), id.leaseName(), id.leaseDurationSeconds(), now);
         Set<Member> dead = new HashSet<>();
         for (PeerLeases.Peer p : peers.peers().values()) {
             if (p.expired(now) && p.address() != null && !p.address().equals(id.own())) {
