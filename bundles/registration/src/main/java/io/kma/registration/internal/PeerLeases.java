@@ -3,6 +3,7 @@ package io.kma.registration.internal;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,8 +33,14 @@ final class PeerLeases {
 
     /** A day: longer declared durations count as this (and nanoseconds of it never overflow). */
     static final long MAX_DURATION_SECONDS = 86_400;
+    static final int MAX_VANISHED = 1_000;
 
     private final Map<String, Peer> peers = new LinkedHashMap<>();
+    /**
+     * Addresses of Leases this host saw and then saw disappear (deleted by an operator, or released by a peer whose
+     * withdrawal failed): the only addresses no Lease names that may be removed. Bounded, oldest forgotten first.
+     */
+    private final Set<Member> vanished = new LinkedHashSet<>();
     /** Addresses and slices that no Lease names, with this host's clock when it first saw them so. */
     private final Map<String, Long> unclaimedSince = new HashMap<>();
 
@@ -59,7 +66,26 @@ final class PeerLeases {
             peers.put(name, new Peer(name, Member.parse(annotations.path(Registrar.ADDRESS_ANNOTATION).asText(null)),
                     annotations.path(Registrar.SLICE_ANNOTATION).asText(null), version, observed, duration));
         }
+        for (Peer gone : peers.values()) {
+            if (!seen.contains(gone.lease()) && gone.address() != null) {
+                vanished.remove(gone.address());
+                vanished.add(gone.address());
+            }
+        }
+        while (vanished.size() > MAX_VANISHED) {
+            vanished.remove(vanished.iterator().next());
+        }
         peers.keySet().retainAll(seen);
+    }
+
+    /** Whether a Lease this host saw named {@code address} and has since disappeared. */
+    boolean vanished(Member address) {
+        return vanished.contains(address);
+    }
+
+    /** Forgets vanished addresses that are no longer listed (removed, by this host or another). */
+    void retainVanished(Set<Member> listed) {
+        vanished.retainAll(listed);
     }
 
     /** The peer's declared duration if it is a sane number of seconds, never less than this host's own. */

@@ -289,7 +289,7 @@ final class Registrar {
                 for (Member m : remove) {
                     if (EndpointsEdit.members(current).contains(m)) {
                         LOG.info("removed {} from Endpoints {}: {}", m, service(), dead.contains(m)
-                                ? "its Lease was not renewed for its lease duration" : "no Lease names it");
+                                ? "its Lease was not renewed for its lease duration" : "its Lease was deleted");
                     }
                 }
                 published(state);
@@ -302,14 +302,19 @@ final class Registrar {
         throw new IOException("updating Endpoints " + service() + ": still conflicting after " + MAX_ATTEMPTS + " attempts");
     }
 
-    /** Addresses in the Endpoints that no Lease names (besides this host's) and that stayed so for a lease duration. */
+    /**
+     * Addresses in the Endpoints whose Lease this host saw disappear, that no Lease names now and that stayed so for a
+     * lease duration. An address no Lease this host saw ever named (an operator's entry, a static install's, an
+     * appliance with registration off) is never removed: the doctor reports it.
+     */
     private Set<Member> unclaimed(Set<Member> members) {
         long now = nanos.getAsLong();
         long grace = id.leaseDurationSeconds() * 1_000_000_000L;
         Set<Member> out = new HashSet<>();
         Set<String> keys = new HashSet<>();
+        peers.retainVanished(members);
         for (Member m : members) {
-            if (m.equals(id.own()) || peers.claims(m)) {
+            if (m.equals(id.own()) || peers.claims(m) || !peers.vanished(m)) {
                 continue;
             }
             String key = "address " + m;
@@ -468,7 +473,7 @@ final class Registrar {
                 Answer deleted = kube.delete(slicePath(name), deleteIfUnchanged(s));
                 if (deleted.ok()) {
                     LOG.info("deleted EndpointSlice {}/{} of a dead peer: {}", id.serviceNamespace(), name,
-                            expired ? "its Lease was not renewed for its lease duration" : "no Lease names it");
+                            expired ? "its Lease was not renewed for its lease duration" : "its Lease was deleted");
                 } else if (!deleted.notFound() && !deleted.conflict()) {
                     throw failure("deleting EndpointSlice " + name, deleted);
                 }

@@ -97,11 +97,15 @@ public final class RegistrationDiagnosis implements Diagnosis {
             Instant now = clock.get();
             report.accept(ownLease(leases, Registrar.LEASE_PREFIX + host, now));
             Set<Member> live = new HashSet<>();
+            Set<Member> named = new HashSet<>();
             Set<String> liveSlices = new HashSet<>();
             for (JsonNode l : leases) {
                 String name = l.path("metadata").path("name").asText("");
                 boolean expired = expiredSeconds(l, now) > 0;
                 Member m = Member.parse(l.path("metadata").path("annotations").path(Registrar.ADDRESS_ANNOTATION).asText(null));
+                if (m != null) {
+                    named.add(m);
+                }
                 if (!expired) {
                     if (m != null) {
                         live.add(m);
@@ -114,7 +118,7 @@ public final class RegistrationDiagnosis implements Diagnosis {
             }
             JsonNode subsets = endpoints(report, endpointsPath, own);
             if (subsets != null) {
-                staleAddresses(report, subsets, live, own, service);
+                staleAddresses(report, subsets, live, named, own, service);
             }
             slices(report, service, host, liveSlices);
         } catch (IOException e) {
@@ -249,12 +253,16 @@ public final class RegistrationDiagnosis implements Diagnosis {
         return subsets;
     }
 
-    private void staleAddresses(Consumer<Finding> report, JsonNode subsets, Set<Member> live, Member own, String[] service) {
+    private void staleAddresses(Consumer<Finding> report, JsonNode subsets, Set<Member> live, Set<Member> named, Member own,
+            String[] service) {
         for (Member m : EndpointsEdit.members(subsets)) {
             if (!m.equals(own) && !live.contains(m)) {
-                report.accept(Finding.warn("stale " + m, "listed in the Endpoints " + config.service() + " but no live Lease names it; "
-                        + "the running appliances remove it within " + config.leaseDurationSeconds() + " s",
-                        "if no appliance runs to do so: kubectl -n " + service[0] + " edit endpoints " + service[1]
+                // the appliances remove only addresses an expired (or deleted) Lease named: never an operator's entry
+                String who = named.contains(m)
+                        ? "its Lease expired; the running appliances remove it within " + config.leaseDurationSeconds() + " s"
+                        : "no Lease names it, so no appliance removes it (an operator's or a static install's entry)";
+                report.accept(Finding.warn("stale " + m, "listed in the Endpoints " + config.service() + "; " + who,
+                        "if nothing serves metrics there: kubectl -n " + service[0] + " edit endpoints " + service[1]
                                 + " (delete the address " + m.ip() + ")"));
             }
         }

@@ -133,19 +133,48 @@ class RegistrarTest {
     }
 
     @Test
-    void anAddressNoLeaseNamesIsRemovedAfterOneLeaseDuration() throws Exception {
+    void anOperatorsAddressNoLeaseEverNamedIsNeverRemoved() throws Exception {
         SimKube kube = new SimKube(dir, "appliance");
         Registrar a = registrar(kube, "master-a", "10.0.0.1", 4443);
         a.round(true);
         ObjectNode ep = endpoints();
         ((com.fasterxml.jackson.databind.node.ArrayNode) ep.at("/subsets/0/addresses")).addObject().put("ip", "10.0.0.9");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) ep.at("/subsets/0/addresses")).addObject().put("ip", "10.0.0.8");
         SimKube admin = new SimKube(dir, "admin");
         assertTrue(admin.update("/api/v1/namespaces/kube-system/endpoints/metrics-server", ep.toString()).ok());
+        for (int i = 0; i < 4; i++) {
+            a.round(true);
+            a.readinessChanged(i % 2 == 0);
+            clock.addAndGet(31 * SECOND);
+        }
+        a.round(true);
+        assertEquals(List.of("10.0.0.1:4443", "10.0.0.8:4443", "10.0.0.9:4443"), ready(), "the operator's entries are theirs");
+    }
+
+    @Test
+    void theAddressOfALeaseDeletedUnderThisHostsEyesIsRemovedAfterOneLeaseDuration() throws Exception {
+        SimKube kube = new SimKube(dir, "appliance");
+        Registrar a = registrar(kube, "master-a", "10.0.0.1", 4443);
+        Registrar b = registrar(kube, "master-b", "10.0.0.2", 4443);
+        b.round(true);
+        a.round(true);
+        // b crashed and an operator followed the doctor's fix (kubectl delete lease) before its Lease expired
+        SimKube admin = new SimKube(dir, "admin");
+        assertTrue(admin.delete("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-metrics-appliance-master-b", null).ok());
         a.round(true);
         assertEquals(2, ready().size(), "not before one lease duration");
         clock.addAndGet(31 * SECOND);
         a.round(true);
         assertEquals(List.of("10.0.0.1:4443"), ready());
+        // a fresh host (never saw b's Lease) leaves an address no Lease names alone
+        Registrar c = registrar(kube, "master-c", "10.0.0.3", 4443);
+        ObjectNode ep = endpoints();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) ep.at("/subsets/0/addresses")).addObject().put("ip", "10.0.0.2");
+        assertTrue(admin.update("/api/v1/namespaces/kube-system/endpoints/metrics-server", ep.toString()).ok());
+        c.round(true);
+        clock.addAndGet(31 * SECOND);
+        c.round(true);
+        assertTrue(ready().contains("10.0.0.2:4443"), ready().toString());
     }
 
     @Test

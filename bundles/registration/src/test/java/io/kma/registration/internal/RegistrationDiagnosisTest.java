@@ -99,6 +99,14 @@ class RegistrationDiagnosisTest {
         assertTrue(peer.fix().contains("kubectl -n kube-system delete lease kube-metrics-appliance-master-b"), peer.fix());
         Finding stale = line(later, "stale 10.0.0.2:4443");
         assertTrue(stale.fix().contains("kubectl -n kube-system edit endpoints metrics-server"), stale.fix());
+        assertTrue(stale.detail().contains("its Lease expired; the running appliances remove it"), stale.detail());
+        // an operator's entry no Lease names: no appliance touches it, and the doctor says so
+        com.fasterxml.jackson.databind.node.ObjectNode ep = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                kube.get("/api/v1/namespaces/kube-system/endpoints/metrics-server").body());
+        ((com.fasterxml.jackson.databind.node.ArrayNode) ep.at("/subsets/0/addresses")).addObject().put("ip", "10.0.0.9");
+        assertTrue(new SimKube(dir, "admin").update("/api/v1/namespaces/kube-system/endpoints/metrics-server", ep.toString()).ok());
+        Finding operators = line(doctor(Instant.now()), "stale 10.0.0.9:4443");
+        assertTrue(operators.detail().contains("no Lease names it, so no appliance removes it"), operators.detail());
         assertEquals(Finding.Verdict.WARN, line(later, "stale EndpointSlice metrics-server-kma-master-b").verdict());
 
         b.withdraw();
