@@ -19,6 +19,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -37,7 +38,8 @@ import io.kma.api.kube.KubeResources;
  * ({@code Runnable} with {@code kma.signal=TERM}): the address leaves the Endpoints first, within
  * {@link #WITHDRAW_WAIT_SECONDS}, while the listener keeps serving for {@code server.shutdownDelay}; at deactivation
  * the Lease and the EndpointSlice are deleted. Idle in {@code doctor} and {@code identity} runs and with
- * {@code registration.enabled: false}.
+ * {@code registration.enabled: false}. A configuration update that keeps what is registered (address, port, Service,
+ * Lease) keeps the registration: only the timings change, so a reload never takes the address out of rotation.
  */
 @Component(configurationPid = {Pids.REGISTRATION, Pids.HTTP_SERVER}, configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true, service = Runnable.class, property = "kma.signal=TERM")
@@ -55,11 +57,13 @@ public final class RegistrationComponent implements Runnable {
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile KubeResources kube;
 
-    private RegistrationConfig config;
+    private volatile RegistrationConfig config;
     private String hostnameOverride;
     private ScheduledExecutorService executor;
     private ScheduledFuture<?> loop;
     private volatile boolean terminating;
+    /** Set on the executor thread by the hand-over tasks: the only calls allowed once {@link #terminating}. */
+    private volatile boolean handingOver;
 
     // executor thread only
     private Registrar registrar;
@@ -72,6 +76,12 @@ public final class RegistrationComponent implements Runnable {
     @Activate
     void activate(BundleContext context, RegistrationConfig config) {
         this.config = config;
+        terminating = false;
+        handingOver = false;
+        registrar = null;
+        roundDone = false;
+        lastReady = null;
+        listenerCheckedNanos = 0;
         String mode = context.getProperty(Diagnosis.MODE);
         if (mode != null && !mode.isEmpty() && !mode.equals("run")) {
             return; // doctor / identity: look, never write
@@ -90,6 +100,29 @@ public final class RegistrationComponent implements Runnable {
     }
 
     /**
+     * A ConfigAdmin update of either PID: when what is registered stays the same (enabled, address, port, Service,
+     * Lease namespace and duration), the next rounds use the new timings and the registration stays; otherwise the
+     * old registration is handed over and a new one starts, as a deactivation and activation would.
+     */
+    @Modified
+    void modified(BundleContext context, RegistrationConfig next) {
+        RegistrationConfig old = config;
+        if (sameRegistration(old, next)) {
+            config = next;
+            return;
+        }
+        LOG.info("registration settings changed: re-registering");
+        deactivate();
+        activate(context, next);
+    }
+
+    static boolean sameRegistration(RegistrationConfig a, RegistrationConfig b) {
+        return a.enabled() == b.enabled() && a.advertiseAddress().equals(b.advertiseAddress()) && a.service().equals(b.service())
+                && a.leaseNamespace().equals(b.leaseNamespace()) && a.leaseDurationSeconds() == b.leaseDurationSeconds()
+                && a.allowLoopback() == b.allowLoopback() && a.securePort() == b.securePort();
+    }
+
+    /**
      * SIGTERM: out of rotation first (bounded), then serving on for {@code server.shutdownDelay} (counted from the
      * signal, as kube-apiserver's {@code --shutdown-delay-duration}) so that requests kube-apiserver routed here before
      * it saw the change are answered. Without a registration there is nothing to wait for.
@@ -104,6 +137,7 @@ public final class RegistrationComponent implements Runnable {
         terminating = true;
         java.util.concurrent.atomic.AtomicReference<Member> withdrawn = new java.util.concurrent.atomic.AtomicReference<>();
         awaitBounded(e, () -> {
+            handingOver = true;
             if (registrar != null && registrar.registered()) {
                 withdrawn.set(registrar.identity().own());
                 registrar.withdraw();
@@ -134,6 +168,7 @@ public final class RegistrationComponent implements Runnable {
         boolean withdrawn = terminating;
         terminating = true;
         awaitBounded(e, () -> {
+            handingOver = true;
             if (registrar != null) {
                 if (!withdrawn) {
                     registrar.withdraw();
@@ -230,7 +265,9 @@ public final class RegistrationComponent implements Runnable {
         LOG.info("self-registration: {} in Endpoints {}, Lease {}/{} ({} s, renewed every {} s), EndpointSlice {}", own,
                 config.service(), config.leaseNamespace(), id.leaseName(), config.leaseDurationSeconds(),
                 config.renewIntervalSeconds(), id.sliceName());
-        return new Registrar(new CurrentKube(() -> kube), id, System::nanoTime, Instant::now);
+        // once SIGTERM (or deactivation) is in, a round still running gives up at its next request, so that the
+        // hand-over queued behind it on this thread starts within one request instead of a whole round
+        return new Registrar(new CurrentKube(() -> kube, () -> terminating && !handingOver), id, System::nanoTime, Instant::now);
     }
 
     @Reference(service = HealthCheck.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
