@@ -20,9 +20,10 @@ public final class Main {
               manifests [--hosts NAME,...] [--port 4443] [--ca-bundle FILE] [--advertise-address IP,...]
                                                      print the YAML that registers the appliance with kube-apiserver
                                                      (APIService, Service, RBAC; each appliance adds its own address);
-                                                     --hosts narrows the registration RBAC to those hosts' Leases and
-                                                     EndpointSlices; --port is the securePort; --advertise-address lists
-                                                     static Endpoints/EndpointSlice (registration.enabled: false)
+                                                     --hosts (required unless --advertise-address) narrows the
+                                                     registration RBAC to those hosts' Leases and EndpointSlices;
+                                                     --port is the securePort; --advertise-address lists static
+                                                     Endpoints/EndpointSlice (registration.enabled: false)
               doctor [--config FILE] [FLAGS] [--apiserver-manifest FILE]
                                                      check the installation step by step (configuration, kubeconfig,
                                                      RBAC, APIService, kube-apiserver flags, every kubelet) and print

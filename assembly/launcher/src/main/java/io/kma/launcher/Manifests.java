@@ -48,6 +48,15 @@ final class Manifests {
         String given = options.get("--advertise-address");
         List<Address> addresses = given.isEmpty() ? List.of() : addresses(given);
         List<String> hosts = hosts(options.get("--hosts"));
+        if (hosts.isEmpty() && addresses.isEmpty()) {
+            // without the names the Role would cover every Lease and EndpointSlice in kube-system: kube-controller-manager's
+            // and kube-scheduler's leader election, kube-apiserver's identity Leases, kube-dns's EndpointSlices
+            throw new Options.UsageException("--hosts NAME,... is required: the self-registration Role grants get, update "
+                    + "and delete only on the Leases and EndpointSlices of the named control-plane hosts (each host's name as "
+                    + "doctor prints it on its registration line); without it the Role would cover every Lease and "
+                    + "EndpointSlice in kube-system. For a static install (registration.enabled: false) give "
+                    + "--advertise-address IP,... instead");
+        }
         int port = Options.positiveInt(options, "--port", 65535);
         String caBundle = null;
         if (!options.get("--ca-bundle").isEmpty()) {
@@ -358,23 +367,26 @@ final class Manifests {
                   resources: [pods, nodes]
                   verbs: [get, list, watch]
                 """);
-        registrationRole(y, hosts);
+        if (!hosts.isEmpty()) {
+            registrationRole(y, hosts);
+        }
     }
 
     /**
      * Self-registration in kube-system. Kubernetes RBAC cannot narrow {@code create} (the name is not known at
      * authorization time) nor {@code list}/{@code watch} by {@code resourceNames}; everything else is narrowed: the
-     * Endpoints to the Service's, the Leases and EndpointSlices to those of {@code --hosts}.
+     * Endpoints to the Service's, the Leases and EndpointSlices to those of {@code --hosts} (required for it: see
+     * {@link #run}). Only the verbs the appliance uses: no {@code patch}, no {@code watch}.
      */
     private static void registrationRole(StringBuilder y, List<String> hosts) {
-        String leases = hosts.isEmpty() ? "" : "\n  resourceNames: [" + String.join(", ", hosts.stream()
+        String leases = "\n  resourceNames: [" + String.join(", ", hosts.stream()
                 .map(h -> "kube-metrics-appliance-" + h).toList()) + "]";
-        String slices = hosts.isEmpty() ? "" : "\n  resourceNames: [" + String.join(", ", hosts.stream()
+        String slices = "\n  resourceNames: [" + String.join(", ", hosts.stream()
                 .map(h -> "metrics-server-kma-" + h).toList()) + "]";
         y.append("""
                 ---
                 # Self-registration (registration.enabled: true): this host's address in the Service's Endpoints, its own
-                # EndpointSlice and Lease, and the removal of dead peers' EndpointSlices. create, list and watch cannot be
+                # EndpointSlice and Lease, and the removal of dead peers' EndpointSlices. create and list cannot be
                 # narrowed by resourceNames in Kubernetes RBAC; the rest is: the Endpoints to metrics-server, %s
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: Role
@@ -387,26 +399,24 @@ final class Manifests {
                 - apiGroups: [""]
                   resources: [endpoints]
                   resourceNames: [metrics-server]
-                  verbs: [get, update, patch]
+                  verbs: [get, update]
                 - apiGroups: [""]
                   resources: [endpoints]
                   verbs: [create]
                 - apiGroups: [discovery.k8s.io]
                   resources: [endpointslices]
-                  verbs: [create, list, watch]
+                  verbs: [create, list]
                 - apiGroups: [discovery.k8s.io]
                   resources: [endpointslices]%s
-                  verbs: [get, update, patch, delete]
+                  verbs: [get, update, delete]
                 - apiGroups: [coordination.k8s.io]
                   resources: [leases]
-                  verbs: [create, list, watch]
+                  verbs: [create, list]
                 - apiGroups: [coordination.k8s.io]
                   resources: [leases]%s
-                  verbs: [get, update, patch, delete]
+                  verbs: [get, update, delete]
                 ---
-                """.formatted(hosts.isEmpty()
-                        ? "and nothing else because no\n# --hosts NAME,... was given: with it, the EndpointSlices and Leases are narrowed to those of the named hosts."
-                        : "the EndpointSlices and Leases\n# to those of the hosts " + String.join(", ", hosts) + " (--hosts).",
+                """.formatted("the EndpointSlices and Leases\n# to those of the hosts " + String.join(", ", hosts) + " (--hosts).",
                 slices, leases));
         y.append(kubeSystemRoleBinding("kube-metrics-appliance-registration", "kube-metrics-appliance-registration"));
     }

@@ -61,7 +61,8 @@ class ManifestsTest {
         String text = out.toString(StandardCharsets.UTF_8);
         List<Map<String, Object>> docs = documents();
         assertEquals(List.of("APIService", "Service", "Endpoints", "EndpointSlice", "ClusterRole", "ClusterRoleBinding",
-                "ClusterRoleBinding", "RoleBinding", "ClusterRole", "Role", "RoleBinding"), docs.stream().map(d -> d.get("kind")).toList());
+                "ClusterRoleBinding", "RoleBinding", "ClusterRole"), docs.stream().map(d -> d.get("kind")).toList(),
+                "a static install (no --hosts) gets no self-registration Role");
 
         Map<String, Object> apiService = find(docs, "APIService", "v1beta1.metrics.k8s.io");
         assertEquals("apiregistration.k8s.io/v1", apiService.get("apiVersion"));
@@ -142,15 +143,15 @@ class ManifestsTest {
         assertEquals("kube-system", map(role, "metadata").get("namespace"));
         assertEquals(List.of(
                 Map.of("apiGroups", List.of(""), "resources", List.of("endpoints"), "resourceNames", List.of("metrics-server"),
-                        "verbs", List.of("get", "update", "patch")),
+                        "verbs", List.of("get", "update")),
                 Map.of("apiGroups", List.of(""), "resources", List.of("endpoints"), "verbs", List.of("create")),
-                Map.of("apiGroups", List.of("discovery.k8s.io"), "resources", List.of("endpointslices"), "verbs", List.of("create", "list", "watch")),
+                Map.of("apiGroups", List.of("discovery.k8s.io"), "resources", List.of("endpointslices"), "verbs", List.of("create", "list")),
                 Map.of("apiGroups", List.of("discovery.k8s.io"), "resources", List.of("endpointslices"),
-                        "resourceNames", List.of("metrics-server-kma-cp-1", "metrics-server-kma-cp-2"), "verbs", List.of("get", "update", "patch", "delete")),
-                Map.of("apiGroups", List.of("coordination.k8s.io"), "resources", List.of("leases"), "verbs", List.of("create", "list", "watch")),
+                        "resourceNames", List.of("metrics-server-kma-cp-1", "metrics-server-kma-cp-2"), "verbs", List.of("get", "update", "delete")),
+                Map.of("apiGroups", List.of("coordination.k8s.io"), "resources", List.of("leases"), "verbs", List.of("create", "list")),
                 Map.of("apiGroups", List.of("coordination.k8s.io"), "resources", List.of("leases"),
                         "resourceNames", List.of("kube-metrics-appliance-cp-1", "kube-metrics-appliance-cp-2"),
-                        "verbs", List.of("get", "update", "patch", "delete"))), role.get("rules"));
+                        "verbs", List.of("get", "update", "delete"))), role.get("rules"));
         Map<String, Object> binding = find(docs, "RoleBinding", "kube-metrics-appliance-registration");
         assertEquals(List.of(Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "User", "name", "system:kube-metrics-appliance")),
                 binding.get("subjects"));
@@ -159,9 +160,10 @@ class ManifestsTest {
         assertTrue(text.contains("Each appliance registers itself"), text);
 
         out.reset();
-        assertEquals(0, main("manifests"), err.toString());
-        Map<String, Object> open = find(documents(), "Role", "kube-metrics-appliance-registration");
-        assertFalse(list(open, "rules").get(3).containsKey("resourceNames"), "without --hosts: every EndpointSlice in kube-system");
+        assertEquals(2, main("manifests"), "without --hosts the Role would cover every Lease in kube-system");
+        assertTrue(err.toString().contains("--hosts NAME,... is required"), err.toString());
+        assertTrue(err.toString().contains("--advertise-address IP,... instead"), err.toString());
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing half-printed");
     }
 
     @Test
