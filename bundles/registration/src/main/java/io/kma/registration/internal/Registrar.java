@@ -231,11 +231,16 @@ final class Registrar {
         long now = nanos.getAsLong();
         peers.observe(json.readTree(list.body()).path("items"), id.leaseName(), id.leaseDurationSeconds(), now);
         Set<Member> dead = new HashSet<>();
+        Set<Member> live = new HashSet<>();
         for (PeerLeases.Peer p : peers.peers().values()) {
-            if (p.expired(now) && p.address() != null && !p.address().equals(id.own())) {
-                dead.add(p.address());
+            if (p.address() != null) {
+                (p.expired(now) ? dead : live).add(p.address());
             }
         }
+        // an expired Lease naming an address a live Lease also names (a host renamed, or restarted under another
+        // kma.registration.hostname) leaves it: else that host would be removed and re-added every round
+        dead.removeAll(live);
+        dead.remove(id.own());
         return dead;
     }
 

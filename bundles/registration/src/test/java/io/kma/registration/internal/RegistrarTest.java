@@ -133,6 +133,24 @@ class RegistrarTest {
     }
 
     @Test
+    void anExpiredLeaseDoesNotRemoveAnAddressALiveLeaseAlsoNames() throws Exception {
+        SimKube kube = new SimKube(dir, "appliance");
+        Registrar a = registrar(kube, "master-a", "10.0.0.1", 4443);
+        Registrar old = registrar(kube, "master-b", "10.0.0.2", 4443);
+        old.round(true);
+        a.round(true);
+        // the host was renamed: its old Lease stands still, the same address renews under the new name
+        Registrar renamed = registrar(kube, "master-b-new", "10.0.0.2", 4443);
+        for (int i = 0; i < 5; i++) {
+            clock.addAndGet(10 * SECOND);
+            renamed.round(true);
+            a.round(true);
+            assertEquals(List.of("10.0.0.1:4443", "10.0.0.2:4443"), ready(), "round " + i);
+        }
+        assertTrue(a.peers().get("kube-metrics-appliance-master-b").expired(clock.get()));
+    }
+
+    @Test
     void anOperatorsAddressNoLeaseEverNamedIsNeverRemoved() throws Exception {
         SimKube kube = new SimKube(dir, "appliance");
         Registrar a = registrar(kube, "master-a", "10.0.0.1", 4443);
