@@ -188,7 +188,7 @@ final class Registrar {
             if (!got.ok()) {
                 throw failure("reading Lease " + id.leaseName(), got);
             }
-            ObjectNode lease = (ObjectNode) json.readTree(got.body());
+            ObjectNode lease = object(got, "Lease " + id.leaseName(), "spec");
             leaseMetadata(lease.with("metadata"));
             ObjectNode spec = lease.with("spec");
             String holder = spec.path("holderIdentity").asText("");
@@ -277,7 +277,7 @@ final class Registrar {
             if (!got.ok()) {
                 throw failure("reading Endpoints " + service(), got);
             }
-            ObjectNode ep = (ObjectNode) json.readTree(got.body());
+            ObjectNode ep = object(got, "Endpoints " + service());
             JsonNode current = ep.path("subsets");
             Set<Member> remove = new HashSet<>(dead);
             remove.addAll(unclaimed(EndpointsEdit.members(current)));
@@ -367,7 +367,7 @@ final class Registrar {
             if (!got.ok()) {
                 throw failure("reading EndpointSlice " + id.sliceName(), got);
             }
-            ObjectNode slice = (ObjectNode) json.readTree(got.body());
+            ObjectNode slice = object(got, "EndpointSlice " + id.sliceName());
             if (!slice.path("addressType").equals(desired.get("addressType"))) {
                 // addressType is immutable: the address changed family, so the slice is replaced
                 Answer deleted = kube.delete(path, null);
@@ -540,6 +540,26 @@ final class Registrar {
 
     static String microTime(Instant t) {
         return MICRO_TIME.format(t.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /**
+     * The answer as a JSON object whose {@code metadata} (and each of {@code fields}) is an object or absent: a
+     * broken or hostile kube-apiserver costs this round, with a line saying so, not a ClassCastException.
+     */
+    private ObjectNode object(Answer a, String what, String... fields) throws IOException {
+        JsonNode n = json.readTree(a.body());
+        if (n == null || !n.isObject()) {
+            throw new IOException(what + ": kube-apiserver answered " + a.code() + " with no JSON object");
+        }
+        for (String f : java.util.stream.Stream.concat(java.util.stream.Stream.of("metadata"), java.util.Arrays.stream(fields)).toList()) {
+            JsonNode field = n.path(f);
+            if (!field.isMissingNode() && !field.isObject()
+                    || f.equals("metadata") && field.has("labels") && !field.get("labels").isObject()
+                    || f.equals("metadata") && field.has("annotations") && !field.get("annotations").isObject()) {
+                throw new IOException(what + ": kube-apiserver answered " + a.code() + " with a malformed " + f);
+            }
+        }
+        return (ObjectNode) n;
     }
 
     private IOException failure(String what, Answer a) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.kma.api.kube.KubeResources;
 import io.kma.simulator.RegistrationObjects;
 import io.kma.simulator.Simulator;
 import io.kma.simulator.SimulatorOptions;
@@ -221,6 +222,34 @@ class RegistrarTest {
         assertTrue(slice.at("/endpoints/0/conditions/ready").asBoolean());
         assertTrue(slice.at("/endpoints/0/conditions/terminating").isMissingNode(), "v1beta1 of 1.20 has ready only");
         assertEquals(List.of("10.0.0.1:4443"), ready());
+    }
+
+    @Test
+    void malformedAnswersCostOneRoundAndNothingThrows() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> garbage = new java.util.concurrent.atomic.AtomicReference<>();
+        KubeResources broken = new RegistrationComponentTest.Forwarding(new SimKube(dir, "appliance")) {
+            @Override
+            public Answer get(String path) throws java.io.IOException {
+                String body = garbage.get();
+                return body != null && !path.contains("?") && !path.endsWith("/v1") ? new Answer(200, body) : super.get(path);
+            }
+        };
+        Registrar a = registrar(new SimKube(dir, "appliance"), "master-a", "10.0.0.1", 4443);
+        Registrar b = new Registrar(broken, new Registrar.Identity(new Member("10.0.0.2", 4443), "master-b", "b", "kube-system",
+                "metrics-server", "kube-system", 30), clock::get, Instant::now);
+        a.round(true);
+        b.round(true);
+        for (String body : List.of("[1]", "null", "\"text\"", "", "{\"metadata\":\"x\"}", "{\"metadata\":{\"labels\":[]}}",
+                "{\"spec\":7}", "{\"metadata\":{\"annotations\":1}}")) {
+            garbage.set(body);
+            b.round(true);
+            b.readinessChanged(false);
+            b.withdraw();
+            b.release();
+        }
+        garbage.set(null);
+        b.round(true);
+        assertEquals(List.of("10.0.0.1:4443", "10.0.0.2:4443"), ready(), "the next sane round registers again");
     }
 
     @Test
