@@ -262,11 +262,41 @@ public final class RegistrationDiagnosis implements Diagnosis {
                         ? "its Lease expired; the running appliances remove it within " + config.leaseDurationSeconds() + " s"
                         : "no Lease names it, so no appliance removes it (an operator's or a static install's entry)";
                 report.accept(Finding.warn("stale " + m, "listed in the Endpoints " + config.service() + "; " + who,
-                        "if nothing serves metrics there: kubectl -n " + service[0] + " edit endpoints " + service[1]
-                                + " (delete the address " + m.ip() + ")"));
+                        "if nothing serves metrics there: " + removeCommand(subsets, m, service)));
             }
         }
     }
+
+    /**
+     * A copy-pasteable {@code kubectl patch} removing {@code m} from the Endpoints: a JSON patch whose {@code test}
+     * operations make it fail, changing nothing, if the Endpoints changed since (an appliance wrote in between).
+     */
+    static String removeCommand(JsonNode subsets, Member m, String[] service) {
+        List<String> tests = new ArrayList<>();
+        List<String> removes = new ArrayList<>();
+        for (int i = 0; subsets.isArray() && i < subsets.size(); i++) {
+            JsonNode subset = subsets.get(i);
+            if (!EndpointsEdit.members(JSON_FACTORY.arrayNode().add(subset)).contains(m)) {
+                continue;
+            }
+            for (String list : List.of("addresses", "notReadyAddresses")) {
+                JsonNode addresses = subset.path(list);
+                for (int j = 0; j < addresses.size(); j++) {
+                    if (m.ip().equals(addresses.get(j).path("ip").asText(""))) {
+                        String path = "/subsets/" + i + "/" + list + "/" + j;
+                        tests.add("{\"op\":\"test\",\"path\":\"" + path + "/ip\",\"value\":\"" + m.ip() + "\"}");
+                        removes.add(0, "{\"op\":\"remove\",\"path\":\"" + path + "\"}"); // last index first
+                    }
+                }
+            }
+        }
+        List<String> ops = new ArrayList<>(tests);
+        ops.addAll(removes);
+        return "kubectl -n " + service[0] + " patch endpoints " + service[1] + " --type=json -p '[" + String.join(",", ops) + "]'";
+    }
+
+    private static final com.fasterxml.jackson.databind.node.JsonNodeFactory JSON_FACTORY =
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
 
     private void slices(Consumer<Finding> report, String[] service, String host, Set<String> liveSlices) throws IOException {
         String version = null;

@@ -66,6 +66,25 @@ class RegistrationDiagnosisTest {
         return out;
     }
 
+    /** Applies the {@code -p '[...]'} of a printed {@code kubectl patch --type=json} (test and remove operations). */
+    static String applyJsonPatch(String object, String command) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String patch = command.substring(command.indexOf("-p '") + 4, command.lastIndexOf('\''));
+        com.fasterxml.jackson.databind.JsonNode doc = json.readTree(object);
+        for (com.fasterxml.jackson.databind.JsonNode op : json.readTree(patch)) {
+            String path = op.path("path").asText();
+            if (op.path("op").asText().equals("test")) {
+                if (!doc.at(path).equals(op.path("value"))) {
+                    throw new AssertionError("test failed at " + path);
+                }
+            } else {
+                int slash = path.lastIndexOf('/');
+                ((com.fasterxml.jackson.databind.node.ArrayNode) doc.at(path.substring(0, slash))).remove(Integer.parseInt(path.substring(slash + 1)));
+            }
+        }
+        return doc.toString();
+    }
+
     static Finding line(List<Finding> findings, String check) {
         return findings.stream().filter(f -> f.check().equals(check)).findFirst()
                 .orElseThrow(() -> new AssertionError("no line " + check + " in " + findings));
@@ -98,7 +117,7 @@ class RegistrationDiagnosisTest {
         assertEquals(Finding.Verdict.WARN, peer.verdict());
         assertTrue(peer.fix().contains("kubectl -n kube-system delete lease kube-metrics-appliance-master-b"), peer.fix());
         Finding stale = line(later, "stale 10.0.0.2:4443");
-        assertTrue(stale.fix().contains("kubectl -n kube-system edit endpoints metrics-server"), stale.fix());
+        assertTrue(stale.fix().contains("kubectl -n kube-system patch endpoints metrics-server --type=json -p '["), stale.fix());
         assertTrue(stale.detail().contains("its Lease expired; the running appliances remove it"), stale.detail());
         // an operator's entry no Lease names: no appliance touches it, and the doctor says so
         com.fasterxml.jackson.databind.node.ObjectNode ep = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(
@@ -107,6 +126,14 @@ class RegistrationDiagnosisTest {
         assertTrue(new SimKube(dir, "admin").update("/api/v1/namespaces/kube-system/endpoints/metrics-server", ep.toString()).ok());
         Finding operators = line(doctor(Instant.now()), "stale 10.0.0.9:4443");
         assertTrue(operators.detail().contains("no Lease names it, so no appliance removes it"), operators.detail());
+        // the printed command, applied as kube-apiserver applies a JSON patch, removes that address and nothing else
+        String patched = applyJsonPatch(ep.toString(), operators.fix());
+        assertEquals(List.of("10.0.0.1:4443", "10.0.0.2:4443"), EndpointsEdit.members(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(patched).path("subsets")).stream().map(Member::toString).toList());
+        // and is refused when the Endpoints changed since (its test operation): an address inserted before it
+        ((com.fasterxml.jackson.databind.node.ArrayNode) ep.at("/subsets/0/addresses")).insert(0,
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("ip", "10.0.0.5"));
+        org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> applyJsonPatch(ep.toString(), operators.fix()));
         assertEquals(Finding.Verdict.WARN, line(later, "stale EndpointSlice metrics-server-kma-master-b").verdict());
 
         b.withdraw();
