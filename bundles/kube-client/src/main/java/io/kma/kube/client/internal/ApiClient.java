@@ -230,6 +230,31 @@ final class ApiClient implements Closeable {
      * @param verb Kubernetes verb for the request counter
      */
     Exchanged exchange(String verb, HttpUriRequestBase request, byte[] json, int maxBody) throws IOException {
+        return exchange(verb, request, json, maxBody, Duration.ofMillis(REQUEST_TIMEOUT.toMilliseconds()));
+    }
+
+    /**
+     * {@link #exchange(String, HttpUriRequestBase, byte[], int)} ended after {@code total} whatever kube-apiserver
+     * does: the socket timeout bounds each silence, not a slow trickle of bytes, and the registration's one thread
+     * must get its next round.
+     */
+    Exchanged exchange(String verb, HttpUriRequestBase request, byte[] json, int maxBody, Duration total) throws IOException {
+        ScheduledFuture<?> deadline = reviewDeadlines.schedule(request::cancel, total.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return exchangeOnce(verb, request, json, maxBody);
+        } catch (IOException | RuntimeException e) {
+            // HttpClient reports an aborted request as an IOException, CancellationException or IllegalStateException
+            if (request.isCancelled()) {
+                throw new SocketTimeoutException(request.getMethod() + " " + request.getRequestUri() + ": no complete answer within "
+                        + total.toMillis() + " ms");
+            }
+            throw e;
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private Exchanged exchangeOnce(String verb, HttpUriRequestBase request, byte[] json, int maxBody) throws IOException {
         request.setHeader("Accept", "application/json");
         if (json != null) {
             request.setEntity(new ByteArrayEntity(json, ContentType.APPLICATION_JSON));

@@ -74,6 +74,27 @@ class HungApiServerTest {
     }
 
     @Test
+    void aTrickledAnswerToTheRegistrationEndsAtItsTotalTimeout() {
+        String path = "/api/v1/namespaces/kube-system/endpoints/metrics-server";
+        server.on(path, (ex, r) -> {
+            ex.sendResponseHeaders(200, 0);
+            try (java.io.OutputStream out = ex.getResponseBody()) {
+                // a byte every 200 ms: never silent for the socket timeout, never done (bounded: 20 s)
+                for (int i = 0; i < 100 && hang.getCount() > 0; i++) {
+                    out.write(' ');
+                    out.flush();
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> client.exchange("get",
+                new org.apache.hc.client5.http.classic.methods.HttpGet(client.url(path)), null, 1 << 20, Duration.ofSeconds(2)));
+        assertTrue(e.getMessage().endsWith(path + ": no complete answer within 2000 ms"), e.getMessage());
+    }
+
+    @Test
     void aHungTokenReviewEndsAtTheTotalTimeout() {
         SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> TokenReviews.review(client, "x"));
         assertTrue(e.getMessage().contains("no answer within 2000 ms") || e.getMessage().contains("Read timed out"),
