@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
@@ -62,19 +61,7 @@ class RegistrationComponentTest {
     }
 
     RegistrationConfig config(int renewSeconds, String advertise) {
-        int port = listener.getLocalPort();
-        return new RegistrationConfig() {
-            @Override public Class<? extends Annotation> annotationType() { return RegistrationConfig.class; }
-            @Override public boolean enabled() { return true; }
-            @Override public String advertiseAddress() { return advertise; }
-            @Override public String service() { return "kube-system/metrics-server"; }
-            @Override public String leaseNamespace() { return "kube-system"; }
-            @Override public int leaseDurationSeconds() { return 30; }
-            @Override public int renewIntervalSeconds() { return renewSeconds; }
-            @Override public boolean allowLoopback() { return true; }
-            @Override public int securePort() { return port; }
-            @Override public long shutdownDelayMillis() { return 0; }
-        };
+        return RegistrationDiagnosisTest.config(advertise, renewSeconds, true, listener.getLocalPort());
     }
 
     static BundleContext context() {

@@ -37,6 +37,11 @@ class RegistrationDiagnosisTest {
     }
 
     static RegistrationConfig config(String advertise) {
+        return config(advertise, 10, false, 4443);
+    }
+
+    /** A registration config with a 30 s lease and no shutdown delay (also RegistrationComponentTest's). */
+    static RegistrationConfig config(String advertise, int renewSeconds, boolean allowLoopback, int port) {
         return new RegistrationConfig() {
             @Override public Class<? extends Annotation> annotationType() { return RegistrationConfig.class; }
             @Override public boolean enabled() { return true; }
@@ -44,9 +49,9 @@ class RegistrationDiagnosisTest {
             @Override public String service() { return "kube-system/metrics-server"; }
             @Override public String leaseNamespace() { return "kube-system"; }
             @Override public int leaseDurationSeconds() { return 30; }
-            @Override public int renewIntervalSeconds() { return 10; }
-            @Override public boolean allowLoopback() { return false; }
-            @Override public int securePort() { return 4443; }
+            @Override public int renewIntervalSeconds() { return renewSeconds; }
+            @Override public boolean allowLoopback() { return allowLoopback; }
+            @Override public int securePort() { return port; }
             @Override public long shutdownDelayMillis() { return 0; }
         };
     }
