@@ -41,6 +41,8 @@ final class PeerLeases {
      * withdrawal failed): the only addresses no Lease names that may be removed. Bounded, oldest forgotten first.
      */
     private final Set<Member> vanished = new LinkedHashSet<>();
+    /** The same for EndpointSlice names: only those may be deleted when no Lease names them. */
+    private final Set<String> vanishedSlices = new LinkedHashSet<>();
     /** Addresses and slices that no Lease names, with this host's clock when it first saw them so. */
     private final Map<String, Long> unclaimedSince = new HashMap<>();
 
@@ -71,9 +73,16 @@ final class PeerLeases {
                 vanished.remove(gone.address());
                 vanished.add(gone.address());
             }
+            if (!seen.contains(gone.lease()) && gone.slice() != null) {
+                vanishedSlices.remove(gone.slice());
+                vanishedSlices.add(gone.slice());
+            }
         }
         while (vanished.size() > MAX_VANISHED) {
             vanished.remove(vanished.iterator().next());
+        }
+        while (vanishedSlices.size() > MAX_VANISHED) {
+            vanishedSlices.remove(vanishedSlices.iterator().next());
         }
         peers.keySet().retainAll(seen);
     }
@@ -81,6 +90,15 @@ final class PeerLeases {
     /** Whether a Lease this host saw named {@code address} and has since disappeared. */
     boolean vanished(Member address) {
         return vanished.contains(address);
+    }
+
+    boolean vanishedSlice(String name) {
+        return vanishedSlices.contains(name);
+    }
+
+    /** Forgets vanished EndpointSlices that are no longer listed. */
+    void retainVanishedSlices(Set<String> listed) {
+        vanishedSlices.retainAll(listed);
     }
 
     /** Forgets vanished addresses that are no longer listed (removed, by this host or another). */

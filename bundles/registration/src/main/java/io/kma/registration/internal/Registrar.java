@@ -451,7 +451,10 @@ final class Registrar {
         return s;
     }
 
-    /** EndpointSlices of dead peers: named by an expired Lease, or managed by us and named by no Lease for a lease duration. */
+    /**
+     * EndpointSlices of dead peers: named by an expired Lease, or named by a Lease this host saw deleted and by no
+     * Lease for a lease duration since.
+     */
     private void removeDeadSlices() throws IOException {
         String selector = SERVICE_NAME_LABEL + "=" + id.serviceName() + "," + MANAGED_BY_LABEL + "=" + MANAGED_BY;
         Answer list = kube.get(sliceCollection() + "?labelSelector=" + URLEncoder.encode(selector, StandardCharsets.UTF_8));
@@ -462,14 +465,21 @@ final class Registrar {
         long grace = id.leaseDurationSeconds() * 1_000_000_000L;
         Map<String, PeerLeases.Peer> known = peers.peers();
         sliceKeys.clear();
-        for (JsonNode s : json.readTree(list.body()).path("items")) {
+        JsonNode items = json.readTree(list.body()).path("items");
+        Set<String> listed = new HashSet<>();
+        items.forEach(s -> listed.add(s.path("metadata").path("name").asText("")));
+        peers.retainVanishedSlices(listed);
+        for (JsonNode s : items) {
             String name = s.path("metadata").path("name").asText("");
             if (name.isEmpty() || name.equals(id.sliceName())) {
                 continue;
             }
-            boolean expired = known.values().stream().anyMatch(p -> name.equals(p.slice()) && p.expired(now));
+            boolean expired = known.values().stream().anyMatch(p -> name.equals(p.slice()) && p.expired(now))
+                    && known.values().stream().noneMatch(p -> name.equals(p.slice()) && !p.expired(now));
             boolean unclaimed = false;
-            if (!peers.claimsSlice(name)) {
+            // only a slice whose Lease this host saw deleted: one no Lease ever named (manifests --advertise-address's
+            // static slices carry the same labels) is the operator's
+            if (!peers.claimsSlice(name) && peers.vanishedSlice(name)) {
                 String key = "slice " + name;
                 sliceKeys.add(key);
                 unclaimed = peers.unclaimedLongerThan(key, grace, now);

@@ -330,7 +330,8 @@ public final class RegistrationDiagnosis implements Diagnosis {
                         + version + ")") : Finding.warn("EndpointSlice " + own, "not ready", FIX_SERVICE));
             } else if (ours && !liveSlices.contains(name)) {
                 report.accept(Finding.warn("stale EndpointSlice " + name, "managed by kube-metrics-appliance but no live Lease "
-                        + "names it; the running appliances delete it within " + config.leaseDurationSeconds() + " s",
+                        + "names it; the running appliances delete it only when its Lease expired or was deleted (a static "
+                        + "one from manifests --advertise-address is the operator's)",
                         "if no appliance runs to do so: kubectl -n " + service[0] + " delete endpointslice " + name));
             }
         }

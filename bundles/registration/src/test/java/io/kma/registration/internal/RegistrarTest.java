@@ -161,6 +161,13 @@ class RegistrarTest {
         ((com.fasterxml.jackson.databind.node.ArrayNode) ep.at("/subsets/0/addresses")).addObject().put("ip", "10.0.0.8");
         SimKube admin = new SimKube(dir, "admin");
         assertTrue(admin.update("/api/v1/namespaces/kube-system/endpoints/metrics-server", ep.toString()).ok());
+        // and the static EndpointSlice manifests --advertise-address prints, with the same labels as the appliances'
+        assertTrue(admin.create("/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices", """
+                {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"metrics-server-kma-ipv4",
+                 "namespace":"kube-system","labels":{"kubernetes.io/service-name":"metrics-server",
+                 "endpointslice.kubernetes.io/managed-by":"kube-metrics-appliance"}},"addressType":"IPv4",
+                 "endpoints":[{"addresses":["10.0.0.9"],"conditions":{"ready":true}}],
+                 "ports":[{"name":"https","port":4443,"protocol":"TCP"}]}""").ok());
         for (int i = 0; i < 4; i++) {
             a.round(true);
             a.readinessChanged(i % 2 == 0);
@@ -168,6 +175,8 @@ class RegistrarTest {
         }
         a.round(true);
         assertEquals(List.of("10.0.0.1:4443", "10.0.0.8:4443", "10.0.0.9:4443"), ready(), "the operator's entries are theirs");
+        assertNotNull(sim.registrationObjects().get(kind("ENDPOINT_SLICES"), "kube-system", "metrics-server-kma-ipv4"),
+                "the static EndpointSlice is the operator's too");
     }
 
     @Test
@@ -185,6 +194,8 @@ class RegistrarTest {
         clock.addAndGet(31 * SECOND);
         a.round(true);
         assertEquals(List.of("10.0.0.1:4443"), ready());
+        assertNull(sim.registrationObjects().get(kind("ENDPOINT_SLICES"), "kube-system", "metrics-server-kma-master-b"),
+                "and its EndpointSlice");
         // a fresh host (never saw b's Lease) leaves an address no Lease names alone
         Registrar c = registrar(kube, "master-c", "10.0.0.3", 4443);
         ObjectNode ep = endpoints();
