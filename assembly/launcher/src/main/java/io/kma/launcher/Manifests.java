@@ -176,8 +176,8 @@ final class Manifests {
                 ? "Each appliance registers itself (registration.enabled: true, the default): it adds its own address to\n"
                         + "#    the Endpoints kube-system/metrics-server, keeps its EndpointSlice metrics-server-kma-<hostname> and\n"
                         + "#    a Lease kube-metrics-appliance-<hostname>, and removes peers whose Lease expired."
-                : "Static addresses, for registration.enabled: false on every host: the Endpoints and EndpointSlices\n"
-                        + "#    below list them; adding or removing a control-plane host means applying these again."));
+                : "Static addresses, for registration.enabled: false on every host: the Endpoints below list them\n"
+                        + "#    (kube-controller-manager mirrors them into EndpointSlices); adding or removing a control-plane host means applying these again."));
         y.append("---\n");
         if (caBundle == null) {
             y.append("""
@@ -235,12 +235,16 @@ final class Manifests {
         return y.toString();
     }
 
-    /** Endpoints and EndpointSlices listing the given addresses, for installs without self-registration. */
+    /**
+     * Endpoints listing the given addresses, for installs without self-registration. No EndpointSlices: this Service
+     * has no selector, so kube-controller-manager's EndpointSlice mirroring controller makes them from the Endpoints,
+     * in the discovery.k8s.io version that cluster serves (kube-apiserver 1.20 serves only v1beta1, 1.25+ only v1;
+     * a slice printed here would fail to apply on one of them), one per address family.
+     */
     private static void staticEndpoints(StringBuilder y, List<Address> addresses, int port) {
         y.append("""
                 ---
-                # Read by kube-apiserver 1.33 and older (newer ones read the EndpointSlices; kubectl may warn that
-                # v1 Endpoints is deprecated). skip-mirror: the EndpointSlices below already list the same addresses.
+                # kube-controller-manager mirrors these addresses into EndpointSlices (which newer kube-apiservers read).
                 apiVersion: v1
                 kind: Endpoints
                 metadata:
@@ -248,7 +252,6 @@ final class Manifests {
                   namespace: kube-system
                   labels:
                     app.kubernetes.io/name: kube-metrics-appliance
-                    endpointslice.kubernetes.io/skip-mirror: "true"
                 subsets:
                 - addresses:
                 """);
@@ -261,34 +264,6 @@ final class Manifests {
                     port: %d
                     protocol: TCP
                 """.formatted(port));
-        for (boolean v6 : new boolean[] {false, true}) {
-            List<Address> family = addresses.stream().filter(a -> a.v6() == v6).toList();
-            if (family.isEmpty()) {
-                continue;
-            }
-            y.append("""
-                    ---
-                    apiVersion: discovery.k8s.io/v1
-                    kind: EndpointSlice
-                    metadata:
-                      name: metrics-server-kma-%s
-                      namespace: kube-system
-                      labels:
-                        kubernetes.io/service-name: metrics-server
-                        endpointslice.kubernetes.io/managed-by: kube-metrics-appliance
-                        app.kubernetes.io/name: kube-metrics-appliance
-                    addressType: %s
-                    ports:
-                    - name: https
-                      port: %d
-                      protocol: TCP
-                      appProtocol: https
-                    endpoints:
-                    """.formatted(v6 ? "ipv6" : "ipv4", v6 ? "IPv6" : "IPv4", port));
-            for (Address a : family) {
-                y.append("- addresses: [\"").append(a.ip()).append("\"]\n  conditions:\n    ready: true\n");
-            }
-        }
     }
 
     /** The appliance's and the readers' RBAC; the self-registration Role narrowed to {@code hosts}' objects when given. */

@@ -60,7 +60,7 @@ class ManifestsTest {
         assertEquals(0, main("manifests", "--advertise-address", "192.0.2.10,192.0.2.11", "--port=4443"), err.toString());
         String text = out.toString(StandardCharsets.UTF_8);
         List<Map<String, Object>> docs = documents();
-        assertEquals(List.of("APIService", "Service", "Endpoints", "EndpointSlice", "ClusterRole", "ClusterRoleBinding",
+        assertEquals(List.of("APIService", "Service", "Endpoints", "ClusterRole", "ClusterRoleBinding",
                 "ClusterRoleBinding", "RoleBinding", "ClusterRole"), docs.stream().map(d -> d.get("kind")).toList(),
                 "a static install (no --hosts) gets no self-registration Role");
 
@@ -82,19 +82,11 @@ class ManifestsTest {
                 list(map(service, "spec"), "ports"));
 
         Map<String, Object> endpoints = find(docs, "Endpoints", "metrics-server");
-        assertEquals("true", map(map(endpoints, "metadata"), "labels").get("endpointslice.kubernetes.io/skip-mirror"));
+        // no skip-mirror and no slices of our own: kube-controller-manager mirrors them in the version the cluster serves
+        assertFalse(map(map(endpoints, "metadata"), "labels").containsKey("endpointslice.kubernetes.io/skip-mirror"));
         Map<String, Object> subset = list(endpoints, "subsets").get(0);
         assertEquals(List.of(Map.of("ip", "192.0.2.10"), Map.of("ip", "192.0.2.11")), subset.get("addresses"));
         assertEquals(List.of(Map.of("name", "https", "port", 4443, "protocol", "TCP")), subset.get("ports"));
-
-        Map<String, Object> slice = find(docs, "EndpointSlice", "metrics-server-kma-ipv4");
-        assertEquals("discovery.k8s.io/v1", slice.get("apiVersion"));
-        assertEquals("metrics-server", map(map(slice, "metadata"), "labels").get("kubernetes.io/service-name"));
-        assertEquals("IPv4", slice.get("addressType"));
-        assertEquals("https", list(slice, "ports").get(0).get("name"));
-        assertEquals(4443, list(slice, "ports").get(0).get("port"));
-        assertEquals(List.of(Map.of("addresses", List.of("192.0.2.10"), "conditions", Map.of("ready", true)),
-                Map.of("addresses", List.of("192.0.2.11"), "conditions", Map.of("ready", true))), slice.get("endpoints"));
 
         Map<String, Object> role = find(docs, "ClusterRole", "system:kube-metrics-appliance");
         assertEquals(List.of(Map.of("apiGroups", List.of(""), "resources", List.of("nodes/metrics"), "verbs", List.of("get")),
@@ -167,7 +159,7 @@ class ManifestsTest {
     }
 
     @Test
-    void caBundleReplacesInsecureSkipTLSVerifyAndIPv6GetsItsOwnSlice(@TempDir Path dir) throws Exception {
+    void caBundleReplacesInsecureSkipTLSVerifyAndIPv6IsListed(@TempDir Path dir) throws Exception {
         String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
         Path ca = Files.writeString(dir.resolve("ca.crt"), pem);
         assertEquals(0, main("manifests", "--advertise-address=2001:db8::10,192.0.2.10", "--port", "10443", "--ca-bundle", ca.toString()),
@@ -177,10 +169,9 @@ class ManifestsTest {
         assertEquals(Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII)), spec.get("caBundle"));
         assertFalse(spec.containsKey("insecureSkipTLSVerify"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("SAN\n# DNS:metrics-server.kube-system.svc"));
-        assertEquals("IPv4", find(docs, "EndpointSlice", "metrics-server-kma-ipv4").get("addressType"));
-        Map<String, Object> v6 = find(docs, "EndpointSlice", "metrics-server-kma-ipv6");
-        assertEquals("IPv6", v6.get("addressType"));
-        assertEquals(List.of(Map.of("addresses", List.of("2001:db8::10"), "conditions", Map.of("ready", true))), v6.get("endpoints"));
+        assertEquals(List.of(Map.of("ip", "2001:db8::10"), Map.of("ip", "192.0.2.10")),
+                list(find(docs, "Endpoints", "metrics-server"), "subsets").get(0).get("addresses"));
+        assertTrue(docs.stream().noneMatch(d -> "EndpointSlice".equals(d.get("kind"))), "slices are mirrored, not printed");
         assertEquals(10443, list(map(find(docs, "Service", "metrics-server"), "spec"), "ports").get(0).get("targetPort"));
     }
 
