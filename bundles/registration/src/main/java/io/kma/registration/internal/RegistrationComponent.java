@@ -51,6 +51,9 @@ public final class RegistrationComponent implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationComponent.class);
 
     private final Readiness readiness = new Readiness();
+    /** How long after activation kube-apiserver may be unknown before it is a problem worth a WARN. */
+    private static final long STARTUP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(15);
+    private volatile long activatedNanos;
     private final OnceAMinuteLog problems = new OnceAMinuteLog(LOG, System::nanoTime);
 
     /* Dynamic and greedy: a replaced kube-client bundle's service is used from the next round on. */
@@ -82,6 +85,7 @@ public final class RegistrationComponent implements Runnable {
         roundDone = false;
         lastReady = null;
         listenerCheckedNanos = 0;
+        activatedNanos = System.nanoTime();
         String mode = context.getProperty(Diagnosis.MODE);
         if (mode != null && !mode.isEmpty() && !mode.equals("run")) {
             return; // doctor / identity: look, never write
@@ -251,7 +255,12 @@ public final class RegistrationComponent implements Runnable {
         try {
             address = AdvertiseAddress.choose(config.advertiseAddress(), k.server(), config.allowLoopback());
         } catch (IOException e) {
-            problems.warn("not registering this host: " + e.getMessage());
+            // at start kube-client's connection may still wait for the tls bundle: that is not worth a WARN unless it lasts
+            if (System.nanoTime() - activatedNanos < STARTUP_GRACE_NANOS) {
+                LOG.debug("not registering this host yet: {}", e.getMessage());
+            } else {
+                problems.warn("not registering this host: " + e.getMessage());
+            }
             return null;
         }
         if (config.securePort() <= 0) {
