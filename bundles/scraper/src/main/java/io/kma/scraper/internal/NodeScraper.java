@@ -6,6 +6,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
@@ -42,7 +43,7 @@ final class NodeScraper {
     private final long timeoutMillis;
     private final long maxBytes;
     /** Exchanges of this cycle still running, so the cycle can abort them at its deadline. */
-    private final Set<CompletableFuture<KubeletResponse>> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<CompletableFuture<KubeletResponse>, String> inFlight = new ConcurrentHashMap<>();
 
     NodeScraper(KubeletHttpClient http, EndpointMemory memory, Interner interner, JsonFactory json,
             long timeoutMillis, long maxBytes) {
@@ -124,7 +125,7 @@ final class NodeScraper {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(classify(e, url, credentials));
         }
-        inFlight.add(exchange);
+        inFlight.put(exchange, node.name());
         exchange.whenComplete((r, e) -> inFlight.remove(exchange));
         return exchange.handle((resp, err) -> {
             if (err != null) {
@@ -166,8 +167,15 @@ final class NodeScraper {
 
     /** Aborts every exchange still running (the cycle's deadline passed); they fail as timeouts. */
     void abortAll() {
-        for (CompletableFuture<KubeletResponse> f : inFlight) {
-            f.cancel(false);
+        abortAllBut(Set.of());
+    }
+
+    /** Aborts every exchange still running except those of the given nodes (carried into the next cycle). */
+    void abortAllBut(Set<String> keep) {
+        for (Map.Entry<CompletableFuture<KubeletResponse>, String> e : inFlight.entrySet()) {
+            if (!keep.contains(e.getValue())) {
+                e.getKey().cancel(false);
+            }
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
@@ -49,19 +50,26 @@ final class ScrapeCycle {
     private final long fastNanos;
     private final boolean jitter;
     private final ScrapeFailureLog failures;
+    private final FirstScrapes first;
+
+    private static final int RUNNING = 0;
+    private static final int DONE = 1;
+    private static final int LATE = 2;
 
     ScrapeCycle(NodeScraper scraper, NodeNameVerifier verifier, ScraperMetrics metrics, int maxConcurrent, boolean jitter) {
         this(scraper, verifier, metrics, new ConcurrencyLimit(maxConcurrent, 0), TimeUnit.SECONDS.toNanos(1), jitter,
-                ScrapeFailureLog.forScrapeCycle());
+                ScrapeFailureLog.forScrapeCycle(), new FirstScrapes());
     }
 
     /**
      * @param limit     the scraper's long-lived adaptive concurrency limit
      * @param fastNanos a scrape faster than this lets the limit grow (a quarter of the request timeout)
      * @param failures  the scraper's long-lived failure log (first failure, recovery, one summary per cycle)
+     * @param first     the scraper's long-lived record of nodes scraped before and first scrapes carried over
      */
     ScrapeCycle(NodeScraper scraper, NodeNameVerifier verifier, ScraperMetrics metrics, ConcurrencyLimit limit,
-            long fastNanos, boolean jitter, ScrapeFailureLog failures) {
+            long fastNanos, boolean jitter, ScrapeFailureLog failures, FirstScrapes first) {
+        this.first = first;
         this.scraper = scraper;
         this.verifier = verifier;
         this.metrics = metrics;
@@ -89,75 +97,113 @@ final class ScrapeCycle {
             candidates.add(c == null ? List.of() : c);
         }
         verifier.expect(expectations(nodes, candidates));
+        Set<String> selected = new HashSet<>(n * 2);
+        for (NodeInfo node : nodes) {
+            selected.add(node.name());
+        }
+        first.retain(selected);
 
         Integer[] order = new Integer[n];
         long[] offsets = new long[n];
+        long window = TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNanos - System.nanoTime()));
         long spreadMillis = jitter ? Math.min(8L * n, 4000L) : 0;
+        int firstTimers = 0;
+        for (NodeInfo node : nodes) {
+            firstTimers += first.finishedBefore(node.name()) ? 0 : 1;
+        }
+        // a first scrape is a TLS handshake: at 10 ms each they get two thirds of the cycle instead of all
+        // starting within upstream's 4 s, so a cold start's handshakes do not all compete for the CPU at once
+        long firstSpreadMillis = jitter ? Math.max(spreadMillis, Math.min(10L * firstTimers, window * 2 / 3)) : 0;
         for (int i = 0; i < n; i++) {
             order[i] = i;
-            offsets[i] = spreadMillis == 0 ? 0 : ThreadLocalRandom.current().nextLong(spreadMillis);
+            String name = nodes.get(i).name();
+            long spread = first.finishedBefore(name) ? spreadMillis : firstSpreadMillis;
+            // carried scrapes are already running: taken first, so that no deadline leaves them behind
+            offsets[i] = spread == 0 || first.hasCarried(name) ? 0 : ThreadLocalRandom.current().nextLong(spread);
         }
         Arrays.sort(order, Comparator.comparingLong(i -> offsets[i]));
 
         AtomicReferenceArray<NodeResult> results = new AtomicReferenceArray<>(n);
-        List<CompletableFuture<NodeResult>> inFlight = new ArrayList<>(n);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<NodeResult>[] futures = new CompletableFuture[n];
+        // per node: RUNNING until its result is taken in time (DONE) or the cycle ends first (LATE)
+        AtomicIntegerArray state = new AtomicIntegerArray(n);
         CountDownLatch done = new CountDownLatch(n);
         long cycleStart = System.nanoTime();
-        boolean[] started = new boolean[n];
-        AtomicBoolean closed = new AtomicBoolean();
         for (int k = 0; k < n; k++) {
             int i = order[k];
-            long startAt = cycleStart + TimeUnit.MILLISECONDS.toNanos(offsets[i]);
-            long wait = startAt - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(Math.min(wait, Math.max(0, deadlineNanos - System.nanoTime())));
-            }
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0 || !limit.acquire(deadlineNanos)) {
-                break;
-            }
             NodeInfo node = nodes.get(i);
-            CompletableFuture<NodeResult> f = scraper.scrape(node, candidates.get(i), credentials);
-            inFlight.add(f);
-            started[i] = true;
-            long startedAt = System.nanoTime();
-            f.whenComplete((r, e) -> {
-                limit.release(System.nanoTime() - startedAt, r == null || r.outcome() == Outcome.TIMEOUT, fastNanos);
-                if (r != null && r.failure() == null && !closed.get()) {
-                    sink.accept(r.scrape());
+            CompletableFuture<NodeResult> f = first.takeCarried(node.name());
+            if (f == null) {
+                long startAt = cycleStart + TimeUnit.MILLISECONDS.toNanos(offsets[i]);
+                long wait = startAt - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(Math.min(wait, Math.max(0, deadlineNanos - System.nanoTime())));
                 }
-                results.set(i, r);
-                done.countDown();
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0 || !limit.acquire(deadlineNanos)) {
+                    break;
+                }
+                f = scraper.scrape(node, candidates.get(i), credentials);
+                long startedAt = System.nanoTime();
+                f.whenComplete((r, e) -> limit.release(System.nanoTime() - startedAt,
+                        r == null || r.outcome() == Outcome.TIMEOUT, fastNanos));
+            }
+            futures[i] = f;
+            f.whenComplete((r, e) -> {
+                if (state.compareAndSet(i, RUNNING, DONE)) {
+                    if (r != null && r.failure() == null) {
+                        sink.accept(r.scrape());
+                    }
+                    results.set(i, r == null ? cancelled(node, candidates.get(i), cycleStart) : r);
+                    done.countDown();
+                }
             });
         }
         done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        closed.set(true);
-        // abort what is still running: its connections and permits are not carried into the next cycle
-        scraper.abortAll();
-        for (CompletableFuture<NodeResult> f : inFlight) {
-            f.cancel(false);
+        Set<String> carry = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            if (futures[i] != null && state.compareAndSet(i, RUNNING, LATE) && !first.finishedBefore(nodes.get(i).name())) {
+                carry.add(nodes.get(i).name());
+                first.carry(nodes.get(i).name(), futures[i]);
+            }
+        }
+        // abort what is still running, but first scrapes: their handshakes are carried into the next cycle
+        scraper.abortAllBut(carry);
+        for (int i = 0; i < n; i++) {
+            if (futures[i] != null && !carry.contains(nodes.get(i).name())) {
+                futures[i].cancel(false);
+            }
         }
 
         List<NodeScrape> scraped = new ArrayList<>(n);
         Set<String> failed = new LinkedHashSet<>();
         Set<String> names = new HashSet<>(n * 2);
         double now = System.currentTimeMillis() / 1000.0;
+        int pending = 0;
         for (int i = 0; i < n; i++) {
             NodeInfo node = nodes.get(i);
             names.add(node.name());
-            NodeResult r = results.get(i);
+            NodeResult r = state.get(i) == DONE ? awaitResult(results, i) : null;
             String cause = null;
             if (r == null) {
-                String url = candidates.get(i).isEmpty() ? "(no address)"
-                        : "https://" + candidates.get(i).get(0).authority() + NodeScraper.RESOURCE_PATH;
-                cause = started[i] ? "deadline" : "not_started";
-                ScrapeFailure f = new ScrapeFailure(Outcome.TIMEOUT, url, started[i]
+                if (!first.finishedBefore(node.name())) {
+                    // never scraped yet: still in its first handshake (carried) or not started before the deadline
+                    pending++;
+                    failures.pending(node.name());
+                    continue;
+                }
+                boolean started = futures[i] != null;
+                String url = url(candidates.get(i));
+                cause = started ? "deadline" : "not_started";
+                ScrapeFailure f = new ScrapeFailure(Outcome.TIMEOUT, url, started
                         ? "timeout: did not finish within the scrape cycle's deadline ("
                                 + Durations.format(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - cycleStart)) + ")"
                         : "not started: the cycle's deadline passed while waiting for a free slot (adaptive limit "
                                 + limit.limit() + ", maxConcurrentScrapes=" + limit.max() + ")", false);
                 r = new NodeResult(node.name(), null, f, url, 0, System.nanoTime() - cycleStart);
             }
+            first.finished(node.name());
             metrics.nodeScraped(r, now);
             if (r.failure() == null) {
                 scraped.add(r.scrape());
@@ -168,9 +214,35 @@ final class ScrapeCycle {
                         "(" + r.url() + ") " + r.failure().getMessage() + (node.ready() ? "" : " (node is NotReady)"));
             }
         }
+        metrics.pendingNodes(pending);
         failures.endCycle(n);
         metrics.retainNodes(names);
         return new ScrapeBatch(scraped, failed);
+    }
+
+    private static String url(List<KubeletEndpoint> candidates) {
+        return candidates.isEmpty() ? "(no address)"
+                : "https://" + candidates.get(0).authority() + NodeScraper.RESOURCE_PATH;
+    }
+
+    /** A scrape future cancelled before it produced a result (it never completes exceptionally otherwise). */
+    private static NodeResult cancelled(NodeInfo node, List<KubeletEndpoint> candidates, long cycleStart) {
+        String url = url(candidates);
+        return new NodeResult(node.name(), null, new ScrapeFailure(Outcome.TIMEOUT, url, "aborted", false), url, 0,
+                System.nanoTime() - cycleStart);
+    }
+
+    /**
+     * The result of a node taken in time: set by the completing thread right after it handed the scrape to
+     * the sink, so this waits (briefly, bounded) for that hand-over to finish before the cycle closes.
+     */
+    private static NodeResult awaitResult(AtomicReferenceArray<NodeResult> results, int i) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        NodeResult r;
+        while ((r = results.get(i)) == null && System.nanoTime() < until) {
+            LockSupport.parkNanos(100_000);
+        }
+        return r;
     }
 
     /** Dialled host (lower case) → the nodes dialled there, for {@link NodeNameVerifier#expect}. */

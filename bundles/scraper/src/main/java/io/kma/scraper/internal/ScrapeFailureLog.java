@@ -47,6 +47,7 @@ final class ScrapeFailureLog {
     private int details;
     private int detailsSuppressed;
     private int recovered;
+    private int pending;
 
     ScrapeFailureLog(Lines log) {
         this.log = log;
@@ -74,6 +75,14 @@ final class ScrapeFailureLog {
         }
     }
 
+    /**
+     * A node never scraped yet whose first scrape is still running or was not started at the cycle's
+     * deadline: not a failure (a cold start's handshakes take their time); counted in one line per cycle.
+     */
+    void pending(String node) {
+        pending++;
+    }
+
     void succeeded(String node) {
         if (failing.contains(node)) {
             recovered++;
@@ -92,6 +101,10 @@ final class ScrapeFailureLog {
                     + (detailsSuppressed > 0 ? "; " + detailsSuppressed + " more nodes started failing (not listed one by one)"
                             : ""));
         }
+        if (pending > 0) {
+            log.line(false, pending + " of " + nodes + " nodes not scraped yet (first scrape still running or not"
+                    + " started; carried into the next cycle, not counted as failed)");
+        }
         if (recovered > DETAIL_LINES) {
             log.line(false, (recovered - DETAIL_LINES) + " more nodes scraped successfully again");
         }
@@ -102,6 +115,7 @@ final class ScrapeFailureLog {
         details = 0;
         detailsSuppressed = 0;
         recovered = 0;
+        pending = 0;
     }
 
     boolean isFailing(String node) {

@@ -26,6 +26,8 @@ final class ScraperMetrics {
     private volatile Histogram tickDuration;
     private volatile long tickResolutionMillis;
     private final Map<String, LongAdder> foreignPods = new ConcurrentHashMap<>();
+    /** Nodes whose first scrape had not finished when the last cycle ended (not failures). */
+    private volatile int pendingNodes;
 
     ScraperMetrics(long resolutionMillis) {
         for (Outcome o : Outcome.values()) {
@@ -69,6 +71,11 @@ final class ScraperMetrics {
         scrapeDuration.get(r.outcome()).observe(seconds);
     }
 
+    /** Nodes not scraped yet at the end of a cycle because their first scrape was still running or not started. */
+    void pendingNodes(int count) {
+        pendingNodes = count;
+    }
+
     void tick(double seconds) {
         tickDuration.observe(seconds);
     }
@@ -109,6 +116,10 @@ final class ScraperMetrics {
         name = "kube_metrics_appliance_scrape_last_success_timestamp_seconds";
         header(out, name, "Time of the last successful scrape of the node's kubelet since unix epoch in seconds", "gauge");
         gauges(out, name, lastSuccess);
+        name = "kube_metrics_appliance_scrape_pending_nodes";
+        header(out, name, "Nodes never scraped yet whose first scrape was still running or not started when the last"
+                + " scrape cycle ended (a cold start; counted neither as ok nor as failed)", "gauge");
+        out.append(name).append(' ').append(Integer.toString(pendingNodes)).append('\n');
         name = "kube_metrics_appliance_foreign_pods_dropped_total";
         header(out, name, "Pods a kubelet reported that run on another node (by spec.nodeName), dropped, by reporting node",
                 "counter");

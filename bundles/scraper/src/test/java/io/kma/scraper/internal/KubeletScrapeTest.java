@@ -275,15 +275,54 @@ class KubeletScrapeTest {
     }
 
     @Test
-    void cycleDeadlineAbortsSlowKubelets() throws Exception {
-        kubelet.answers.put("/metrics/resource", new KubeletStandIn.Answer(200, BODY.getBytes(), 4000));
-        ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, new ScraperMetrics(15_000), 4, false);
-        long t0 = System.nanoTime();
-        ScrapeBatch batch = cycle.run(List.of(node("sim-node-1")), n -> List.of(endpoint()), credentials,
-                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500), x -> { });
-        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        System.out.printf("cycle with a 1.5 s deadline and a 4 s kubelet returned after %d ms%n", took);
-        assertEquals(Set.of("sim-node-1"), batch.failedNodes());
+    void slowFirstScrapeIsCarriedIntoTheNextCycleAndLaterOnesAreAborted() throws Exception {
+        kubelet.answers.put("/metrics/resource", new KubeletStandIn.Answer(200, BODY.getBytes(), 1500));
+        ScraperMetrics metrics = new ScraperMetrics(15_000);
+        ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, metrics, 4, false);
+        List<NodeInfo> nodes = List.of(node("sim-node-1"));
+        List<NodeScrape> sunk = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        // the first scrape outlasts its cycle: pending, neither failed nor aborted
+        ScrapeBatch first = cycle.run(nodes, n -> List.of(endpoint()), credentials,
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500), sunk::add);
+        assertEquals(Set.of(), first.failedNodes());
+        assertEquals(List.of(), first.scraped());
+        assertEquals(1, scraper.inFlight(), "the first scrape keeps running into the next cycle");
+        StringBuilder out = new StringBuilder();
+        metrics.writeTo(out);
+        assertTrue(out.toString().contains("kube_metrics_appliance_scrape_pending_nodes 1\n"), out.toString());
+        assertTrue(!out.toString().contains("metrics_server_kubelet_request_total{success=\"false\"} 1"), out.toString());
+
+        // the next cycle takes its result instead of starting another scrape
+        ScrapeBatch second = cycle.run(nodes, n -> List.of(endpoint()), credentials,
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(5), sunk::add);
+        assertEquals(1, second.scraped().size());
+        assertEquals(second.scraped(), sunk);
+        assertEquals(Set.of(), second.failedNodes());
+        out.setLength(0);
+        metrics.writeTo(out);
+        assertTrue(out.toString().contains("kube_metrics_appliance_scrape_pending_nodes 0\n"), out.toString());
+        assertTrue(out.toString().contains("metrics_server_kubelet_request_total{success=\"true\"} 1\n"), out.toString());
+
+        // once scraped, a node still running at the deadline is aborted and failed, as upstream does
+        ScrapeBatch third = cycle.run(nodes, n -> List.of(endpoint()), credentials,
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500), x -> { });
+        assertEquals(Set.of("sim-node-1"), third.failedNodes());
         assertEquals(0, scraper.inFlight(), "the slow exchange was aborted at the deadline");
+    }
+
+    @Test
+    void firstScrapeNotStartedBeforeTheDeadlineIsPendingNotFailed() throws Exception {
+        kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(BODY));
+        ScraperMetrics metrics = new ScraperMetrics(15_000);
+        ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, metrics, 4, false);
+        // a deadline already passed: nothing can start
+        ScrapeBatch batch = cycle.run(List.of(node("sim-node-1"), node("sim-node-2")), n -> List.of(endpoint()),
+                credentials, System.nanoTime() - 1, x -> { });
+        assertEquals(Set.of(), batch.failedNodes());
+        StringBuilder out = new StringBuilder();
+        metrics.writeTo(out);
+        assertTrue(out.toString().contains("kube_metrics_appliance_scrape_pending_nodes 2\n"), out.toString());
+        assertTrue(out.toString().contains("metrics_server_kubelet_request_total{success=\"false\"} 0\n"), out.toString());
     }
 }

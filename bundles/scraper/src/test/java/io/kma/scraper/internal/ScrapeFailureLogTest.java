@@ -51,4 +51,22 @@ class ScrapeFailureLogTest {
         cycle(5000, 0, 0);
         assertEquals(List.of(), lines, "a quiet cycle logs nothing");
     }
+
+    @Test
+    void nodesNotScrapedYetAreOneInfoLineNotFailures() {
+        for (int i = 0; i < 900; i++) {
+            log.pending("n" + i);
+        }
+        for (int i = 900; i < 1000; i++) {
+            log.succeeded("n" + i);
+        }
+        log.endCycle(1000);
+        assertEquals(List.of("INFO 900 of 1000 nodes not scraped yet (first scrape still running or not started;"
+                + " carried into the next cycle, not counted as failed)"), lines);
+        assertTrue(!log.isFailing("n0"));
+
+        lines.clear();
+        cycle(1000, 0, 0);
+        assertEquals(List.of(), lines, "a pending node that then succeeds was never failing: no recovery line");
+    }
 }
