@@ -6,7 +6,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
@@ -43,7 +42,7 @@ final class NodeScraper {
     private final long timeoutMillis;
     private final long maxBytes;
     /** Exchanges of this cycle still running, so the cycle can abort them at its deadline. */
-    private final Map<CompletableFuture<KubeletResponse>, String> inFlight = new ConcurrentHashMap<>();
+    private final Set<CompletableFuture<KubeletResponse>> inFlight = ConcurrentHashMap.newKeySet();
 
     NodeScraper(KubeletHttpClient http, EndpointMemory memory, Interner interner, JsonFactory json,
             long timeoutMillis, long maxBytes) {
@@ -125,7 +124,7 @@ final class NodeScraper {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(classify(e, url, credentials));
         }
-        inFlight.put(exchange, node.name());
+        inFlight.add(exchange);
         exchange.whenComplete((r, e) -> inFlight.remove(exchange));
         return exchange.handle((resp, err) -> {
             if (err != null) {
@@ -167,15 +166,8 @@ final class NodeScraper {
 
     /** Aborts every exchange still running (the cycle's deadline passed); they fail as timeouts. */
     void abortAll() {
-        abortAllBut(Set.of());
-    }
-
-    /** Aborts every exchange still running except those of the given nodes (carried into the next cycle). */
-    void abortAllBut(Set<String> keep) {
-        for (Map.Entry<CompletableFuture<KubeletResponse>, String> e : inFlight.entrySet()) {
-            if (!keep.contains(e.getValue())) {
-                e.getKey().cancel(false);
-            }
+        for (CompletableFuture<KubeletResponse> f : inFlight) {
+            f.cancel(false);
         }
     }
 

@@ -33,11 +33,14 @@ import io.kma.api.store.ScrapeBatch;
 /**
  * One scrape cycle over the selected nodes, run on the tick thread: resolves candidates, tells the
  * host-name verifier which node each address stands for, starts the scrapes with a small random
- * stagger (upstream's min(8 ms × nodes, 4 s)), never more in flight than the adaptive {@link ConcurrencyLimit}, waits
- * until all finished or the cycle's deadline, and returns the batch. Each successful node is handed to
- * the sink as soon as it is parsed (on the HTTP client's thread), so the store serves it at once instead
- * of at the end of the cycle. Failures are logged through {@link ScrapeFailureLog}: one summary per cycle,
- * one line per node when it starts failing and when it recovers.
+ * stagger (upstream's min(8 ms × nodes, 4 s); first scrapes, each a TLS handshake, over up to two thirds
+ * of the cycle), never more in flight than the adaptive {@link ConcurrencyLimit}, waits until all finished
+ * or the cycle's deadline, and returns the batch. Each successful node is handed to the sink as soon as it
+ * is parsed (on the HTTP client's thread), so the store serves it at once instead of at the end of the
+ * cycle. A scrape still running at the deadline is not aborted but carried into the next cycle
+ * ({@link CarriedScrapes}); it and a node not started for want of a slot are pending, not failed. Failures
+ * are logged through {@link ScrapeFailureLog}: one summary per cycle, one line per node when it starts
+ * failing and when it recovers.
  */
 final class ScrapeCycle {
 
@@ -50,7 +53,7 @@ final class ScrapeCycle {
     private final long fastNanos;
     private final boolean jitter;
     private final ScrapeFailureLog failures;
-    private final FirstScrapes first;
+    private final CarriedScrapes first;
 
     private static final int RUNNING = 0;
     private static final int DONE = 1;
@@ -58,17 +61,17 @@ final class ScrapeCycle {
 
     ScrapeCycle(NodeScraper scraper, NodeNameVerifier verifier, ScraperMetrics metrics, int maxConcurrent, boolean jitter) {
         this(scraper, verifier, metrics, new ConcurrencyLimit(maxConcurrent, 0), TimeUnit.SECONDS.toNanos(1), jitter,
-                ScrapeFailureLog.forScrapeCycle(), new FirstScrapes());
+                ScrapeFailureLog.forScrapeCycle(), new CarriedScrapes());
     }
 
     /**
      * @param limit     the scraper's long-lived adaptive concurrency limit
      * @param fastNanos a scrape faster than this lets the limit grow (a quarter of the request timeout)
      * @param failures  the scraper's long-lived failure log (first failure, recovery, one summary per cycle)
-     * @param first     the scraper's long-lived record of nodes scraped before and first scrapes carried over
+     * @param first     the scraper's long-lived record of nodes scraped before and of scrapes carried over
      */
     ScrapeCycle(NodeScraper scraper, NodeNameVerifier verifier, ScraperMetrics metrics, ConcurrencyLimit limit,
-            long fastNanos, boolean jitter, ScrapeFailureLog failures, FirstScrapes first) {
+            long fastNanos, boolean jitter, ScrapeFailureLog failures, CarriedScrapes first) {
         this.first = first;
         this.scraper = scraper;
         this.verifier = verifier;
@@ -155,28 +158,22 @@ final class ScrapeCycle {
                     if (r != null && r.failure() == null) {
                         sink.accept(r.scrape());
                     }
-                    results.set(i, r == null ? cancelled(node, candidates.get(i), cycleStart) : r);
+                    results.set(i, r); // never null: a scrape's future does not complete exceptionally
                     done.countDown();
                 }
             });
         }
         done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        Set<String> carry = new HashSet<>();
+        // nothing is aborted at the deadline: a scrape still running (a cold start's TLS handshake, a slow
+        // kubelet) is bounded by kubelet.requestTimeout and its result, still fresh, goes to the next cycle
         for (int i = 0; i < n; i++) {
-            if (futures[i] != null && state.compareAndSet(i, RUNNING, LATE) && !first.finishedBefore(nodes.get(i).name())) {
-                carry.add(nodes.get(i).name());
+            if (futures[i] != null && state.compareAndSet(i, RUNNING, LATE)) {
                 first.carry(nodes.get(i).name(), futures[i]);
-            }
-        }
-        // abort what is still running, but first scrapes: their handshakes are carried into the next cycle
-        scraper.abortAllBut(carry);
-        for (int i = 0; i < n; i++) {
-            if (futures[i] != null && !carry.contains(nodes.get(i).name())) {
-                futures[i].cancel(false);
             }
         }
 
         List<NodeScrape> scraped = new ArrayList<>(n);
+        // failed nodes, and pending nodes scraped before: the store keeps their previous points for one cycle
         Set<String> failed = new LinkedHashSet<>();
         Set<String> names = new HashSet<>(n * 2);
         double now = System.currentTimeMillis() / 1000.0;
@@ -185,23 +182,15 @@ final class ScrapeCycle {
             NodeInfo node = nodes.get(i);
             names.add(node.name());
             NodeResult r = state.get(i) == DONE ? awaitResult(results, i) : null;
-            String cause = null;
             if (r == null) {
-                if (!first.finishedBefore(node.name())) {
-                    // never scraped yet: still in its first handshake (carried) or not started before the deadline
-                    pending++;
-                    failures.pending(node.name());
-                    continue;
+                // still running (carried into the next cycle) or not started for want of a slot before the
+                // deadline: not the kubelet's failure, so pending, not failed
+                pending++;
+                failures.pending(node.name());
+                if (first.finishedBefore(node.name())) {
+                    failed.add(node.name());
                 }
-                boolean started = futures[i] != null;
-                String url = url(candidates.get(i));
-                cause = started ? "deadline" : "not_started";
-                ScrapeFailure f = new ScrapeFailure(Outcome.TIMEOUT, url, started
-                        ? "timeout: did not finish within the scrape cycle's deadline ("
-                                + Durations.format(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - cycleStart)) + ")"
-                        : "not started: the cycle's deadline passed while waiting for a free slot (adaptive limit "
-                                + limit.limit() + ", maxConcurrentScrapes=" + limit.max() + ")", false);
-                r = new NodeResult(node.name(), null, f, url, 0, System.nanoTime() - cycleStart);
+                continue;
             }
             first.finished(node.name());
             metrics.nodeScraped(r, now);
@@ -210,7 +199,7 @@ final class ScrapeCycle {
                 failures.succeeded(node.name());
             } else {
                 failed.add(node.name());
-                failures.failed(node.name(), cause != null ? cause : r.failure().outcome.label,
+                failures.failed(node.name(), r.failure().outcome.label,
                         "(" + r.url() + ") " + r.failure().getMessage() + (node.ready() ? "" : " (node is NotReady)"));
             }
         }
@@ -223,13 +212,6 @@ final class ScrapeCycle {
     private static String url(List<KubeletEndpoint> candidates) {
         return candidates.isEmpty() ? "(no address)"
                 : "https://" + candidates.get(0).authority() + NodeScraper.RESOURCE_PATH;
-    }
-
-    /** A scrape future cancelled before it produced a result (it never completes exceptionally otherwise). */
-    private static NodeResult cancelled(NodeInfo node, List<KubeletEndpoint> candidates, long cycleStart) {
-        String url = url(candidates);
-        return new NodeResult(node.name(), null, new ScrapeFailure(Outcome.TIMEOUT, url, "aborted", false), url, 0,
-                System.nanoTime() - cycleStart);
     }
 
     /**

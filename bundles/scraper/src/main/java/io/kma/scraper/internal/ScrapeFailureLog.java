@@ -76,8 +76,9 @@ final class ScrapeFailureLog {
     }
 
     /**
-     * A node never scraped yet whose first scrape is still running or was not started at the cycle's
-     * deadline: not a failure (a cold start's handshakes take their time); counted in one line per cycle.
+     * A node whose scrape was still running at the cycle's deadline (carried into the next cycle) or not
+     * started for want of a slot: not the kubelet's failure (a cold start's handshakes take their time);
+     * counted in one line per cycle.
      */
     void pending(String node) {
         pending++;
@@ -102,8 +103,8 @@ final class ScrapeFailureLog {
                             : ""));
         }
         if (pending > 0) {
-            log.line(false, pending + " of " + nodes + " nodes not scraped yet (first scrape still running or not"
-                    + " started; carried into the next cycle, not counted as failed)");
+            log.line(false, pending + " of " + nodes + " nodes pending at the end of this cycle (scrape still"
+                    + " running, carried into the next cycle, or not started for want of a slot; not counted as failed)");
         }
         if (recovered > DETAIL_LINES) {
             log.line(false, (recovered - DETAIL_LINES) + " more nodes scraped successfully again");

@@ -94,7 +94,7 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
     /** One for the scraper's life, so that a node failing every cycle is named once, not every cycle. */
     private final ScrapeFailureLog failureLog = ScrapeFailureLog.forScrapeCycle();
     /** Nodes scraped before, and first scrapes (TLS handshakes) carried from one cycle into the next. */
-    private final FirstScrapes firstScrapes = new FirstScrapes();
+    private final CarriedScrapes carriedScrapes = new CarriedScrapes();
     /** Scrapes in flight, adapted across cycles (a cold start's handshake storm backs it off). */
     private final ConcurrencyLimit concurrency = new ConcurrencyLimit(256, TimeUnit.SECONDS.toNanos(1));
     private final BufferPool buffers = new BufferPool(64, 4 * 1024 * 1024);
@@ -327,7 +327,7 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
                 new ForeignPodFilter(cv, metrics.foreignPods()));
         concurrency.setMax(s.maxConcurrentScrapes());
         ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, metrics, concurrency,
-                TimeUnit.MILLISECONDS.toNanos(s.requestTimeoutMillis()) / 4, true, failureLog, firstScrapes);
+                TimeUnit.MILLISECONDS.toNanos(s.requestTimeoutMillis()) / 4, true, failureLog, carriedScrapes);
         // leave a little of the resolution for storing, so a cycle never overlaps the next slot
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(s.resolutionMillis()) - TimeUnit.MILLISECONDS.toNanos(
                 Math.min(500, s.resolutionMillis() / 10));

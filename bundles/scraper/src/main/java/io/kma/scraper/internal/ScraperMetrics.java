@@ -26,7 +26,7 @@ final class ScraperMetrics {
     private volatile Histogram tickDuration;
     private volatile long tickResolutionMillis;
     private final Map<String, LongAdder> foreignPods = new ConcurrentHashMap<>();
-    /** Nodes whose first scrape had not finished when the last cycle ended (not failures). */
+    /** Nodes whose scrape had not finished when the last cycle ended (not failures). */
     private volatile int pendingNodes;
 
     ScraperMetrics(long resolutionMillis) {
@@ -71,7 +71,7 @@ final class ScraperMetrics {
         scrapeDuration.get(r.outcome()).observe(seconds);
     }
 
-    /** Nodes not scraped yet at the end of a cycle because their first scrape was still running or not started. */
+    /** Nodes without a result at the end of a cycle: scrape still running (carried over) or not started. */
     void pendingNodes(int count) {
         pendingNodes = count;
     }
@@ -117,8 +117,8 @@ final class ScraperMetrics {
         header(out, name, "Time of the last successful scrape of the node's kubelet since unix epoch in seconds", "gauge");
         gauges(out, name, lastSuccess);
         name = "kube_metrics_appliance_scrape_pending_nodes";
-        header(out, name, "Nodes never scraped yet whose first scrape was still running or not started when the last"
-                + " scrape cycle ended (a cold start; counted neither as ok nor as failed)", "gauge");
+        header(out, name, "Nodes whose scrape was still running (carried into the next cycle) or not started for want"
+                + " of a slot when the last scrape cycle ended (a cold start; counted neither as ok nor as failed)", "gauge");
         out.append(name).append(' ').append(Integer.toString(pendingNodes)).append('\n');
         name = "kube_metrics_appliance_foreign_pods_dropped_total";
         header(out, name, "Pods a kubelet reported that run on another node (by spec.nodeName), dropped, by reporting node",

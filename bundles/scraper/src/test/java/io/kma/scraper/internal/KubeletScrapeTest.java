@@ -275,7 +275,7 @@ class KubeletScrapeTest {
     }
 
     @Test
-    void slowFirstScrapeIsCarriedIntoTheNextCycleAndLaterOnesAreAborted() throws Exception {
+    void scrapesStillRunningAtTheDeadlineAreCarriedIntoTheNextCycle() throws Exception {
         kubelet.answers.put("/metrics/resource", new KubeletStandIn.Answer(200, BODY.getBytes(), 1500));
         ScraperMetrics metrics = new ScraperMetrics(15_000);
         ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, metrics, 4, false);
@@ -304,11 +304,19 @@ class KubeletScrapeTest {
         assertTrue(out.toString().contains("kube_metrics_appliance_scrape_pending_nodes 0\n"), out.toString());
         assertTrue(out.toString().contains("metrics_server_kubelet_request_total{success=\"true\"} 1\n"), out.toString());
 
-        // once scraped, a node still running at the deadline is aborted and failed, as upstream does
+        // once scraped, a node still running at the deadline is pending too, and the store keeps its points
         ScrapeBatch third = cycle.run(nodes, n -> List.of(endpoint()), credentials,
                 System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500), x -> { });
-        assertEquals(Set.of("sim-node-1"), third.failedNodes());
-        assertEquals(0, scraper.inFlight(), "the slow exchange was aborted at the deadline");
+        assertEquals(Set.of("sim-node-1"), third.failedNodes(), "kept for one cycle by the store");
+        assertEquals(1, scraper.inFlight(), "not aborted at the deadline");
+        out.setLength(0);
+        metrics.writeTo(out);
+        assertTrue(out.toString().contains("kube_metrics_appliance_scrape_pending_nodes 1\n"), out.toString());
+        assertTrue(out.toString().contains("metrics_server_kubelet_request_total{success=\"false\"} 0\n"), out.toString());
+        ScrapeBatch fourth = cycle.run(nodes, n -> List.of(endpoint()), credentials,
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(5), x -> { });
+        assertEquals(1, fourth.scraped().size());
+        assertEquals(0, scraper.inFlight());
     }
 
     @Test

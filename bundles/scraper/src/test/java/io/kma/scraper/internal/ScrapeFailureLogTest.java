@@ -61,8 +61,8 @@ class ScrapeFailureLogTest {
             log.succeeded("n" + i);
         }
         log.endCycle(1000);
-        assertEquals(List.of("INFO 900 of 1000 nodes not scraped yet (first scrape still running or not started;"
-                + " carried into the next cycle, not counted as failed)"), lines);
+        assertEquals(List.of("INFO 900 of 1000 nodes pending at the end of this cycle (scrape still running, carried"
+                + " into the next cycle, or not started for want of a slot; not counted as failed)"), lines);
         assertTrue(!log.isFailing("n0"));
 
         lines.clear();

@@ -7,15 +7,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Which nodes have had a scrape finish since the scraper started, and the first scrapes still running
- * when their cycle ended. A node's first scrape includes its TLS handshake, which on a cold start (a
- * thousand handshakes at once on a busy host, a JVM not yet compiled) can outlast the cycle: aborting it
- * at the deadline would throw the handshake away and fail the node again next cycle, so the cycle
- * carries it over instead and the next cycle takes its result (still fresh: the kubelet sampled it just
- * now). Each carried scrape is still bounded by {@code kubelet.requestTimeout}. Lives as long as the
- * scraper; used by the tick thread only.
+ * Scrapes still running when their cycle ended, and which nodes have had a scrape finish since the
+ * scraper started. A node's first scrape includes its TLS handshake, which on a cold start (a thousand
+ * handshakes at once on a busy host, a JVM not yet compiled) can outlast the cycle and slow down every
+ * other scrape with it: aborting them at the deadline would throw the handshakes away and fail the nodes
+ * again next cycle, so the cycle carries them over instead and the next cycle takes their results (still
+ * fresh: the kubelet sampled them just now). Each carried scrape is still bounded by
+ * {@code kubelet.requestTimeout}. Lives as long as the scraper; used by the tick thread only.
  */
-final class FirstScrapes {
+final class CarriedScrapes {
 
     private final Set<String> finished = new HashSet<>();
     private final Map<String, CompletableFuture<NodeResult>> carried = new HashMap<>();
@@ -29,7 +29,7 @@ final class FirstScrapes {
         finished.add(node);
     }
 
-    /** A first scrape still running at the end of its cycle, for the next cycle to take. */
+    /** A scrape still running at the end of its cycle, for the next cycle to take. */
     void carry(String node, CompletableFuture<NodeResult> scrape) {
         carried.put(node, scrape);
     }
