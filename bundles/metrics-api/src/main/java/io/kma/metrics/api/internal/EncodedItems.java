@@ -41,6 +41,8 @@ final class EncodedItems {
         final byte[] jsonTail;
         final byte[] protoHead;
         final byte[] protoTail;
+        /** Kept, not summed per list: the list's measuring pass would otherwise load both arrays of every item. */
+        private final int protoLength;
 
         Meta(PodInfo info, Generators generators) {
             this.info = info;
@@ -50,11 +52,12 @@ final class EncodedItems {
             MetricsProto.Split proto = MetricsProto.metadata(info.name(), info.namespace(), info.labels());
             this.protoHead = proto.head();
             this.protoTail = proto.tail();
+            this.protoLength = protoHead.length + MetricsProto.NOW_BYTES + protoTail.length;
         }
 
         /** Bytes of field 1 (tag, length, metadata) with the 5-byte hole. */
         int protoLength() {
-            return protoHead.length + MetricsProto.NOW_BYTES + protoTail.length;
+            return protoLength;
         }
     }
 

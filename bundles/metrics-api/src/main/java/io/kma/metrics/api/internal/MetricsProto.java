@@ -157,7 +157,7 @@ final class MetricsProto {
     }
 
     /** metav1.Time: seconds and nanos 0; the zero time is an empty message. */
-    private static void time(ProtoBuffer out, int field, long epochNanos) {
+    static void time(ProtoBuffer out, int field, long epochNanos) {
         if (epochNanos == 0) {
             out.tag(field, ProtoBuffer.LEN).varint(0);
             return;
@@ -167,7 +167,7 @@ final class MetricsProto {
     }
 
     /** metav1.Duration: nanoseconds. */
-    private static void duration(ProtoBuffer out, int field, long nanos) {
+    static void duration(ProtoBuffer out, int field, long nanos) {
         out.tag(field, ProtoBuffer.LEN).varint(1 + ProtoBuffer.varintSize(nanos)).int64(1, nanos);
     }
 

@@ -60,6 +60,11 @@ final class ProtoBuffer {
     }
 
     ProtoBuffer varint(long v) {
+        if ((v & ~0x7FL) == 0) { // tags and most lengths: one byte
+            ensure(1);
+            bytes[size++] = (byte) v;
+            return this;
+        }
         ensure(10);
         while ((v & ~0x7FL) != 0) {
             bytes[size++] = (byte) ((v & 0x7F) | 0x80);
@@ -149,12 +154,7 @@ final class ProtoBuffer {
     }
 
     static int varintSize(long v) {
-        int n = 1;
-        while ((v & ~0x7FL) != 0) {
-            v >>>= 7;
-            n++;
-        }
-        return n;
+        return (64 - Long.numberOfLeadingZeros(v | 1) + 6) / 7; // 7 bits a byte; negatives take all 64
     }
 
     private void ensure(int more) {

@@ -13,6 +13,16 @@ final class Quantities {
     private static final String[] DECIMAL_SUFFIXES = {"n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
     private static final String[] BINARY_SUFFIXES = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
 
+    /** 10^0 … 10^18: every power of ten a long holds. */
+    private static final long[] POW10 = new long[19];
+
+    static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) {
+            POW10[i] = POW10[i - 1] * 10;
+        }
+    }
+
     private Quantities() {
     }
 
@@ -41,14 +51,8 @@ final class Quantities {
         if (bytes > -1024 && bytes < 1024) {
             return decimal(bytes, 0, out);
         }
-        long amount = bytes;
-        int exponent = 0;
-        // Only exact powers of 1024 get a suffix; Long.MIN_VALUE is never a working set.
-        while (exponent < BINARY_SUFFIXES.length - 1 && amount % 1024 == 0) {
-            amount /= 1024;
-            exponent++;
-        }
-        int n = digits(amount, out, 0);
+        int exponent = binaryExponent(bytes);
+        int n = digits(bytes >> 10 * exponent, out, 0);
         return append(BINARY_SUFFIXES[exponent], out, n);
     }
 
@@ -58,6 +62,48 @@ final class Quantities {
             out[0] = '0';
             return 1;
         }
+        int exponent = decimalExponent(value, scale);
+        int n = digits(value / POW10[exponent - scale], out, 0);
+        int index = exponent / 3 + 3;
+        if (index < 0 || index >= DECIMAL_SUFFIXES.length) {
+            // Beyond E or below n: apimachinery switches to exponent notation.
+            return append("e" + exponent, out, n);
+        }
+        return append(DECIMAL_SUFFIXES[index], out, n);
+    }
+
+    /** The length {@link #cpu(long, char[])} returns, counted without writing: a list's envelope states it first. */
+    static int cpuLength(long nanoCores) {
+        return decimalLength(nanoCores, -9);
+    }
+
+    /** The length {@link #memory(long, char[])} returns, counted without writing. */
+    static int memoryLength(long bytes) {
+        if (bytes > -1024 && bytes < 1024) {
+            return decimalLength(bytes, 0);
+        }
+        int exponent = binaryExponent(bytes);
+        return digitCount(bytes >> 10 * exponent) + BINARY_SUFFIXES[exponent].length();
+    }
+
+    private static int decimalLength(long value, int scale) {
+        if (value == 0) {
+            return 1;
+        }
+        int exponent = decimalExponent(value, scale);
+        int n = digitCount(value / POW10[exponent - scale]);
+        int index = exponent / 3 + 3;
+        if (index < 0 || index >= DECIMAL_SUFFIXES.length) {
+            return n + 1 + digitCount(exponent);
+        }
+        return n + DECIMAL_SUFFIXES[index].length();
+    }
+
+    /**
+     * The canonical exponent of value × 10^scale (value not 0): trailing zeros moved into the exponent, then
+     * back until it is a multiple of 3. The mantissa is value / 10^(exponent - scale), exactly.
+     */
+    private static int decimalExponent(long value, int scale) {
         long amount = value;
         int exponent = scale;
         while (amount % 10 == 0) {
@@ -67,26 +113,42 @@ final class Quantities {
         // Go's % truncates toward zero like Java's: 1 and -2 need one more digit, 2 and -1 two more.
         switch (exponent % 3) {
             case 1: case -2:
-                amount *= 10;
-                exponent -= 1;
-                break;
+                return exponent - 1;
             case 2: case -1:
-                amount *= 100;
-                exponent -= 2;
-                break;
+                return exponent - 2;
             default:
-                break;
+                return exponent;
         }
-        int n = digits(amount, out, 0);
-        int index = exponent / 3 + 3;
-        if (index < 0 || index >= DECIMAL_SUFFIXES.length) {
-            // Beyond E or below n: apimachinery switches to exponent notation.
-            return append("e" + exponent, out, n);
+    }
+
+    /** How many times 1024 divides {@code bytes}, up to Ei: the mantissa is bytes >> 10 × that. */
+    private static int binaryExponent(long bytes) {
+        long amount = bytes;
+        int exponent = 0;
+        // Only exact powers of 1024 get a suffix.
+        while (exponent < BINARY_SUFFIXES.length - 1 && amount % 1024 == 0) {
+            amount /= 1024;
+            exponent++;
         }
-        return append(DECIMAL_SUFFIXES[index], out, n);
+        return exponent;
+    }
+
+    /** The length of {@code v} in decimal, with its sign. */
+    static int digitCount(long v) {
+        if (v < 0) {
+            return v == Long.MIN_VALUE ? 20 : 1 + digitCount(-v);
+        }
+        int n = 1;
+        while (n < POW10.length && v >= POW10[n]) {
+            n++;
+        }
+        return n;
     }
 
     private static int digits(long v, char[] out, int at) {
+        if (v == Long.MIN_VALUE) { // -v overflows; Go's strconv writes it in full
+            return append(Long.toString(v), out, at);
+        }
         int n = at;
         long u = v;
         if (u < 0) {

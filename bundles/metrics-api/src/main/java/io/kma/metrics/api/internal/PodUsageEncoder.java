@@ -1,0 +1,89 @@
+package io.kma.metrics.api.internal;
+
+import java.nio.charset.StandardCharsets;
+
+import io.kma.api.store.ContainerUsage;
+import io.kma.api.store.PodUsage;
+
+/**
+ * A PodMetrics' usage fields (timestamp, window, containers) in the list writer's single pass: the bytes of
+ * {@link MetricsProto#podUsage}, but the length is counted arithmetically ({@link #length}, quantity lengths
+ * without formatting them) so that the list's envelope can state it before anything is written, and
+ * {@link #write} formats each quantity once, straight into the output, with no nested buffers to copy.
+ * One per writer; not thread-safe.
+ */
+final class PodUsageEncoder {
+
+    /** Container (PodMetrics field 4), length-delimited. */
+    private static final int CONTAINER_TAG = 4 << 3 | ProtoBuffer.LEN;
+    /** ContainerMetrics.usage (field 2): one map entry per resource. */
+    private static final int USAGE_TAG = 2 << 3 | ProtoBuffer.LEN;
+    /** A map entry's key (field 1) with its length and text. */
+    private static final byte[] CPU_KEY = {0x0a, 3, 'c', 'p', 'u'};
+    private static final byte[] MEMORY_KEY = {0x0a, 6, 'm', 'e', 'm', 'o', 'r', 'y'};
+    /** The entry's value (field 2, a Quantity) and the Quantity's string (field 1). */
+    private static final int VALUE_TAG = 2 << 3 | ProtoBuffer.LEN;
+    private static final int STRING_TAG = 1 << 3 | ProtoBuffer.LEN;
+
+    private final char[] cpu = new char[Quantities.MAX_CHARS];
+    private final char[] memory = new char[Quantities.MAX_CHARS];
+
+    /** The number of bytes {@link #write} writes for {@code usage}. */
+    static int length(PodUsage usage) {
+        long ts = usage.timestampNanos();
+        int n = ts == 0 ? 2 : field(1 + ProtoBuffer.varintSize(Math.floorDiv(ts, 1_000_000_000L)) + 2);
+        n += field(1 + ProtoBuffer.varintSize(usage.windowNanos()));
+        for (ContainerUsage c : usage.containers()) {
+            n += field(containerLength(c.name(), Quantities.cpuLength(c.usage().cpuNanoCores()),
+                    Quantities.memoryLength(c.usage().memoryBytes())));
+        }
+        return n;
+    }
+
+    void write(ProtoBuffer out, PodUsage usage) {
+        MetricsProto.time(out, 2, usage.timestampNanos());
+        MetricsProto.duration(out, 3, usage.windowNanos());
+        for (ContainerUsage c : usage.containers()) {
+            int cpuLength = Quantities.cpu(c.usage().cpuNanoCores(), cpu);
+            int memoryLength = Quantities.memory(c.usage().memoryBytes(), memory);
+            out.raw(CONTAINER_TAG).varint(containerLength(c.name(), cpuLength, memoryLength)).string(1, c.name());
+            entry(out, CPU_KEY, cpu, cpuLength);
+            entry(out, MEMORY_KEY, memory, memoryLength);
+        }
+    }
+
+    private static void entry(ProtoBuffer out, byte[] key, char[] quantity, int length) {
+        out.raw(USAGE_TAG).varint(entryLength(key, length)).raw(key)
+                .raw(VALUE_TAG).varint(field(length)).raw(STRING_TAG).varint(length).ascii(quantity, length);
+    }
+
+    /** A ContainerMetrics' body: name (field 1), then the cpu and memory entries of usage (field 2). */
+    private static int containerLength(String name, int cpuLength, int memoryLength) {
+        return field(utf8Length(name)) + field(entryLength(CPU_KEY, cpuLength))
+                + field(entryLength(MEMORY_KEY, memoryLength));
+    }
+
+    private static int entryLength(byte[] key, int quantityLength) {
+        return key.length + field(field(quantityLength));
+    }
+
+    /** A length-delimited field of a one-byte tag: tag, length, body. */
+    private static int field(int bodyLength) {
+        return 1 + ProtoBuffer.varintSize(bodyLength) + bodyLength;
+    }
+
+    /** The bytes {@link ProtoBuffer#string} writes for {@code s} (null as empty). */
+    static int utf8Length(String s) {
+        if (s == null) {
+            return 0;
+        }
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                // not a Kubernetes name: count the way the encoder converts it
+                return s.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return n;
+    }
+}
