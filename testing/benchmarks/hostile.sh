@@ -29,16 +29,10 @@ WORK=${WORK:-$(mktemp -d /tmp/kma-hostile.XXXXXX)}
 SIM_DIR=$WORK/sim
 APP_DIR=$WORK/appliance
 mkdir -p "$APP_DIR/state" "$APP_DIR/deploy"
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 SIM_PID= APP_PID= HOSTILE_PID= SAMPLER_PID=
-stop_pid() {
-    local pid=$1 i
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
-    kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
@@ -51,15 +45,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() {
-    local p used
-    used=$(ss -Htan | awk '{print $4}' | sed 's/.*://' | sort -u)
-    for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 12000))
-        grep -qx "$p" <<<"$used" || { echo "$p"; return; }
-    done
-    echo "no free port" >&2; return 1
-}
 PORT=$(free_port)
 BASE=https://127.0.0.1:$PORT
 curl_app() {

@@ -40,7 +40,8 @@ SIM_DIR=$WORK/sim
 APP_DIR=$WORK/appliance
 mkdir -p "$APP_DIR/state" "$APP_DIR/deploy"
 
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 # --- file descriptors -----------------------------------------------------------------------------------
 # Simulator: one listening socket per kubelet + one accepted keep-alive connection per kubelet.
@@ -57,14 +58,6 @@ fi
 # --- cleanup --------------------------------------------------------------------------------------------
 SIM_PID=
 APP_PID=
-stop_pid() { # pid name
-    local pid=$1 i
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
-    log "$2 ($pid) did not stop in 10 s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
@@ -91,16 +84,6 @@ cpu_ticks() { # utime+stime of a pid, in clock ticks
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 now_s() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
-
-free_port() {
-    local p used
-    used=$(ss -Htan | awk '{print $4}' | sed 's/.*://' | sort -u)
-    for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 12000))
-        grep -qx "$p" <<<"$used" || { echo "$p"; return; }
-    done
-    echo "no free port" >&2; return 1
-}
 
 PORT=$(free_port)
 BASE=https://127.0.0.1:$PORT

@@ -1,0 +1,24 @@
+# Shell helpers shared by the benchmark scripts (sourced, not run): logging, stopping a process, a free port.
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# pid [name]: TERM, up to 10 s, then KILL (logged when a name is given)
+stop_pid() {
+    local pid=$1 i
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+    [ -z "${2:-}" ] || log "$2 ($pid) did not stop in 10 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# a TCP port nothing listens on or connects from (random in 20000-31999, 200 tries)
+free_port() {
+    local p used
+    used=$(ss -Htan | awk '{print $4}' | sed 's/.*://' | sort -u)
+    for _ in $(seq 1 200); do
+        p=$((20000 + RANDOM % 12000))
+        grep -qx "$p" <<<"$used" || { echo "$p"; return; }
+    done
+    echo "no free port" >&2; return 1
+}
