@@ -216,17 +216,12 @@ public final class RegistrationObjects {
     }
 
     private void create(HttpServerExchange ex, Target t) throws IOException {
-        ObjectNode body = readBody(ex);
+        ObjectNode body = validBody(ex, t, false);
         if (body == null) {
             return;
         }
         ObjectNode meta = body.with("metadata");
         String name = meta.path("name").asText("");
-        String problem = validate(t, body, name);
-        if (problem != null) {
-            invalid(ex, t, name, problem);
-            return;
-        }
         String key = t.namespace() + "/" + name;
         synchronized (this) {
             TreeMap<String, ObjectNode> store = objects.get(t.kind());
@@ -250,21 +245,12 @@ public final class RegistrationObjects {
     }
 
     private void update(HttpServerExchange ex, Target t) throws IOException {
-        ObjectNode body = readBody(ex);
+        ObjectNode body = validBody(ex, t, true);
         if (body == null) {
             return;
         }
         ObjectNode meta = body.with("metadata");
         String name = meta.path("name").asText("");
-        if (!name.equals(t.name())) {
-            Http.status(ex, 400, "BadRequest", "the name of the object (" + name + ") does not match the name on the URL (" + t.name() + ")");
-            return;
-        }
-        String problem = validate(t, body, name);
-        if (problem != null) {
-            invalid(ex, t, name, problem);
-            return;
-        }
         String key = t.namespace() + "/" + name;
         synchronized (this) {
             TreeMap<String, ObjectNode> store = objects.get(t.kind());
@@ -293,6 +279,28 @@ public final class RegistrationObjects {
             store.put(key, stored);
             Http.tree(ex, old == null ? 201 : 200, versioned(stored.deepCopy(), t));
         }
+    }
+
+    /**
+     * The request's object when it is valid for {@code t} (for an update, named as on the URL), else null with the
+     * error already answered.
+     */
+    private ObjectNode validBody(HttpServerExchange ex, Target t, boolean namedByUrl) throws IOException {
+        ObjectNode body = readBody(ex);
+        if (body == null) {
+            return null;
+        }
+        String name = body.with("metadata").path("name").asText("");
+        if (namedByUrl && !name.equals(t.name())) {
+            Http.status(ex, 400, "BadRequest", "the name of the object (" + name + ") does not match the name on the URL (" + t.name() + ")");
+            return null;
+        }
+        String problem = validate(t, body, name);
+        if (problem != null) {
+            invalid(ex, t, name, problem);
+            return null;
+        }
+        return body;
     }
 
     private void delete(HttpServerExchange ex, Target t) throws IOException {

@@ -82,6 +82,12 @@ class RegistrationObjectsTest {
         TestHttp.Response bad = call(admin, "POST", EP, endpoints(null, "not-an-ip:4443").replace("metrics-server", "other"));
         assertEquals(422, bad.code(), bad.body());
         assertTrue(bad.body().contains("must be a valid IP address"), bad.body());
+        TestHttp.Response misnamed = call(admin, "PUT", EP + "/metrics-server",
+                endpoints(null, "127.0.0.5:4443").replace("metrics-server", "other"));
+        assertEquals(400, misnamed.code(), misnamed.body());
+        assertTrue(misnamed.body().contains("does not match the name on the URL"), misnamed.body());
+        TestHttp.Response badUpdate = call(admin, "PUT", EP + "/metrics-server", endpoints(null, "not-an-ip:4443"));
+        assertEquals(422, badUpdate.code(), badUpdate.body());
         assertEquals(200, call(admin, "DELETE", EP + "/metrics-server", null).code());
         assertEquals(404, call(admin, "GET", EP + "/metrics-server", null).code());
     }
