@@ -3,10 +3,15 @@ package io.kma.metrics.api.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.SplittableRandom;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+
+import io.kma.shared.time.GoDurations;
 
 /** Quantity, duration and time strings byte-for-byte as apimachinery and Go write them (reference §4.2, §4.6). */
 class FormattingTest {
@@ -45,8 +50,21 @@ class FormattingTest {
         assertEquals("2026-08-04T10:00:01Z", f.formatNanos(nanos));
         assertEquals("2026-08-04T10:00:01Z", f.formatNanos(nanos - 900_000_000L), "same second, cached");
         assertEquals("2026-08-04T10:00:02Z", f.formatNanos(nanos + 100_000_000L));
-        assertEquals("1970-01-01T00:00:00Z", Rfc3339.format(0L));
-        assertEquals("2000-02-29T23:59:59Z", Rfc3339.format(Instant.parse("2000-02-29T23:59:59Z")));
+        assertEquals("1970-01-01T00:00:00Z", new Rfc3339().formatSecond(0L));
+        assertEquals("2000-02-29T23:59:59Z", new Rfc3339().formatSecond(Instant.parse("2000-02-29T23:59:59Z").getEpochSecond()));
         assertEquals("1969-12-31T23:59:59Z", f.formatNanos(-1), "floors before the epoch");
+    }
+
+    /** Byte for byte what the hand-written formatter printed before it became ISO_INSTANT: years 0000 to 9999. */
+    @Test
+    void timesAreTheFixedWidthPatternOverTheWholeFourDigitRange() {
+        DateTimeFormatter fixed = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+        long first = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+        long last = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+        SplittableRandom random = new SplittableRandom(13);
+        for (int i = 0; i < 20_000; i++) {
+            long second = i == 0 ? first : i == 1 ? last : random.nextLong(first, last + 1);
+            assertEquals(fixed.format(Instant.ofEpochSecond(second)), new Rfc3339().formatSecond(second));
+        }
     }
 }
