@@ -43,7 +43,8 @@ class GoDurationsTest {
     @ParameterizedTest
     @CsvSource({
         "1500000, 1.5ms", "1000, 1µs", "1500, 1.5µs", "999999999, 999.999999ms", "1000000000, 1s",
-        "60500000000, 1m0.5s", "15012000000, 15.012s", "-1500000000, -1.5s", "-1, -1ns"})
+        "60500000000, 1m0.5s", "15012000000, 15.012s", "-1500000000, -1.5s", "-1, -1ns", "14900000000, 14.9s",
+        "10588000000, 10.588s", "90061000000000, 25h1m1s"})
     void subSecondUnitsAndFractions(long nanos, String go) {
         assertEquals(go, GoDurations.format(nanos));
     }
