@@ -28,6 +28,22 @@ public final class SubjectNames {
         return cns.isEmpty() ? Optional.empty() : Optional.of(cns.get(cns.size() - 1));
     }
 
+    /**
+     * The CN of a name that is one CN and nothing else (e.g. {@code CN=system:kube-metrics-appliance}); empty for any
+     * other name.
+     */
+    public static Optional<String> soleCommonName(X500Principal name) {
+        try {
+            List<Rdn> rdns = new LdapName(name.getName(X500Principal.RFC2253)).getRdns();
+            if (rdns.size() == 1 && rdns.get(0).size() == 1 && "CN".equalsIgnoreCase(rdns.get(0).getType())) {
+                return Optional.of(String.valueOf(rdns.get(0).getValue()));
+            }
+        } catch (InvalidNameException e) {
+            // not a name
+        }
+        return Optional.empty();
+    }
+
     /** The O values, in the certificate's encoding order: the groups, in the order Go reports them. */
     public static List<String> organizations(X509Certificate cert) {
         return values(cert, "O");

@@ -14,6 +14,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
+import javax.security.auth.x500.X500Principal;
+
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -56,6 +58,16 @@ class SubjectNamesTest {
         assertEquals(Optional.empty(), SubjectNames.commonName(c));
         assertEquals(List.of("kubeadm:cluster-admins"), AdminGroups.of(c));
         assertTrue(AdminGroups.of(cert("CN=system:kube-metrics-appliance")).isEmpty());
+    }
+
+    @Test
+    void soleCommonNameOnlyForANameThatIsOneCn() throws Exception {
+        assertEquals(Optional.of("system:kube-metrics-appliance"),
+                SubjectNames.soleCommonName(cert("CN=system:kube-metrics-appliance").getSubjectX500Principal()));
+        assertEquals(Optional.of("a,b"), SubjectNames.soleCommonName(new X500Principal("CN=a\\,b")));
+        assertEquals(Optional.empty(), SubjectNames.soleCommonName(new X500Principal("CN=x,O=system:masters")));
+        assertEquals(Optional.empty(), SubjectNames.soleCommonName(new X500Principal("CN=x+O=y")));
+        assertEquals(Optional.empty(), SubjectNames.soleCommonName(new X500Principal("O=x")));
     }
 
     @Test
