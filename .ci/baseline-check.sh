@@ -4,8 +4,9 @@
 # times and checks that `mvn verify`:
 #   1. passes on the tree as it is;
 #   2. fails, naming the package, after one abstract method is removed from an API interface without a version bump;
-#   3. passes again with the same removal once that package's @Version has its major part bumped.
-# The working tree is never modified. Used by .ci/run; by hand: .ci/baseline-check.sh (about 30 s).
+#   3. passes again with the same removal once that package's @Version has its major part bumped, with a new API
+#      package added too.
+# The working tree is never modified. Used by .ci/run; by hand: .ci/baseline-check.sh (about a minute; KEEP=1 keeps the scratch copy).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$(mktemp -d)
@@ -67,11 +68,20 @@ else
     verdict FAIL "verify failed, but not on the baseline of $pkg"; tail -40 "$scratch/2.log"
 fi
 
-# 3. the same removal with the major version bumped
+# 3. the same removal with the major version bumped, and a new API package (as another change may add one)
 major=$((${old%%.*} + 1))
 sed -i "s/^@Version(\"$old\")/@Version(\"$major.0.0\")/" "$pkginfo"
-if build "$scratch/3.log"; then verdict OK "the same removal with $pkg bumped to $major.0.0 passes"
-else verdict FAIL "the same removal with $pkg bumped to $major.0.0 fails"; tail -40 "$scratch/3.log"; fi
+grep -q "^@Version(\"$major.0.0\")" "$pkginfo" || { echo "baseline-check: could not bump $pkginfo" >&2; exit 1; }
+added=$api/src/main/java/io/kma/api/baselinecheck
+mkdir -p "$added"
+printf '%s\n' '@Export' '@Version("1.0.0")' 'package io.kma.api.baselinecheck;' '' \
+    'import org.osgi.annotation.bundle.Export;' 'import org.osgi.annotation.versioning.Version;' >"$added/package-info.java"
+printf '%s\n' 'package io.kma.api.baselinecheck;' '' 'public interface Probe {' '    String name();' '}' >"$added/Probe.java"
+if build "$scratch/3.log" && grep -qE '^  io\.kma\.api\.baselinecheck +PACKAGE +ADDED' "$api/target/baseline/"*.txt; then
+    verdict OK "the same removal with $pkg bumped to $major.0.0, plus a new package, passes"
+else
+    verdict FAIL "the same removal with $pkg bumped to $major.0.0, plus a new package, fails"; tail -40 "$scratch/3.log"
+fi
 
 echo "baseline-check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
