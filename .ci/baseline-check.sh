@@ -6,11 +6,11 @@
 #   2. fails, naming the package, after one abstract method is removed from an API interface without a version bump;
 #   3. passes again with the same removal once that package's @Version has its major part bumped, with a new API
 #      package added too.
-# The working tree is never modified. Used by .ci/run; by hand: .ci/baseline-check.sh (about a minute; KEEP=1 keeps the scratch copy).
+# The working tree is never modified. Used by .ci/run; by hand: .ci/baseline-check.sh (about a minute; KEEP=1 keeps
+# the scratch copy and its build logs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$(mktemp -d)
-# KEEP=1 keeps the scratch copy and its build logs for a look
 trap '[ -n "${KEEP:-}" ] && echo "baseline-check: kept $scratch" || rm -rf "$scratch"' EXIT
 
 mkdir -p "$scratch/bundles"
