@@ -23,7 +23,11 @@ api=$scratch/bundles/api
 passed=0
 failed=0
 verdict() { # verdict OK|FAIL message
-    if [ "$1" = OK ]; then passed=$((passed + 1)); echo "baseline-check: ok: $2"; else failed=$((failed + 1)); echo "baseline-check: FAILED: $2"; fi
+    if [ "$1" = OK ]; then
+        passed=$((passed + 1)); echo "baseline-check: ok: $2"
+    else
+        failed=$((failed + 1)); echo "baseline-check: FAILED: $2"
+    fi
 }
 build() { # build LOGFILE: verify bundles/api alone (tests and fuzzing are not what is checked here)
     (cd "$api" && mvn -B verify -Dmaven.test.skip=true -Dfuzz.skip=true) >"$1" 2>&1
@@ -31,7 +35,8 @@ build() { # build LOGFILE: verify bundles/api alone (tests and fuzzing are not w
 
 # Package versions in the baseline jar's Export-Package (manifest continuation lines joined).
 (cd "$scratch" && jar xf "$api/baseline/io.kma.api.jar" META-INF/MANIFEST.MF)
-exports=$(tr -d '\r' <"$scratch/META-INF/MANIFEST.MF" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g' | grep '^Export-Package:')
+exports=$(tr -d '\r' <"$scratch/META-INF/MANIFEST.MF" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g' \
+    | grep '^Export-Package:')
 
 # The victim: the first API interface (by path) with a one-line abstract method whose package still has its
 # baseline version (a package already bumped past the baseline may lose a method legitimately).
@@ -53,7 +58,11 @@ fi
 echo "baseline-check: victim ${victim#"$api"/}: '${method#    }' in $pkg $old"
 
 # 1. unchanged
-if build "$scratch/1.log"; then verdict OK "the unchanged API passes"; else verdict FAIL "the unchanged API fails"; tail -40 "$scratch/1.log"; fi
+if build "$scratch/1.log"; then
+    verdict OK "the unchanged API passes"
+else
+    verdict FAIL "the unchanged API fails"; tail -40 "$scratch/1.log"
+fi
 
 # 2. method removed, version unchanged
 grep -vxF -- "$method" "$victim" >"$scratch/victim" && cat "$scratch/victim" >"$victim"
@@ -75,9 +84,12 @@ grep -q "^@Version(\"$major.0.0\")" "$pkginfo" || { echo "baseline-check: could 
 added=$api/src/main/java/io/kma/api/baselinecheck
 mkdir -p "$added"
 printf '%s\n' '@Export' '@Version("1.0.0")' 'package io.kma.api.baselinecheck;' '' \
-    'import org.osgi.annotation.bundle.Export;' 'import org.osgi.annotation.versioning.Version;' >"$added/package-info.java"
-printf '%s\n' 'package io.kma.api.baselinecheck;' '' 'public interface Probe {' '    String name();' '}' >"$added/Probe.java"
-if build "$scratch/3.log" && grep -qE '^  io\.kma\.api\.baselinecheck +PACKAGE +ADDED' "$api/target/baseline/"*.txt; then
+    'import org.osgi.annotation.bundle.Export;' 'import org.osgi.annotation.versioning.Version;' \
+    >"$added/package-info.java"
+printf '%s\n' 'package io.kma.api.baselinecheck;' '' 'public interface Probe {' '    String name();' '}' \
+    >"$added/Probe.java"
+if build "$scratch/3.log" \
+        && grep -qE '^  io\.kma\.api\.baselinecheck +PACKAGE +ADDED' "$api/target/baseline/"*.txt; then
     verdict OK "the same removal with $pkg bumped to $major.0.0, plus a new package, passes"
 else
     verdict FAIL "the same removal with $pkg bumped to $major.0.0, plus a new package, fails"; tail -40 "$scratch/3.log"
