@@ -44,11 +44,23 @@ final class Authenticator {
     private final List<RequestAuthenticator> methods;
 
     Authenticator(ApiSettings settings, Collaborators services, LongSupplier nanoClock) {
+        this(settings, services, new AuthenticationTrust(settings, services),
+                new TokenAuthenticator(settings, services, nanoClock));
+    }
+
+    private Authenticator(ApiSettings settings, Collaborators services, AuthenticationTrust trust,
+            TokenAuthenticator tokens) {
+        this(settings, services, tokens,
+                List.of(new RequestHeaderAuthenticator(trust), new ClientCertificateAuthenticator(trust), tokens));
+    }
+
+    /** @param methods the chain, in order (tests give their own) */
+    Authenticator(ApiSettings settings, Collaborators services, TokenAuthenticator tokens,
+            List<RequestAuthenticator> methods) {
         this.settings = settings;
         this.services = services;
-        AuthenticationTrust trust = new AuthenticationTrust(settings, services);
-        this.tokens = new TokenAuthenticator(settings, services, nanoClock);
-        this.methods = List.of(new RequestHeaderAuthenticator(trust), new ClientCertificateAuthenticator(trust), tokens);
+        this.tokens = tokens;
+        this.methods = List.copyOf(methods);
     }
 
     long tokenCacheHits() {
