@@ -102,7 +102,7 @@ final class Authenticator {
 
     private static String client(HttpServerExchange exchange) {
         if (exchange.getConnection() == null) {
-            return "?"; // an exchange made by a test: no connection to ask
+            return "?"; // an exchange that no listener made: no peer address
         }
         InetSocketAddress a = exchange.getSourceAddress();
         return a == null || a.getAddress() == null ? "?" : a.getAddress().getHostAddress();
