@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -84,22 +83,16 @@ class KubeletDiagnosisTest {
     static KubeletDiagnosis diagnosis(ScraperConfig config, ClusterView cluster, TlsMaterials tls, AddressResolver resolver,
             KubeletCredentials creds) throws Exception {
         KubeletDiagnosis d = new KubeletDiagnosis();
-        inject(d, "clusterView", cluster);
-        inject(d, "tlsMaterials", tls);
-        inject(d, "addressResolver", resolver);
-        inject(d, "credentials", creds);
+        d.clusterView = cluster;
+        d.tlsMaterials = tls;
+        d.addressResolver = resolver;
+        d.credentials = creds;
         d.referenceGraceMillis = 0;
         d.syncWaitMillis = 1_000;
         d.pollMillis = 20;
         d.probeBudgetMillis = 30_000L;
         d.activate(config);
         return d;
-    }
-
-    static void inject(Object target, String field, Object value) throws Exception {
-        Field f = KubeletDiagnosis.class.getDeclaredField(field);
-        f.setAccessible(true);
-        f.set(target, value);
     }
 
     static List<Finding> examine(KubeletDiagnosis d) throws Exception {

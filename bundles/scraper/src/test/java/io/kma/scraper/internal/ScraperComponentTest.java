@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -206,12 +205,6 @@ class ScraperComponentTest {
         };
     }
 
-    static void inject(Object target, String field, Object value) throws Exception {
-        Field f = ScraperComponent.class.getDeclaredField(field);
-        f.setAccessible(true);
-        f.set(target, value);
-    }
-
     @Test
     void ticksScrapeSelectedNodesAndStoreOneBatchPerTick() throws Exception {
         TestPki kubeletCa = new TestPki("kubelet-ca");
@@ -223,11 +216,11 @@ class ScraperComponentTest {
             kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
             AddressResolver resolver = n -> List.of(new KubeletEndpoint("127.0.0.1", kubelet.port(), "InternalIP"));
             ScraperComponent c = new ScraperComponent();
-            inject(c, "clusterView", cluster(List.of(node("worker-1", "worker"), node("master-1", "master"))));
-            inject(c, "store", store(batches));
-            inject(c, "tlsMaterials", kubeletCa.tlsMaterials());
-            inject(c, "addressResolver", resolver);
-            inject(c, "credentials", creds);
+            c.clusterView = cluster(List.of(node("worker-1", "worker"), node("master-1", "master")));
+            c.store = store(batches);
+            c.tlsMaterials = kubeletCa.tlsMaterials();
+            c.addressResolver = resolver;
+            c.credentials = creds;
             long t0 = System.nanoTime();
             c.activate(null, config(false, "role=worker"));
             try {
@@ -274,10 +267,10 @@ class ScraperComponentTest {
                 kubeletCa.ca, clientCa.ca)) {
             kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
             ScraperComponent c = new ScraperComponent();
-            inject(c, "clusterView", cluster(List.of(node("worker-1", "worker"))));
-            inject(c, "store", store(batches));
-            inject(c, "addressResolver", (AddressResolver) n -> List.of(new KubeletEndpoint("127.0.0.1", kubelet.port(), "InternalIP")));
-            inject(c, "credentials", creds);
+            c.clusterView = cluster(List.of(node("worker-1", "worker")));
+            c.store = store(batches);
+            c.addressResolver = (AddressResolver) n -> List.of(new KubeletEndpoint("127.0.0.1", kubelet.port(), "InternalIP"));
+            c.credentials = creds;
             c.activate(null, config(true, ""));
             try {
                 ScrapeBatch good = null;
@@ -301,14 +294,14 @@ class ScraperComponentTest {
         BlockingQueue<ScrapeBatch> batches = new LinkedBlockingQueue<>();
         AtomicInteger resolved = new AtomicInteger();
         ScraperComponent c = new ScraperComponent();
-        inject(c, "clusterView", cluster(List.of(node("worker-1", "worker"))));
-        inject(c, "store", store(batches));
-        inject(c, "tlsMaterials", kubeletCa.tlsMaterials());
-        inject(c, "addressResolver", (AddressResolver) n -> {
+        c.clusterView = cluster(List.of(node("worker-1", "worker")));
+        c.store = store(batches);
+        c.tlsMaterials = kubeletCa.tlsMaterials();
+        c.addressResolver = (AddressResolver) n -> {
             resolved.incrementAndGet();
             return List.of(new KubeletEndpoint("127.0.0.1", 1, "InternalIP"));
-        });
-        inject(c, "credentials", TestPki.credentials(null, "t", "token"));
+        };
+        c.credentials = TestPki.credentials(null, "t", "token");
         BundleContext doctor = (BundleContext) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getProperty") && Diagnosis.MODE.equals(args[0])) {
