@@ -17,6 +17,8 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -34,6 +36,16 @@ import io.kma.api.tls.TlsMaterials;
 public final class JdkTlsMaterials implements TlsMaterials {
 
     private final AtomicInteger keyManagerLoads = new AtomicInteger();
+    private final Map<Path, String> files = new ConcurrentHashMap<>();
+
+    /**
+     * Reads {@code pem} wherever {@code file} is asked for: for code that names a fixed host path (such as kubeadm's
+     * /etc/kubernetes/pki/ca.crt) a test cannot write.
+     */
+    public JdkTlsMaterials withFile(Path file, String pem) {
+        files.put(file, pem);
+        return this;
+    }
 
     /** How many key managers were made from files, for tests of callers that should cache them. */
     public int keyManagerLoads() {
@@ -125,7 +137,11 @@ public final class JdkTlsMaterials implements TlsMaterials {
         throw new UnsupportedOperationException("JdkTlsMaterials does not generate certificates");
     }
 
-    private static String read(Path file) throws TlsException {
+    private String read(Path file) throws TlsException {
+        String given = files.get(file);
+        if (given != null) {
+            return given;
+        }
         try {
             return Files.readString(file, StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {

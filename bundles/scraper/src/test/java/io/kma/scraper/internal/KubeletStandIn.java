@@ -22,6 +22,8 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 
+import io.kma.testsupport.TestPki;
+
 /**
  * A kubelet stand-in on 127.0.0.1: JDK HttpsServer requiring a client certificate from the given CA,
  * answering each path with a configurable status, body and delay.

@@ -32,6 +32,7 @@ import io.kma.api.store.NodeScrape;
 import io.kma.api.store.NodeUsage;
 import io.kma.api.store.PodUsage;
 import io.kma.api.store.ScrapeBatch;
+import io.kma.testsupport.TestPki;
 
 /** The component's tick loop without OSGi: references injected as SCR would, one stand-in kubelet. */
 class ScraperComponentTest {
@@ -207,18 +208,18 @@ class ScraperComponentTest {
 
     @Test
     void ticksScrapeSelectedNodesAndStoreOneBatchPerTick() throws Exception {
-        TestPki kubeletCa = new TestPki("kubelet-ca");
-        TestPki clientCa = new TestPki("client-ca");
-        var creds = TestPki.credentials(TestPki.keyManager(clientCa.issue("client", false), clientCa.ca), null, "test cert");
+        TestPki.Issued kubeletCa = TestPki.ca("kubelet-ca");
+        TestPki.Issued clientCa = TestPki.ca("client-ca");
+        var creds = Fixtures.credentials(TestPki.client(clientCa, "CN=client").keyManager(), null, "test cert");
         BlockingQueue<ScrapeBatch> batches = new LinkedBlockingQueue<>();
-        try (KubeletStandIn kubelet = new KubeletStandIn(kubeletCa.issue("worker-1", true, "worker-1"), kubeletCa.ca,
-                clientCa.ca)) {
+        try (KubeletStandIn kubelet = new KubeletStandIn(TestPki.server(kubeletCa, "worker-1", "worker-1"), kubeletCa.cert(),
+                clientCa.cert())) {
             kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
             AddressResolver resolver = n -> List.of(new KubeletEndpoint("127.0.0.1", kubelet.port(), "InternalIP"));
             ScraperComponent c = new ScraperComponent();
             c.clusterView = cluster(List.of(node("worker-1", "worker"), node("master-1", "master")));
             c.store = store(batches);
-            c.tlsMaterials = kubeletCa.tlsMaterials();
+            c.tlsMaterials = Fixtures.kubeletCaFile(kubeletCa);
             c.addressResolver = resolver;
             c.credentials = creds;
             long t0 = System.nanoTime();
@@ -259,12 +260,12 @@ class ScraperComponentTest {
 
     @Test
     void insecureModeAcceptsAnyCertificate() throws Exception {
-        TestPki kubeletCa = new TestPki("unknown-ca");
-        TestPki clientCa = new TestPki("client-ca");
-        var creds = TestPki.credentials(TestPki.keyManager(clientCa.issue("client", false), clientCa.ca), null, "test cert");
+        TestPki.Issued kubeletCa = TestPki.ca("unknown-ca");
+        TestPki.Issued clientCa = TestPki.ca("client-ca");
+        var creds = Fixtures.credentials(TestPki.client(clientCa, "CN=client").keyManager(), null, "test cert");
         BlockingQueue<ScrapeBatch> batches = new LinkedBlockingQueue<>();
-        try (KubeletStandIn kubelet = new KubeletStandIn(kubeletCa.issue("somebody-else", true, "somebody-else"),
-                kubeletCa.ca, clientCa.ca)) {
+        try (KubeletStandIn kubelet = new KubeletStandIn(TestPki.server(kubeletCa, "somebody-else", "somebody-else"),
+                kubeletCa.cert(), clientCa.cert())) {
             kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
             ScraperComponent c = new ScraperComponent();
             c.clusterView = cluster(List.of(node("worker-1", "worker")));
@@ -290,18 +291,18 @@ class ScraperComponentTest {
 
     @Test
     void doctorModeActivatesWithoutScraping() throws Exception {
-        TestPki kubeletCa = new TestPki("kubelet-ca");
+        TestPki.Issued kubeletCa = TestPki.ca("kubelet-ca");
         BlockingQueue<ScrapeBatch> batches = new LinkedBlockingQueue<>();
         AtomicInteger resolved = new AtomicInteger();
         ScraperComponent c = new ScraperComponent();
         c.clusterView = cluster(List.of(node("worker-1", "worker")));
         c.store = store(batches);
-        c.tlsMaterials = kubeletCa.tlsMaterials();
+        c.tlsMaterials = Fixtures.kubeletCaFile(kubeletCa);
         c.addressResolver = (AddressResolver) n -> {
             resolved.incrementAndGet();
             return List.of(new KubeletEndpoint("127.0.0.1", 1, "InternalIP"));
         };
-        c.credentials = TestPki.credentials(null, "t", "token");
+        c.credentials = Fixtures.credentials(null, "t", "token");
         BundleContext doctor = (BundleContext) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getProperty") && Diagnosis.MODE.equals(args[0])) {
