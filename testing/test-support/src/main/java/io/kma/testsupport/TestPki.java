@@ -249,14 +249,14 @@ public final class TestPki {
         }
     }
 
-    /** A client context trusting {@code serverCa}, presenting {@code identity} when not null. */
+    /** A client context trusting {@code serverCa} (null: anything), presenting {@code identity} when not null. */
     public static SSLContext clientContext(X509Certificate serverCa, Issued identity) {
-        return context(identity, trustManager(serverCa));
+        return context(identity, serverCa == null ? trustAll() : trustManager(serverCa));
     }
 
     /** A server context presenting {@code identity} that requests client certificates but leaves checking them to the handler. */
     public static SSLContext serverContext(Issued identity) {
-        return context(identity, new AcceptAnyClient());
+        return context(identity, trustAll());
     }
 
     private static SSLContext context(Issued identity, TrustManager trust) {
@@ -270,27 +270,23 @@ public final class TestPki {
         }
     }
 
-    /** For test servers only: a client's certificate chain is the handler's to verify. */
-    private static final class AcceptAnyClient extends X509ExtendedTrustManager {
-        @Override public void checkClientTrusted(X509Certificate[] c, String a, Socket s) { }
-        @Override public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) { }
-        @Override public void checkClientTrusted(X509Certificate[] c, String a) { }
+    /**
+     * Accepts any peer. Tests only: for clients that look at what a server presents, and for test servers that
+     * leave client certificates to the handler under test. Extended, so JSSE adds no checks of its own.
+     */
+    public static X509ExtendedTrustManager trustAll() {
+        return new X509ExtendedTrustManager() {
+            @Override public void checkClientTrusted(X509Certificate[] c, String a, Socket s) { }
+            @Override public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) { }
+            @Override public void checkClientTrusted(X509Certificate[] c, String a) { }
+            @Override public void checkServerTrusted(X509Certificate[] c, String a, Socket s) { }
+            @Override public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) { }
+            @Override public void checkServerTrusted(X509Certificate[] c, String a) { }
 
-        @Override public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {
-            throw new UnsupportedOperationException("a server-side trust manager");
-        }
-
-        @Override public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {
-            throw new UnsupportedOperationException("a server-side trust manager");
-        }
-
-        @Override public void checkServerTrusted(X509Certificate[] c, String a) {
-            throw new UnsupportedOperationException("a server-side trust manager");
-        }
-
-        @Override public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+            @Override public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
     }
 
     // ---- PEM ----
