@@ -3,17 +3,13 @@ package io.kma.scraper.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 import org.xnio.Options;
@@ -37,18 +33,8 @@ class Http2NegotiationTest {
         KubeletCredentials creds = Fixtures.credentials(TestPki.client(clientCa, "CN=client").keyManager(),
                 null, "test cert");
 
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("k", serving.key(), "x".toCharArray(), new X509Certificate[] {serving.cert(), kubeletCa.cert()});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "x".toCharArray());
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        ts.load(null, null);
-        ts.setCertificateEntry("ca", clientCa.cert());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ts);
         SSLContext serverCtx = SSLContext.getInstance("TLS");
-        serverCtx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        serverCtx.init(new KeyManager[] {serving.keyManager()}, new TrustManager[] {TestPki.trustManager(clientCa.cert())}, null);
         byte[] body = KubeletScrapeTest.BODY.getBytes(StandardCharsets.UTF_8);
         Undertow server = Undertow.builder()
                 .addHttpsListener(0, "127.0.0.1", serverCtx)
