@@ -3,17 +3,18 @@ package io.kma.http.server.internal;
 import org.osgi.service.component.annotations.Component;
 
 import io.kma.api.http.HealthCheck;
+import io.kma.api.runtime.HandOver;
 
 /**
  * Upstream's readyz {@code shutdown} check: fails once the listener starts stopping, so a prober
  * that still reaches it sees the appliance leaving before the port closes. A component of its own,
- * referenced by the listener component, which flips it. It is also a SIGTERM handler of the launcher
- * ({@code kma.signal=TERM}): as kube-apiserver's, readyz fails at SIGTERM, while the listener keeps
- * serving through the shutdown delay.
+ * referenced by the listener component, which flips it. It is also a {@link HandOver} of the launcher's
+ * SIGTERM: as kube-apiserver's, readyz fails at SIGTERM, while the listener keeps serving through the
+ * shutdown delay.
  */
-@Component(service = {HealthCheck.class, ShutdownCheck.class, Runnable.class}, property = {
-        HealthCheck.ENDPOINTS + "=readyz", HealthCheck.ORDER + ":Integer=1000", "kma.signal=TERM"})
-public final class ShutdownCheck implements HealthCheck, Runnable {
+@Component(service = {HealthCheck.class, ShutdownCheck.class, HandOver.class}, property = {
+        HealthCheck.ENDPOINTS + "=readyz", HealthCheck.ORDER + ":Integer=1000"})
+public final class ShutdownCheck implements HealthCheck, HandOver {
 
     private volatile boolean stopping;
 
@@ -23,7 +24,7 @@ public final class ShutdownCheck implements HealthCheck, Runnable {
 
     /** SIGTERM. */
     @Override
-    public void run() {
+    public void handOver() {
         markStopping();
     }
 
