@@ -26,7 +26,8 @@ import io.kma.launcher.Launcher;
 
 /**
  * The real distribution (assembly/target/kube-metrics-appliance) booted on the real Felix in this
- * JVM through the launcher, with its own config file, state and deploy directories.
+ * JVM through the launcher, with its own config file, state and deploy directories; the system bundle also exports
+ * the DS runtime API from this class path, for {@link Components}.
  */
 final class Appliance implements AutoCloseable {
 
@@ -60,7 +61,8 @@ final class Appliance implements AutoCloseable {
         Path config = workDir.resolve("config.yaml");
         Files.writeString(config, configYaml);
         Path deploy = Files.createDirectories(workDir.resolve("deploy"));
-        LaunchOptions options = new LaunchOptions(distribution(), config, true, workDir.resolve("state"), deploy, Map.of());
+        LaunchOptions options = new LaunchOptions(distribution(), config, true, workDir.resolve("state"), deploy,
+                Components.SYSTEM_PACKAGES);
         return new Appliance(Launcher.start(options), workDir, port);
     }
 
@@ -88,7 +90,7 @@ final class Appliance implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("bundle " + symbolicName + " is not installed"));
     }
 
-    Map<String, String> componentStates() throws Exception {
+    Map<String, String> componentStates() {
         return Components.states(context());
     }
 

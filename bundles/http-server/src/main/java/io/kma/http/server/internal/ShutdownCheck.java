@@ -3,29 +3,21 @@ package io.kma.http.server.internal;
 import org.osgi.service.component.annotations.Component;
 
 import io.kma.api.http.HealthCheck;
-import io.kma.api.runtime.HandOver;
 
 /**
  * Upstream's readyz {@code shutdown} check: fails once the listener starts stopping, so a prober
  * that still reaches it sees the appliance leaving before the port closes. A component of its own,
- * referenced by the listener component, which flips it. It is also a {@link HandOver} of the launcher's
- * SIGTERM: as kube-apiserver's, readyz fails at SIGTERM, while the listener keeps serving through the
- * shutdown delay.
+ * referenced by the listener component, which flips it, and by {@link ShutdownHandOver}, which flips it at
+ * SIGTERM.
  */
-@Component(service = {HealthCheck.class, ShutdownCheck.class, HandOver.class}, property = {
+@Component(service = {HealthCheck.class, ShutdownCheck.class}, property = {
         HealthCheck.ENDPOINTS + "=readyz", HealthCheck.ORDER + ":Integer=1000"})
-public final class ShutdownCheck implements HealthCheck, HandOver {
+public final class ShutdownCheck implements HealthCheck {
 
     private volatile boolean stopping;
 
     void markStopping() {
         stopping = true;
-    }
-
-    /** SIGTERM. */
-    @Override
-    public void handOver() {
-        markStopping();
     }
 
     void markServing() {
