@@ -20,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,14 +51,7 @@ class RuntimeContractsTest {
 
     @BeforeEach
     void home() throws Exception {
-        home = dir.resolve("home");
-        Path bundles = home.resolve("bundles");
-        for (String prefix : new String[] {"io.kma.config-", "io.kma.api-", "snakeyaml-", "org.apache.felix.scr-",
-                "org.apache.felix.configadmin-", "org.osgi.service.component-", "org.osgi.util.promise-",
-                "org.osgi.util.function-"}) {
-            Assumptions.assumeTrue(TestBundles.copyFromClassPath(prefix, bundles) != null,
-                    prefix + " is not a jar on the test class path (reactor build before package?)");
-        }
+        home = TestBundles.configHome(dir);
         config = Files.writeString(dir.resolve("config.yaml"), "metricResolution: 20s\n");
     }
 

@@ -66,6 +66,23 @@ final class Appliance implements AutoCloseable {
         return new Appliance(Launcher.start(options), workDir, port);
     }
 
+    /**
+     * Boots the appliance with no cluster (its kubeconfig does not exist) on a free port of 127.0.0.1, and waits
+     * (bounded) until {@code /livez} answers 200.
+     */
+    static Appliance startWithoutCluster(Path workDir) throws Exception {
+        int port = freePort();
+        Appliance appliance = start(workDir, port, """
+                kubeconfig: %s/absent.kubeconfig
+                server:
+                  bindAddress: 127.0.0.1
+                  securePort: %d
+                  certDir: %s/certs
+                """.formatted(workDir, port, workDir));
+        appliance.awaitStatus("/livez", 200, Duration.ofSeconds(20));
+        return appliance;
+    }
+
     /** A free TCP port on 127.0.0.1. */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
