@@ -303,6 +303,10 @@ public class HostileLoad {
         }
     }
 
+    /**
+     * An attacker does not verify the server, and the appliance's self-signed certificate lives only in its memory:
+     * this load generator is the one place outside the appliance's insecure options that trusts any certificate.
+     */
     static SSLContext trustAll() throws Exception {
         X509TrustManager all = new X509TrustManager() {
             @Override

@@ -47,12 +47,7 @@ trap 'exit 143' TERM
 
 PORT=$(free_port)
 BASE=https://127.0.0.1:$PORT
-curl_app() {
-    local path=$1; shift
-    curl -sS -k --max-time 30 --cert "$SIM_DIR/pki/front-proxy-client.crt" --key "$SIM_DIR/pki/front-proxy-client.key" \
-        -H 'X-Remote-User: kubernetes-admin' -H 'X-Remote-Group: system:masters' -H 'Accept: application/json' \
-        "$@" "$BASE$path"
-}
+CURL_MAX_TIME=30
 token_reviews() { # reviews sent to kube-apiserver so far (verb create: TokenReviews; SARs too, but the legitimate
     # client is system:masters and needs none, and the hostile requests are refused at authentication)
     { curl_app /metrics || true; } | awk '/^kube_metrics_appliance_apiserver_requests_total\{code="[^"]*",verb="create"\}/ {n+=$2} END {print n+0}'

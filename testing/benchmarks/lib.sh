@@ -22,3 +22,14 @@ free_port() {
     done
     echo "no free port" >&2; return 1
 }
+
+# path [extra curl args...]: a request to the appliance at $BASE as kubernetes-admin, through the front-proxy client
+# certificate of the simulator's PKI in $SIM_DIR; Accept: ${ACCEPT:-application/json}; at most ${CURL_MAX_TIME:-60} s.
+# -k: the appliance serves its self-signed certificate, made at its first start in the benchmark's own work directory.
+curl_app() {
+    local path=$1; shift
+    curl -sS -k --max-time "${CURL_MAX_TIME:-60}" \
+        --cert "$SIM_DIR/pki/front-proxy-client.crt" --key "$SIM_DIR/pki/front-proxy-client.key" \
+        -H 'X-Remote-User: kubernetes-admin' -H 'X-Remote-Group: system:masters' -H "Accept: ${ACCEPT:-application/json}" \
+        "$@" "$BASE$path"
+}

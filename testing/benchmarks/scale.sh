@@ -87,14 +87,7 @@ calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
 
 PORT=$(free_port)
 BASE=https://127.0.0.1:$PORT
-ACCEPT_JSON='application/json'
 ACCEPT_PROTOBUF='application/vnd.kubernetes.protobuf, */*'   # what kubectl top and client-go send
-curl_app() { # path [extra curl args...]; as kubernetes-admin through the front-proxy client cert; Accept: $ACCEPT
-    local path=$1; shift
-    curl -sS -k --max-time 60 --cert "$SIM_DIR/pki/front-proxy-client.crt" --key "$SIM_DIR/pki/front-proxy-client.key" \
-        -H 'X-Remote-User: kubernetes-admin' -H 'X-Remote-Group: system:masters' -H "Accept: ${ACCEPT:-$ACCEPT_JSON}" \
-        "$@" "$BASE$path"
-}
 # Age of every served sample at read time: creationTimestamp (the request's time, as upstream) minus
 # timestamp, over one JSON pod list; prints "p50 p99 max" in seconds (second resolution, as the API).
 sample_ages() {

@@ -230,8 +230,7 @@ public final class RegistrationObjects {
                         t.kind().group, t.kind().resource, name);
                 return;
             }
-            if (store.size() >= MAX_OBJECTS) {
-                Http.status(ex, 429, "TooManyRequests", "the simulator keeps at most " + MAX_OBJECTS + " " + t.kind().resource);
+            if (full(ex, t, store)) {
                 return;
             }
             meta.put("namespace", t.namespace());
@@ -261,6 +260,9 @@ public final class RegistrationObjects {
                     notFound(ex, t, name);
                     return;
                 }
+                if (full(ex, t, store)) {
+                    return;
+                }
                 meta.put("uid", Uids.uid(0xe9d, uids.incrementAndGet()));
                 meta.put("creationTimestamp", Render.time(Instant.now().getEpochSecond()));
             } else {
@@ -279,6 +281,15 @@ public final class RegistrationObjects {
             store.put(key, stored);
             Http.tree(ex, old == null ? 201 : 200, versioned(stored.deepCopy(), t));
         }
+    }
+
+    /** Whether a new object would pass the simulator's bound (a create, or an update that creates); answered 429 if so. */
+    private static boolean full(HttpServerExchange ex, Target t, Map<String, ObjectNode> store) throws IOException {
+        if (store.size() < MAX_OBJECTS) {
+            return false;
+        }
+        Http.status(ex, 429, "TooManyRequests", "the simulator keeps at most " + MAX_OBJECTS + " " + t.kind().resource);
+        return true;
     }
 
     /**

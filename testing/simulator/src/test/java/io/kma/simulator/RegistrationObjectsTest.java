@@ -93,6 +93,25 @@ class RegistrationObjectsTest {
     }
 
     @Test
+    void anUpdateThatCreatesIsBoundedAsACreateIs(@TempDir Path own) throws Exception {
+        // its own simulator: filling the store would refuse the other tests' creates
+        try (Simulator full = Simulator.start(SimulatorOptions.builder(own).nodes(1).podsPerNode(1).build())) {
+            SSLContext root = TestHttp.tls(own, "admin");
+            String url = full.apiserverUrl() + "/api/v1/namespaces/default/endpoints";
+            for (int i = 0; i < 1000; i++) {
+                String body = endpoints(null, "127.0.0.5:4443").replace("\"metrics-server\"", "\"ep-" + i + "\"");
+                TestHttp.Response r = TestHttp.request("POST", url, root, null, Map.of("Accept", "application/json"), body);
+                assertEquals(201, r.code(), r.body());
+            }
+            String extra = endpoints(null, "127.0.0.5:4443").replace("\"metrics-server\"", "\"ep-extra\"");
+            TestHttp.Response created = TestHttp.request("PUT", url + "/ep-extra", root, null, Map.of("Accept", "application/json"), extra);
+            assertEquals(429, created.code(), created.body());
+            assertTrue(created.body().contains("the simulator keeps at most 1000 endpoints"), created.body());
+            assertEquals(429, TestHttp.request("POST", url, root, null, Map.of("Accept", "application/json"), extra).code());
+        }
+    }
+
+    @Test
     void endpointSlicesServedAsV1AndV1beta1AndV1CanBeSwitchedOff() throws Exception {
         String slice = """
                 {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"metrics-server-kma-a",
