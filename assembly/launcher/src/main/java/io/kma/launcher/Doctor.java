@@ -66,7 +66,8 @@ final class Doctor {
         // No deploy directory: doctor runs as root, and root loads no code from a place another user can write.
         try (Launcher launcher = Launcher.start(new LaunchOptions(home, flags.configFile(), flags.configExplicit(), state,
                 null, props))) {
-            OptionalInt code = BundleCommand.run(launcher.framework().getBundleContext(), DOCTOR, BundleCommand.WAIT_MILLIS, out);
+            OptionalInt code = BundleCommand.run(launcher.framework().getBundleContext(), DOCTOR, BundleCommand.WAIT_MILLIS,
+                    out);
             if (code.isEmpty()) {
                 err.println("kube-metrics-appliance: the doctor bundle (io.kma.doctor) is not active");
                 return 1;

@@ -29,7 +29,7 @@ final class RuntimeApiExport {
         String exports = manifest().getMainAttributes().getValue("Export-Package");
         if (exports == null || !exports.startsWith(PACKAGE + ";")) {
             throw new IllegalStateException("the jar of " + PACKAGE + " on the launcher class path exports " + exports
-                    + ", not " + PACKAGE + " alone (is it the io.kma.api.runtime jar built by bnd?)");
+                    + " (is it the io.kma.api.runtime jar built by bnd?)");
         }
         return exports;
     }
