@@ -1,6 +1,7 @@
 package io.kma.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -26,12 +29,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.Version;
 
 /**
  * The distribution on the real Felix: every bundle resolves and starts, every DS component is
- * satisfied, XNIO's provider arrives through the OSGi service registry, and a bundle dropped into
- * the deploy directory replaces the running one without a restart.
+ * satisfied, XNIO's provider arrives through the OSGi service registry, a bundle dropped into
+ * the deploy directory replaces the running one without a restart, and a new client-libs wrapper
+ * leaves the HTTPS listener running.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FrameworkTest {
@@ -62,7 +69,7 @@ class FrameworkTest {
         assertEquals(List.of(), notActive);
         for (String bsn : List.of("io.kma.api", "io.kma.config", "io.kma.tls", "io.kma.http.server", "io.kma.kube.client",
                 "io.kma.store", "io.kma.scraper", "io.kma.metrics.api", "io.kma.address.preferred", "io.kma.address.hosts",
-                "io.kma.kubelet.auth.x509", "io.kma.kubelet.auth.token", "io.kma.third-party",
+                "io.kma.kubelet.auth.x509", "io.kma.kubelet.auth.token", "io.kma.client.libs", "io.kma.server.libs",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
             assertEquals(Bundle.ACTIVE, appliance.bundle(bsn).getState(), bsn);
         }
@@ -114,6 +121,49 @@ class FrameworkTest {
             xnioNio.start();
         }
         appliance.awaitStatus("/livez", 200, Duration.ofSeconds(15));
+    }
+
+    /**
+     * The client and server libraries are wrapped in separate bundles so that a new HttpClient refreshes only
+     * its users (kube-client, the scraper): Undertow, XNIO and the HTTPS listener keep running.
+     */
+    @Test
+    @Order(6)
+    void newerClientLibrariesLeaveTheHttpsListenerRunning() throws Exception {
+        String bsn = "io.kma.client.libs";
+        Bundle original = appliance.bundle(bsn);
+        Version newVersion = new Version(original.getVersion().getMajor(), original.getVersion().getMinor(),
+                original.getVersion().getMicro() + 1, "hotdeploy");
+        Path source = Files.list(Appliance.distribution().resolve("bundles"))
+                .filter(p -> p.getFileName().toString().startsWith(bsn + "-")).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + bsn + " jar in the distribution"));
+        Set<String> stopped = ConcurrentHashMap.newKeySet();
+        BundleListener recorder = (SynchronousBundleListener) e -> {
+            if (e.getType() == BundleEvent.STOPPING) {
+                stopped.add(e.getBundle().getSymbolicName());
+            }
+        };
+        appliance.context().addBundleListener(recorder);
+        try {
+            withVersion(source, appliance.deployDir().resolve(bsn + "-" + newVersion + ".jar"), newVersion);
+            Appliance.await(bsn + " " + newVersion + " active and its users restarted", Duration.ofSeconds(30), () -> {
+                List<Bundle> same = appliance.bundles().stream().filter(b -> bsn.equals(b.getSymbolicName())).toList();
+                return same.size() == 1 && same.get(0).getVersion().equals(newVersion)
+                        && same.get(0).getState() == Bundle.ACTIVE
+                        && appliance.bundle("io.kma.kube.client").getState() == Bundle.ACTIVE
+                        && appliance.bundle("io.kma.scraper").getState() == Bundle.ACTIVE;
+            });
+            Appliance.await("components satisfied after the swap", Duration.ofSeconds(15), () -> unsatisfied().isEmpty());
+        } finally {
+            appliance.context().removeBundleListener(recorder);
+        }
+        assertTrue(stopped.containsAll(Set.of("io.kma.kube.client", "io.kma.scraper")),
+                "the users of HttpClient were refreshed: " + stopped);
+        for (String untouched : List.of("io.kma.http.server", "io.undertow.core", "org.jboss.xnio.api",
+                "io.kma.server.libs")) {
+            assertFalse(stopped.contains(untouched), untouched + " was restarted by the swap: " + stopped);
+        }
+        assertEquals(200, appliance.status("/livez"));
     }
 
     @Test
