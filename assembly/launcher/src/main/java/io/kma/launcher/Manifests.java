@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +21,10 @@ import java.util.regex.Pattern;
  * {@code manifests}: the Kubernetes objects that register the appliance with kube-apiserver's aggregation layer (no
  * cluster needed): APIService, a selectorless Service, the RBAC for the appliance's user (self-registration included)
  * and for readers; with {@code --advertise-address}, static Endpoints (what kube-apiserver 1.33 and older read) and
- * EndpointSlices listing the control-plane hosts, for installs with {@code registration.enabled: false}.
+ * EndpointSlices listing the control-plane hosts, for installs with {@code registration.enabled: false}. The
+ * objects are the resource template {@code manifests.yaml}; this class checks the flags and fills it.
  */
 final class Manifests {
-
-    static final String USER = "system:kube-metrics-appliance";
-    static final String NAMESPACE = "kube-system";
-    static final String SERVICE = "metrics-server";
-    static final String SERVICE_DNS = SERVICE + "." + NAMESPACE + ".svc";
 
     private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
@@ -142,278 +139,61 @@ final class Manifests {
         return Base64.getEncoder().encodeToString(pem);
     }
 
+    /** What the template is filled with, checked when made. */
+    record Values(String version, List<Address> addresses, int port, String caBundle, List<String> hosts) {
+
+        private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]+=*");
+
+        Values {
+            addresses = List.copyOf(addresses);
+            hosts = List.copyOf(hosts);
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port);
+            }
+            if (caBundle != null && !BASE64.matcher(caBundle).matches()) {
+                throw new IllegalArgumentException("caBundle is not base64");
+            }
+            for (String h : hosts) {
+                if (!DNS_LABEL.matcher(h).matches() || h.length() > MAX_HOST) {
+                    throw new IllegalArgumentException("host " + h);
+                }
+            }
+        }
+
+        /** The template's names: its holes as fragments, its sections as booleans and lists. */
+        Map<String, Object> scope() {
+            String ips = addresses.isEmpty() ? "<this host's address>" : String.join(",", addresses.stream().map(Address::ip).toList());
+            String invocation = (addresses.isEmpty() ? "" : " --advertise-address " + ips) + " --port " + port
+                    + (hosts.isEmpty() ? "" : " --hosts " + String.join(",", hosts));
+            Map<String, Object> scope = new HashMap<>();
+            scope.put("version", YamlTemplate.comment(version));
+            scope.put("invocation", YamlTemplate.comment(invocation));
+            scope.put("listenAddresses", YamlTemplate.comment(ips));
+            scope.put("port", YamlTemplate.number(port));
+            scope.put("caBundle", caBundle == null ? null : YamlTemplate.plain(caBundle));
+            scope.put("staticAddresses", !addresses.isEmpty());
+            scope.put("addresses", addresses.stream().map(a -> Map.of("ip", YamlTemplate.quoted(a.ip()))).toList());
+            scope.put("registrationRole", !hosts.isEmpty());
+            scope.put("hostNames", YamlTemplate.comment(String.join(", ", hosts)));
+            scope.put("sliceNames", YamlTemplate.flowItems(hosts.stream().map(h -> "metrics-server-kma-" + h).toList()));
+            scope.put("leaseNames", YamlTemplate.flowItems(hosts.stream().map(h -> "kube-metrics-appliance-" + h).toList()));
+            return scope;
+        }
+    }
+
+    /**
+     * The objects, from the template {@code manifests.yaml} next to this class. With addresses, Endpoints listing
+     * them, for installs without self-registration. No EndpointSlices: this Service has no selector, so
+     * kube-controller-manager's EndpointSlice mirroring controller makes them from the Endpoints, in the
+     * discovery.k8s.io version that cluster serves (kube-apiserver 1.20 serves only v1beta1, 1.25+ only v1; a slice
+     * printed here would fail to apply on one of them), one per address family. With hosts, the self-registration
+     * Role: Kubernetes RBAC cannot narrow {@code create} (the name is not known at authorization time) nor
+     * {@code list}/{@code watch} by {@code resourceNames}; everything else is narrowed: the Endpoints to the
+     * Service's, the Leases and EndpointSlices to those of {@code --hosts} (required for it: see {@link #run}). Only
+     * the verbs the appliance uses: no {@code patch}, no {@code watch}.
+     */
     static String yaml(List<Address> addresses, int port, String caBundle, List<String> hosts) {
-        String ips = addresses.isEmpty() ? "<this host's address>" : String.join(",", addresses.stream().map(Address::ip).toList());
-        String invocation = (addresses.isEmpty() ? "" : " --advertise-address " + ips) + " --port " + port
-                + (hosts.isEmpty() ? "" : " --hosts " + String.join(",", hosts));
-        StringBuilder y = new StringBuilder();
-        y.append("""
-                # kube-metrics-appliance %1$s: registration with kube-apiserver's aggregation layer.
-                #   kube-metrics-appliance manifests%5$s | kubectl apply -f -
-                #
-                # Before applying:
-                # 1. The appliance's kubeconfig (config.yaml "kubeconfig", default
-                #    /etc/kube-metrics-appliance/identity/kubeconfig) must authenticate as the user %4$s,
-                #    which the RBAC below binds; with kubelet.auth: kubeconfig the same identity authenticates to kubelets.
-                #    On each control-plane host (a CertificateSigningRequest; no root-only key is copied):
-                #      sudo kube-metrics-appliance identity --approve
-                #    Any credential whose user name is %4$s and that carries no administrator group works.
-                # 2. kube-apiserver needs the aggregation layer (kubeadm sets all but the last flag):
-                #      --requestheader-client-ca-file=/etc/kubernetes/pki/front-proxy-ca.crt
-                #      --requestheader-allowed-names=front-proxy-client
-                #      --requestheader-username-headers=X-Remote-User
-                #      --requestheader-group-headers=X-Remote-Group
-                #      --requestheader-extra-headers-prefix=X-Remote-Extra-
-                #      --proxy-client-cert-file=/etc/kubernetes/pki/front-proxy-client.crt
-                #      --proxy-client-key-file=/etc/kubernetes/pki/front-proxy-client.key
-                #      --enable-aggregator-routing=true
-                #    With --enable-aggregator-routing=true the aggregator dials the Service's endpoint addresses directly; without it,
-                #    it dials the Service's ClusterIP, which needs kube-proxy on the control-plane hosts.
-                # 3. The appliance listens on %2$s port %3$d (config.yaml server.bindAddress, server.securePort)
-                #    and kube-apiserver can reach it there (firewall).
-                # 4. %6$s
-                """.formatted(BuildInfo.version(), ips, port, USER, invocation, addresses.isEmpty()
-                ? "Each appliance registers itself (registration.enabled: true, the default): it adds its own address to\n"
-                        + "#    the Endpoints kube-system/metrics-server, keeps its EndpointSlice metrics-server-kma-<hostname> and\n"
-                        + "#    a Lease kube-metrics-appliance-<hostname>, and removes peers whose Lease expired."
-                : "Static addresses, for registration.enabled: false on every host: the Endpoints below list them\n"
-                        + "#    (kube-controller-manager mirrors them into EndpointSlices); adding or removing a control-plane host means applying these again."));
-        y.append("---\n");
-        if (caBundle == null) {
-            y.append("""
-                    # insecureSkipTLSVerify: the aggregator does not verify the appliance's serving certificate (it still
-                    # presents its front-proxy client certificate). Give --ca-bundle FILE to verify it.
-                    """);
-        } else {
-            y.append("""
-                    # caBundle: the aggregator verifies the appliance's serving certificate against it, with the server name
-                    # %s: the serving certificate (config.yaml server.tlsCertFile) needs the SAN
-                    # DNS:%s.
-                    """.formatted(SERVICE_DNS, SERVICE_DNS));
-        }
-        y.append("""
-                apiVersion: apiregistration.k8s.io/v1
-                kind: APIService
-                metadata:
-                  name: v1beta1.metrics.k8s.io
-                  labels:
-                    app.kubernetes.io/name: kube-metrics-appliance
-                spec:
-                  group: metrics.k8s.io
-                  version: v1beta1
-                  groupPriorityMinimum: 100
-                  versionPriority: 100
-                  service:
-                    name: metrics-server
-                    namespace: kube-system
-                    port: 443
-                """);
-        y.append(caBundle == null ? "  insecureSkipTLSVerify: true\n" : "  caBundle: " + caBundle + "\n");
-        y.append("""
-                ---
-                # No selector: its Endpoints and EndpointSlices list the control-plane hosts.
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: metrics-server
-                  namespace: kube-system
-                  labels:
-                    app.kubernetes.io/name: kube-metrics-appliance
-                spec:
-                  type: ClusterIP
-                  ports:
-                  - name: https
-                    port: 443
-                    protocol: TCP
-                    targetPort: %d
-                    appProtocol: https
-                """.formatted(port));
-        if (!addresses.isEmpty()) {
-            staticEndpoints(y, addresses, port);
-        }
-        rbac(y, hosts);
-        return y.toString();
-    }
-
-    /**
-     * Endpoints listing the given addresses, for installs without self-registration. No EndpointSlices: this Service
-     * has no selector, so kube-controller-manager's EndpointSlice mirroring controller makes them from the Endpoints,
-     * in the discovery.k8s.io version that cluster serves (kube-apiserver 1.20 serves only v1beta1, 1.25+ only v1;
-     * a slice printed here would fail to apply on one of them), one per address family.
-     */
-    private static void staticEndpoints(StringBuilder y, List<Address> addresses, int port) {
-        y.append("""
-                ---
-                # kube-controller-manager mirrors these addresses into EndpointSlices (which newer kube-apiservers read).
-                apiVersion: v1
-                kind: Endpoints
-                metadata:
-                  name: metrics-server
-                  namespace: kube-system
-                  labels:
-                    app.kubernetes.io/name: kube-metrics-appliance
-                subsets:
-                - addresses:
-                """);
-        for (Address a : addresses) {
-            y.append("  - ip: \"").append(a.ip()).append("\"\n");
-        }
-        y.append("""
-                  ports:
-                  - name: https
-                    port: %d
-                    protocol: TCP
-                """.formatted(port));
-    }
-
-    /** The appliance's and the readers' RBAC; the self-registration Role narrowed to {@code hosts}' objects when given. */
-    private static void rbac(StringBuilder y, List<String> hosts) {
-        y.append("""
-                ---
-                # What the appliance's user needs, as upstream's system:metrics-server (namespaces as its Helm chart):
-                # nodes, pods and namespaces (read), the kubelets' metrics. Nothing else: it is no administrator.
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRole
-                metadata:
-                  name: "system:kube-metrics-appliance"
-                  labels:
-                    app.kubernetes.io/name: kube-metrics-appliance
-                rules:
-                - apiGroups: [""]
-                  resources: [nodes/metrics]
-                  verbs: [get]
-                - apiGroups: [""]
-                  resources: [pods, nodes, namespaces]
-                  verbs: [get, list, watch]
-                # Only for `kube-metrics-appliance doctor`, which reports whether this APIService is Available.
-                - apiGroups: [apiregistration.k8s.io]
-                  resources: [apiservices]
-                  resourceNames: [v1beta1.metrics.k8s.io]
-                  verbs: [get]
-                ---
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRoleBinding
-                metadata:
-                  name: "system:kube-metrics-appliance"
-                  labels:
-                    app.kubernetes.io/name: kube-metrics-appliance
-                roleRef:
-                  apiGroup: rbac.authorization.k8s.io
-                  kind: ClusterRole
-                  name: "system:kube-metrics-appliance"
-                subjects:
-                - apiGroup: rbac.authorization.k8s.io
-                  kind: User
-                  name: "system:kube-metrics-appliance"
-                ---
-                # TokenReview and SubjectAccessReview (delegated authentication and authorization).
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRoleBinding
-                metadata:
-                  name: "kube-metrics-appliance:system:auth-delegator"
-                  labels:
-                    app.kubernetes.io/name: kube-metrics-appliance
-                roleRef:
-                  apiGroup: rbac.authorization.k8s.io
-                  kind: ClusterRole
-                  name: "system:auth-delegator"
-                subjects:
-                - apiGroup: rbac.authorization.k8s.io
-                  kind: User
-                  name: "system:kube-metrics-appliance"
-                ---
-                # The kube-system/extension-apiserver-authentication ConfigMap (front-proxy CA and header names).
-                """);
-        y.append(kubeSystemRoleBinding("kube-metrics-appliance-auth-reader", "extension-apiserver-authentication-reader"));
-        y.append("""
-                ---
-                # Lets view/edit/admin users read metrics.k8s.io (kubectl top, HPA).
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRole
-                metadata:
-                  name: "system:aggregated-metrics-reader"
-                  labels:
-                    app.kubernetes.io/name: kube-metrics-appliance
-                    rbac.authorization.k8s.io/aggregate-to-view: "true"
-                    rbac.authorization.k8s.io/aggregate-to-edit: "true"
-                    rbac.authorization.k8s.io/aggregate-to-admin: "true"
-                rules:
-                - apiGroups: [metrics.k8s.io]
-                  resources: [pods, nodes]
-                  verbs: [get, list, watch]
-                """);
-        if (!hosts.isEmpty()) {
-            registrationRole(y, hosts);
-        }
-    }
-
-    /**
-     * Self-registration in kube-system. Kubernetes RBAC cannot narrow {@code create} (the name is not known at
-     * authorization time) nor {@code list}/{@code watch} by {@code resourceNames}; everything else is narrowed: the
-     * Endpoints to the Service's, the Leases and EndpointSlices to those of {@code --hosts} (required for it: see
-     * {@link #run}). Only the verbs the appliance uses: no {@code patch}, no {@code watch}.
-     */
-    private static void registrationRole(StringBuilder y, List<String> hosts) {
-        String leases = "\n  resourceNames: [" + String.join(", ", hosts.stream()
-                .map(h -> "kube-metrics-appliance-" + h).toList()) + "]";
-        String slices = "\n  resourceNames: [" + String.join(", ", hosts.stream()
-                .map(h -> "metrics-server-kma-" + h).toList()) + "]";
-        y.append("""
-                ---
-                # Self-registration (registration.enabled: true): this host's address in the Service's Endpoints, its own
-                # EndpointSlice and Lease, and the removal of dead peers' EndpointSlices. create and list cannot be
-                # narrowed by resourceNames in Kubernetes RBAC; the rest is: the Endpoints to metrics-server, %s
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: Role
-                metadata:
-                  name: kube-metrics-appliance-registration
-                  namespace: kube-system
-                  labels:
-                    app.kubernetes.io/name: kube-metrics-appliance
-                rules:
-                - apiGroups: [""]
-                  resources: [endpoints]
-                  resourceNames: [metrics-server]
-                  verbs: [get, update]
-                - apiGroups: [""]
-                  resources: [endpoints]
-                  verbs: [create]
-                - apiGroups: [discovery.k8s.io]
-                  resources: [endpointslices]
-                  verbs: [create, list]
-                - apiGroups: [discovery.k8s.io]
-                  resources: [endpointslices]%s
-                  verbs: [get, update, delete]
-                - apiGroups: [coordination.k8s.io]
-                  resources: [leases]
-                  verbs: [create, list]
-                - apiGroups: [coordination.k8s.io]
-                  resources: [leases]%s
-                  verbs: [get, update, delete]
-                ---
-                """.formatted("the EndpointSlices and Leases\n# to those of the hosts " + String.join(", ", hosts) + " (--hosts).",
-                slices, leases));
-        y.append(kubeSystemRoleBinding("kube-metrics-appliance-registration", "kube-metrics-appliance-registration"));
-    }
-
-    /** A RoleBinding in kube-system of {@code role} to the appliance's user. */
-    private static String kubeSystemRoleBinding(String name, String role) {
-        return """
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: RoleBinding
-                metadata:
-                  name: %s
-                  namespace: kube-system
-                  labels:
-                    app.kubernetes.io/name: kube-metrics-appliance
-                roleRef:
-                  apiGroup: rbac.authorization.k8s.io
-                  kind: Role
-                  name: %s
-                subjects:
-                - apiGroup: rbac.authorization.k8s.io
-                  kind: User
-                  name: "system:kube-metrics-appliance"
-                """.formatted(name, role);
+        return YamlTemplate.resource(Manifests.class, "manifests.yaml")
+                .render(new Values(BuildInfo.version(), addresses, port, caBundle, hosts).scope());
     }
 }

@@ -41,6 +41,11 @@ record Settings(Map<String, Object> values) {
         return (Map<String, String>) get(path);
     }
 
+    /** The converted value, whatever its type. */
+    Object value(String path) {
+        return get(path);
+    }
+
     private Object get(String path) {
         Object value = values.get(path);
         if (value == null) {
