@@ -9,6 +9,8 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
+import org.junit.jupiter.api.Assumptions;
+
 /** Jars for the launcher tests: tiny manifest-only bundles, and real bundles taken from the test class path. */
 final class TestBundles {
 
@@ -33,6 +35,22 @@ final class TestBundles {
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
             return jar;
         }
+    }
+
+    /**
+     * A distribution home whose {@code bundles/} holds the real config bundle and what it needs (api, SnakeYAML, SCR,
+     * ConfigAdmin, the DS API, promise, function), copied from the test class path; the test is skipped, saying why,
+     * when one is not a jar there (a reactor build before package).
+     */
+    static Path configHome(Path dir) throws IOException {
+        Path home = dir.resolve("home");
+        for (String prefix : new String[] {"io.kma.config-", "io.kma.api-", "snakeyaml-", "org.apache.felix.scr-",
+                "org.apache.felix.configadmin-", "org.osgi.service.component-", "org.osgi.util.promise-",
+                "org.osgi.util.function-"}) {
+            Assumptions.assumeTrue(copyFromClassPath(prefix, home.resolve("bundles")) != null,
+                    prefix + " is not a jar on the test class path (reactor build before package?)");
+        }
+        return home;
     }
 
     /** Copies the class-path jar whose file name starts with {@code prefix}; null when it is not a jar (e.g. target/classes). */

@@ -56,15 +56,7 @@ class FrameworkTest {
 
     @BeforeAll
     static void boot() throws Exception {
-        int port = Appliance.freePort();
-        appliance = Appliance.start(work, port, """
-                kubeconfig: %s/absent.kubeconfig
-                server:
-                  bindAddress: 127.0.0.1
-                  securePort: %d
-                  certDir: %s/certs
-                """.formatted(work, port, work));
-        appliance.awaitStatus("/livez", 200, Duration.ofSeconds(20));
+        appliance = Appliance.startWithoutCluster(work);
     }
 
     @AfterAll

@@ -160,7 +160,7 @@ class RegistrationComponentTest {
         await(() -> ready().contains(own), own + " registered");
         slow.set(true);
         assertTrue(slowCallStarted.await(20, TimeUnit.SECONDS), "a round reached kube-apiserver");
-        component.run(); // SIGTERM
+        component.handOver(); // SIGTERM
         assertFalse(sim.registrationObjects().readyAddresses("kube-system", "metrics-server", "https").contains(own),
                 "withdrawn within " + RegistrationComponent.WITHDRAW_WAIT_SECONDS + " s although a round was running");
     }
