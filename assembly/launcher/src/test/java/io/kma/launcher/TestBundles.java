@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -17,12 +18,18 @@ final class TestBundles {
     }
 
     static Path manifestOnly(Path dir, String symbolicName, String version) throws IOException {
+        return manifestOnly(dir, symbolicName, version, Map.of());
+    }
+
+    /** With extra manifest headers, such as Export-Package or Import-Package (no classes needed to wire). */
+    static Path manifestOnly(Path dir, String symbolicName, String version, Map<String, String> headers) throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue("Bundle-ManifestVersion", "2");
         main.putValue("Bundle-SymbolicName", symbolicName);
         main.putValue("Bundle-Version", version);
+        headers.forEach(main::putValue);
         Files.createDirectories(dir);
         Path jar = dir.resolve(symbolicName + "-" + version + ".jar");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {

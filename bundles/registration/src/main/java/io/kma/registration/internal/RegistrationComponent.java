@@ -59,7 +59,7 @@ public final class RegistrationComponent implements HandOver {
 
     /* Dynamic and greedy: a replaced kube-client bundle's service is used from the next round on. */
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile KubeResources kube;
+    volatile KubeResources kube;
 
     private volatile RegistrationConfig config;
     private String hostnameOverride;

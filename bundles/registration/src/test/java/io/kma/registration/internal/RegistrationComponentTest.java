@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -72,9 +71,7 @@ class RegistrationComponentTest {
 
     RegistrationComponent component(KubeResources kube) throws Exception {
         RegistrationComponent c = new RegistrationComponent();
-        Field f = RegistrationComponent.class.getDeclaredField("kube");
-        f.setAccessible(true);
-        f.set(c, kube);
+        c.kube = kube;
         HealthCheck ok = new HealthCheck() {
             @Override public String name() { return "test"; }
             @Override public Result check() { return Result.OK; }
