@@ -78,7 +78,10 @@ final class Demo {
             LaunchOptions launch = new LaunchOptions(home, config, true, dir.resolve("state"), Main.deployDir(home), Map.of());
             Launcher launcher = Launcher.start(launch);
             running.set(launcher);
-            Signals.reloadOnHangup(launcher.framework());
+            Signals signals = Signals.open(launcher.framework());
+            if (signals != null) {
+                signals.reloadOnHangup();
+            }
             Path kubeconfig = dir.resolve("admin.kubeconfig");
             out.println();
             out.println("The appliance serves https://127.0.0.1:" + port + " behind the simulated kube-apiserver. Try:");

@@ -11,19 +11,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.Function;
-
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 
 /**
  * {@code doctor}: starts the framework in doctor mode (framework property {@value #MODE}={@value #DOCTOR}) with the
  * same configuration, flags and bundles as {@code run}, except the bundles that serve or store ({@link #NOT_STARTED})
- * and File Install (it never reads the deploy directory),
- * so it can run beside the service; calls the doctor bundle's command and returns its exit code. The Felix cache
- * goes to a temporary directory, never the service's state directory.
+ * and File Install (it never reads the deploy directory), so it can run beside the service; runs the doctor bundle's
+ * {@link io.kma.api.runtime.Command} and returns its exit code. The Felix cache goes to a temporary directory, never
+ * the service's state directory.
  */
 final class Doctor {
 
@@ -31,10 +27,8 @@ final class Doctor {
     static final String DOCTOR = "doctor";
     static final String MANIFEST_OPTION = "--apiserver-manifest";
     static final String MANIFEST_PROPERTY = "kma.doctor.apiserver-manifest";
-    static final String COMMAND_FILTER = "(kma.command=doctor)";
     /** The HTTPS endpoint would contend with the running service for its port; the store has nothing to store. */
     static final Set<String> NOT_STARTED = Set.of("io.kma.http.server", "io.kma.metrics.api", "io.kma.store");
-    static final long COMMAND_WAIT_MILLIS = 15_000;
 
     private Doctor() {
     }
@@ -72,32 +66,16 @@ final class Doctor {
         // No deploy directory: doctor runs as root, and root loads no code from a place another user can write.
         try (Launcher launcher = Launcher.start(new LaunchOptions(home, flags.configFile(), flags.configExplicit(), state,
                 null, props))) {
-            Function<PrintStream, Integer> command = command(launcher.framework().getBundleContext(), COMMAND_FILTER);
-            if (command == null) {
+            OptionalInt code = BundleCommand.run(launcher.framework().getBundleContext(), DOCTOR, BundleCommand.WAIT_MILLIS,
+                    out);
+            if (code.isEmpty()) {
                 err.println("kube-metrics-appliance: the doctor bundle (io.kma.doctor) is not active");
                 return 1;
             }
-            return command.apply(out);
+            return code.getAsInt();
         } finally {
             deleteTree(state);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Function<PrintStream, Integer> command(BundleContext context, String filter)
-            throws InvalidSyntaxException, InterruptedException {
-        long deadline = System.nanoTime() + COMMAND_WAIT_MILLIS * 1_000_000;
-        do {
-            ServiceReference<?>[] refs = context.getAllServiceReferences(Function.class.getName(), filter);
-            if (refs != null && refs.length > 0) {
-                Object service = context.getService(refs[0]);
-                if (service != null) {
-                    return (Function<PrintStream, Integer>) service;
-                }
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        return null;
     }
 
     static void deleteTree(Path dir) {

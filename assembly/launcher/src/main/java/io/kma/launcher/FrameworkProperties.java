@@ -21,8 +21,9 @@ final class FrameworkProperties {
         // slf4j-api cannot resolve as a bundle on bare Felix (it requires the serviceloader extender), so it
         // lives on the launcher class path and the system bundle exports it (osgi-stack.md §4, fix A).
         String v = BuildInfo.slf4jVersion();
-        p.put(SYSTEM_PACKAGES_EXTRA, Stream.of("org.slf4j", "org.slf4j.spi", "org.slf4j.event", "org.slf4j.helpers")
-                .map(pkg -> pkg + ";version=" + v).collect(Collectors.joining(",")));
+        // The launcher's contracts with the bundles: one copy of these classes, the launcher's (io.kma.api.runtime).
+        p.put(SYSTEM_PACKAGES_EXTRA, Stream.concat(Stream.of("org.slf4j", "org.slf4j.spi", "org.slf4j.event", "org.slf4j.helpers")
+                .map(pkg -> pkg + ";version=" + v), Stream.of(RuntimeApiExport.clause())).collect(Collectors.joining(",")));
         // Undertow and XNIO reach sun.misc.Unsafe reflectively (direct buffer release) without importing it.
         p.put("org.osgi.framework.bootdelegation", "sun.*,com.sun.*");
         p.put("felix.log.level", "2");
@@ -37,7 +38,7 @@ final class FrameworkProperties {
             fileInstall(p, o);
         }
         o.extraFrameworkProperties().forEach((key, value) -> {
-            // Tests add packages (e.g. io.kma.api.*) to share with the framework; the SLF4J exports must stay.
+            // Tests add packages (e.g. io.kma.api.*) to share with the framework; the SLF4J and runtime API exports must stay.
             if (key.equals(SYSTEM_PACKAGES_EXTRA) && !value.isBlank()) {
                 p.merge(key, value, (ours, theirs) -> ours + "," + theirs);
             } else {

@@ -6,18 +6,17 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * {@code identity}: starts the framework with only the bundles the identity command needs (no configuration, no
  * deploy directory, nothing that serves or scrapes), passes the options as framework properties
- * {@code kma.identity.*} and calls the kube-client bundle's command ({@code kma.command=identity}).
+ * {@code kma.identity.*} and runs the kube-client bundle's {@link io.kma.api.runtime.Command} {@code identity}.
  */
 final class Identity {
 
     static final String IDENTITY = "identity";
-    static final String COMMAND_FILTER = "(kma.command=identity)";
     static final String PREFIX = "kma.identity.";
     static final Set<String> NOT_STARTED = Set.of("io.kma.config", "io.kma.doctor", "io.kma.http.server",
             "io.kma.metrics.api", "io.kma.store", "io.kma.scraper", "io.kma.address.hosts", "io.kma.address.preferred",
@@ -44,12 +43,13 @@ final class Identity {
         props.put(Doctor.MODE, IDENTITY);
         Path state = Files.createTempDirectory("kma-identity-");
         try (Launcher launcher = Launcher.start(new LaunchOptions(home, null, false, state, null, props))) {
-            Function<PrintStream, Integer> command = Doctor.command(launcher.framework().getBundleContext(), COMMAND_FILTER);
-            if (command == null) {
+            OptionalInt code = BundleCommand.run(launcher.framework().getBundleContext(), IDENTITY, BundleCommand.WAIT_MILLIS,
+                    out);
+            if (code.isEmpty()) {
                 err.println("kube-metrics-appliance: the identity command (bundle io.kma.kube.client) is not active");
                 return 1;
             }
-            return command.apply(out);
+            return code.getAsInt();
         } finally {
             Doctor.deleteTree(state);
         }

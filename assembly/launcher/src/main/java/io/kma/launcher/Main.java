@@ -140,15 +140,21 @@ public final class Main {
                 System.getProperty("kma.systemd.notify"), launcher.framework());
         Thread hook = new Thread(launcher::close, "kma-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        Signals.reloadOnHangup(launcher.framework());
-        java.util.concurrent.atomic.AtomicBoolean terminating = new java.util.concurrent.atomic.AtomicBoolean();
-        Signals.handOverOnTerm(() -> {
-            if (terminating.compareAndSet(false, true)) {
-                Signals.runTerminationHandlers(launcher.framework());
-                launcher.close();
-            }
-        });
+        Signals signals = Signals.open(launcher.framework());
+        if (signals != null) {
+            signals.reloadOnHangup();
+            java.util.concurrent.atomic.AtomicBoolean terminating = new java.util.concurrent.atomic.AtomicBoolean();
+            Signals.handOverOnTerm(() -> {
+                if (terminating.compareAndSet(false, true)) {
+                    signals.handOver();
+                    launcher.close();
+                }
+            });
+        }
         int code = launcher.awaitStop();
+        if (signals != null) {
+            signals.close();
+        }
         if (notify != null) {
             notify.close();
         }

@@ -1,47 +1,38 @@
 package io.kma.launcher;
 
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Method;
-import java.net.HttpURLConnection;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Dictionary;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
-
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
+import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.kma.api.runtime.Readiness;
+
 /**
  * systemd readiness ({@code Type=notify}): when the environment has {@code NOTIFY_SOCKET}, runs
- * {@code systemd-notify --ready --status=...} once the API endpoint serves, and {@code systemd-notify --status=...}
- * while it waits. Ready does not wait for a scrape: a host that boots while kube-apiserver is still down must start
- * (and answer 503 with a Status saying why) instead of failing TimeoutStartSec and restarting in a loop. Java 17 cannot open AF_UNIX datagram sockets, so the message
- * is sent by a child process: the unit needs {@code NotifyAccess=all}. Without {@code NOTIFY_SOCKET} nothing
- * happens.
- *
- * <p>Readiness is observed from outside the bundles: the metrics-api handler is registered (service property
- * {@code kma.http.path=/apis}), and {@code GET /livez} on the configured port over loopback answers 200.
+ * {@code systemd-notify --ready --status=...} once the {@link Readiness} service says the API serves, and
+ * {@code systemd-notify --status=...} while it waits. Ready does not wait for a scrape: a host that boots while
+ * kube-apiserver is still down must start (and answer 503 with a Status saying why) instead of failing
+ * TimeoutStartSec and restarting in a loop. Java 17 cannot open AF_UNIX datagram sockets, so the message is sent by a
+ * child process: the unit needs {@code NotifyAccess=all}. Without {@code NOTIFY_SOCKET} nothing happens.
  */
 final class SystemdNotify implements AutoCloseable {
 
-    /** Says what readiness still waits for; null when ready. Must be bounded in time. */
-    interface Probe {
+    /** Says what readiness still waits for; null when ready. Must be bounded in time. Closed with the notifier. */
+    interface Probe extends AutoCloseable {
         String waitingFor() throws Exception;
+
+        @Override
+        default void close() {
+        }
     }
 
     static final long POLL_MILLIS = 1_000;
@@ -75,7 +66,7 @@ final class SystemdNotify implements AutoCloseable {
             return null;
         }
         SystemdNotify notify = new SystemdNotify(List.of(command == null || command.isBlank() ? "systemd-notify" : command),
-                new LoopbackReadiness(framework.getBundleContext()), POLL_MILLIS);
+                new ServiceReadiness(framework.getBundleContext()), POLL_MILLIS);
         notify.start();
         return notify;
     }
@@ -97,6 +88,7 @@ final class SystemdNotify implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        probe.close();
     }
 
     private void loop() {
@@ -137,14 +129,14 @@ final class SystemdNotify implements AutoCloseable {
         cmd.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
-                    new java.io.File("/dev/null"))).start();
+                    new File("/dev/null"))).start();
             if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 warnOnce(String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT_SECONDS + " s");
                 return false;
             }
             // It has exited, so its (short) output is all in the pipe.
-            String output = new String(p.getInputStream().readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).strip();
+            String output = new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
             if (p.exitValue() != 0) {
                 warnOnce(String.join(" ", command) + " exited with " + p.exitValue()
                         + (output.isEmpty() ? "" : ": " + output.replaceAll("\\s*\\R\\s*", " "))
@@ -168,134 +160,36 @@ final class SystemdNotify implements AutoCloseable {
         }
     }
 
-    /** The real probe: metrics-api registered, then /readyz over loopback on the configured port. */
-    static final class LoopbackReadiness implements Probe {
-
-        static final int TIMEOUT_MILLIS = 2_000;
+    /** The real probe: the {@link Readiness} service of the bundle that owns the listener, asked in process. */
+    static final class ServiceReadiness implements Probe {
 
         private final BundleContext context;
+        private final ServiceTracker<Readiness, Readiness> tracker;
 
-        LoopbackReadiness(BundleContext context) {
+        ServiceReadiness(BundleContext context) {
             this.context = context;
+            this.tracker = new ServiceTracker<>(context, Readiness.class, null);
+            tracker.open();
         }
 
         @Override
-        public String waitingFor() throws Exception {
+        public String waitingFor() {
             if ((context.getBundle().getState() & Bundle.ACTIVE) == 0) {
                 return "stopping";
             }
-            if (!apiHandlerRegistered(context)) {
-                return "waiting for the metrics.k8s.io API handler";
+            Readiness readiness = tracker.getService();
+            if (readiness == null) {
+                return "waiting for the HTTPS listener (bundle io.kma.http.server)";
             }
-            Object bind = configProperty(context, "io.kma.http.server", "bindAddress");
-            Object port = configProperty(context, "io.kma.http.server", "securePort");
-            if (bind == null || !(port instanceof Integer p)) {
-                return "waiting for the configuration";
-            }
-            return health(loopbackFor(bind.toString()), p, "/livez");
+            return readiness.waitingFor().orElse(null);
         }
 
-        static boolean apiHandlerRegistered(BundleContext context) throws InvalidSyntaxException {
-            ServiceReference<?>[] refs = context.getAllServiceReferences(null, "(kma.http.path=/apis)");
-            return refs != null && refs.length > 0;
-        }
-
-        /** Where to dial the listener: the bound address, or loopback when it listens on every address. */
-        static String loopbackFor(String bindAddress) {
-            if (bindAddress.isBlank() || bindAddress.equals("0.0.0.0")) {
-                return "127.0.0.1";
-            }
-            if (bindAddress.equals("::") || bindAddress.equals("::0")) {
-                return "::1";
-            }
-            return bindAddress;
-        }
-
-        /** Null when {@code GET path} ({@code /livez}, {@code /readyz}) answers 200, else what it reports. No credentials are sent. */
-        static String health(String host, int port, String path) throws Exception {
-            String h = host.contains(":") ? "[" + host + "]" : host;
-            URL url = new URL("https://" + h + ":" + port + path + "?verbose");
-            HttpsURLConnection c = (HttpsURLConnection) url.openConnection();
-            // Our own listener on this host: only its status is read, so its certificate is not verified (it may
-            // be self-signed, or name the service rather than this address).
-            c.setSSLSocketFactory(TRUST_ANY.getSocketFactory());
-            c.setHostnameVerifier((name, session) -> true);
-            c.setConnectTimeout(TIMEOUT_MILLIS);
-            c.setReadTimeout(TIMEOUT_MILLIS);
-            c.setInstanceFollowRedirects(false);
+        @Override
+        public void close() {
             try {
-                int code = c.getResponseCode();
-                if (code == HttpURLConnection.HTTP_OK) {
-                    return null;
-                }
-                String body = read(c.getErrorStream() != null ? c.getErrorStream() : c.getInputStream());
-                List<String> failed = body.lines().filter(l -> l.startsWith("[-]")).map(l -> l.substring(3)).toList();
-                return "waiting for " + path + " (" + code + (failed.isEmpty() ? "" : ": " + String.join(", ", failed)) + ")";
-            } catch (IOException e) {
-                return "waiting for the listener on " + h + ":" + port + " (" + Problems.describe(e) + ")";
-            } finally {
-                c.disconnect();
-            }
-        }
-
-        private static String read(InputStream in) throws IOException {
-            if (in == null) {
-                return "";
-            }
-            try (in) {
-                return new String(in.readNBytes(16 * 1024), StandardCharsets.UTF_8);
-            }
-        }
-
-        /** Through reflection: ConfigAdmin's classes live in the framework, not on the launcher's class path. */
-        static Object configProperty(BundleContext context, String pid, String name) throws Exception {
-            ServiceReference<?>[] refs = context.getAllServiceReferences("org.osgi.service.cm.ConfigurationAdmin", null);
-            if (refs == null || refs.length == 0) {
-                return null;
-            }
-            Object admin = context.getService(refs[0]);
-            if (admin == null) {
-                return null;
-            }
-            try {
-                Class<?> api = admin.getClass().getClassLoader().loadClass("org.osgi.service.cm.ConfigurationAdmin");
-                Method list = api.getMethod("listConfigurations", String.class);
-                Object[] configurations = (Object[]) list.invoke(admin, "(service.pid=" + pid + ")");
-                if (configurations == null || configurations.length == 0) {
-                    return null;
-                }
-                Class<?> configuration = api.getClassLoader().loadClass("org.osgi.service.cm.Configuration");
-                Dictionary<?, ?> props = (Dictionary<?, ?>) configuration.getMethod("getProperties").invoke(configurations[0]);
-                return props == null ? null : props.get(name);
-            } finally {
-                context.ungetService(refs[0]);
-            }
-        }
-
-        private static final SSLContext TRUST_ANY = trustAny();
-
-        private static SSLContext trustAny() {
-            try {
-                SSLContext ssl = SSLContext.getInstance("TLS");
-                ssl.init(null, new TrustManager[] {new X509TrustManager() {
-                    @Override
-                    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                        throw new UnsupportedOperationException("client side only");
-                    }
-
-                    @Override
-                    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                        // see health(): only the status of our own listener is read
-                    }
-
-                    @Override
-                    public X509Certificate[] getAcceptedIssuers() {
-                        return new X509Certificate[0];
-                    }
-                }}, new SecureRandom());
-                return ssl;
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
+                tracker.close();
+            } catch (IllegalStateException frameworkGone) {
+                // the tracker's listener went away with the framework
             }
         }
     }

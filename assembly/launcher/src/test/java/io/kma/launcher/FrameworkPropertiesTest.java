@@ -21,6 +21,9 @@ class FrameworkPropertiesTest {
         assertEquals("/var/lib/kma/deploy", p.get("felix.fileinstall.dir"));
         assertEquals("false", p.get("felix.fileinstall.enableConfigSave"));
         assertTrue(p.get(FrameworkProperties.SYSTEM_PACKAGES_EXTRA).contains("org.slf4j.spi;version=2.0.20"));
+        // the launcher contracts, with the version bnd wrote into the io.kma.api.runtime jar
+        assertTrue(p.get(FrameworkProperties.SYSTEM_PACKAGES_EXTRA).matches(".*,io\\.kma\\.api\\.runtime;version=\"1\\.\\d+\\.\\d+\"(,.*)?"),
+                p.get(FrameworkProperties.SYSTEM_PACKAGES_EXTRA));
     }
 
     @Test

@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWiring;
 
 /** A real Felix; the test plays File Install's part (install from deploy/, uninstall when the jar goes). */
 @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
@@ -47,18 +52,48 @@ class HotDeployTest {
         }
     }
 
+    /**
+     * File Install installs and starts the older jar beside the running bundle; the running one stays: the same
+     * bundle, never stopped, and still the provider its importer is wired to.
+     */
     @Test
     void olderDeployedBundleDoesNotReplaceTheRunningOne() throws Exception {
         Path home = dir.resolve("home");
         Path deploy = dir.resolve("deploy");
-        TestBundles.manifestOnly(home.resolve("bundles"), "test.swap", "2.0.0");
-        Path v1 = TestBundles.manifestOnly(deploy, "test.swap", "1.0.0");
+        TestBundles.manifestOnly(home.resolve("bundles"), "test.swap", "2.0.0",
+                Map.of("Export-Package", "test.swap;version=2.0.0"));
+        TestBundles.manifestOnly(home.resolve("bundles"), "test.user", "1.0.0", Map.of("Import-Package", "test.swap"));
+        Path v1 = TestBundles.manifestOnly(deploy, "test.swap", "1.0.0", Map.of("Export-Package", "test.swap;version=1.0.0"));
         try (Launcher launcher = Launcher.start(new LaunchOptions(home, null, false, dir.resolve("state"), deploy, Map.of()))) {
             BundleContext context = launcher.framework().getBundleContext();
-            context.installBundle(v1.toUri().toString());
-            Thread.sleep(500);
+            Bundle running = bundles(context, "test.swap").get(0);
+            assertEquals(List.of(running), providersTo(bundles(context, "test.user").get(0)), "before: wired to 2.0.0");
+            List<BundleEvent> events = new CopyOnWriteArrayList<>();
+            BundleListener listener = e -> {
+                if (e.getBundle().equals(running)) {
+                    events.add(e);
+                }
+            };
+            context.addBundleListener(listener);
+
+            Bundle deployed = context.installBundle(v1.toUri().toString());
+            deployed.start();
+            Thread.sleep(500); // time for a wrong replacement to happen; nothing signals that none will
+
+            context.removeBundleListener(listener);
             assertEquals(List.of("1.0.0", "2.0.0"), versions(context, "test.swap"));
+            assertEquals(Bundle.ACTIVE, running.getState(), "2.0.0 still runs");
+            assertEquals(List.of(), events.stream().map(e -> e.getType()).toList(), "2.0.0 was never stopped or refreshed");
+            assertTrue(running.adapt(BundleWiring.class).isCurrent(), "2.0.0 keeps its current wiring");
+            assertEquals(List.of(running), providersTo(bundles(context, "test.user").get(0)),
+                    "the importer stays wired to 2.0.0");
         }
+    }
+
+    /** The bundles whose packages {@code importer} is wired to. */
+    private static List<Bundle> providersTo(Bundle importer) {
+        return importer.adapt(BundleWiring.class).getRequiredWires(BundleRevision.PACKAGE_NAMESPACE).stream()
+                .map(w -> w.getProvider().getBundle()).toList();
     }
 
     @Test

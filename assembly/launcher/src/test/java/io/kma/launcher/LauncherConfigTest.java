@@ -15,7 +15,6 @@ import java.util.Dictionary;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,14 +33,7 @@ class LauncherConfigTest {
 
     @BeforeEach
     void home() throws Exception {
-        home = dir.resolve("home");
-        Path bundles = home.resolve("bundles");
-        for (String prefix : new String[] {"io.kma.config-", "io.kma.api-", "snakeyaml-", "org.apache.felix.scr-",
-                "org.apache.felix.configadmin-", "org.osgi.service.component-", "org.osgi.util.promise-",
-                "org.osgi.util.function-"}) {
-            Assumptions.assumeTrue(TestBundles.copyFromClassPath(prefix, bundles) != null,
-                    prefix + " is not a jar on the test class path (reactor build before package?)");
-        }
+        home = TestBundles.configHome(dir);
     }
 
     @Test

@@ -4,30 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SystemdNotifyTest {
@@ -139,54 +128,5 @@ class SystemdNotifyTest {
             python.destroy();
             python.waitFor(5, TimeUnit.SECONDS);
         }
-    }
-
-    @Test
-    void readyzProbeOverLoopbackHttps() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(System.getProperty("java.home"), "bin", "keytool")), "no keytool");
-        Path keystore = dir.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("keytool.log").toFile()).start();
-        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, Files.readString(dir.resolve("keytool.log")));
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(keystore)) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "changeit".toCharArray());
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf.getKeyManagers(), null, null);
-
-        AtomicInteger status = new AtomicInteger(500);
-        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(ssl));
-        server.createContext("/readyz", exchange -> {
-            byte[] body = (status.get() == 200 ? "[+]ping ok\nreadyz check passed\n"
-                    : "[+]ping ok\n[-]metric-storage-ready failed: reason withheld\nreadyz check failed\n").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status.get(), body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        try {
-            int port = server.getAddress().getPort();
-            assertEquals("waiting for /readyz (500: metric-storage-ready failed: reason withheld)",
-                    SystemdNotify.LoopbackReadiness.health("127.0.0.1", port, "/readyz"));
-            status.set(200);
-            assertNull(SystemdNotify.LoopbackReadiness.health("127.0.0.1", port, "/readyz"));
-        } finally {
-            server.stop(0);
-        }
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        assertTrue(SystemdNotify.LoopbackReadiness.health("127.0.0.1", closed, "/livez").startsWith("waiting for the listener on 127.0.0.1:"));
-        assertEquals("127.0.0.1", SystemdNotify.LoopbackReadiness.loopbackFor("0.0.0.0"));
-        assertEquals("::1", SystemdNotify.LoopbackReadiness.loopbackFor("::"));
-        assertEquals("192.0.2.10", SystemdNotify.LoopbackReadiness.loopbackFor("192.0.2.10"));
     }
 }

@@ -26,7 +26,8 @@ import io.kma.launcher.Launcher;
 
 /**
  * The real distribution (assembly/target/kube-metrics-appliance) booted on the real Felix in this
- * JVM through the launcher, with its own config file, state and deploy directories.
+ * JVM through the launcher, with its own config file, state and deploy directories; the system bundle also exports
+ * the DS runtime API from this class path, for {@link Components}.
  */
 final class Appliance implements AutoCloseable {
 
@@ -60,8 +61,26 @@ final class Appliance implements AutoCloseable {
         Path config = workDir.resolve("config.yaml");
         Files.writeString(config, configYaml);
         Path deploy = Files.createDirectories(workDir.resolve("deploy"));
-        LaunchOptions options = new LaunchOptions(distribution(), config, true, workDir.resolve("state"), deploy, Map.of());
+        LaunchOptions options = new LaunchOptions(distribution(), config, true, workDir.resolve("state"), deploy,
+                Components.SYSTEM_PACKAGES);
         return new Appliance(Launcher.start(options), workDir, port);
+    }
+
+    /**
+     * Boots the appliance with no cluster (its kubeconfig does not exist) on a free port of 127.0.0.1, and waits
+     * (bounded) until {@code /livez} answers 200.
+     */
+    static Appliance startWithoutCluster(Path workDir) throws Exception {
+        int port = freePort();
+        Appliance appliance = start(workDir, port, """
+                kubeconfig: %s/absent.kubeconfig
+                server:
+                  bindAddress: 127.0.0.1
+                  securePort: %d
+                  certDir: %s/certs
+                """.formatted(workDir, port, workDir));
+        appliance.awaitStatus("/livez", 200, Duration.ofSeconds(20));
+        return appliance;
     }
 
     /** A free TCP port on 127.0.0.1. */
@@ -88,7 +107,7 @@ final class Appliance implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("bundle " + symbolicName + " is not installed"));
     }
 
-    Map<String, String> componentStates() throws Exception {
+    Map<String, String> componentStates() {
         return Components.states(context());
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.Version;
 
@@ -43,21 +47,16 @@ import org.osgi.framework.Version;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FrameworkTest {
 
+    /** By name: the API bundle's classes live inside the framework, not on the test's class path. */
+    private static final String ADDRESS_RESOLVER = "io.kma.api.kubelet.AddressResolver";
+
     @TempDir
     static Path work;
     static Appliance appliance;
 
     @BeforeAll
     static void boot() throws Exception {
-        int port = Appliance.freePort();
-        appliance = Appliance.start(work, port, """
-                kubeconfig: %s/absent.kubeconfig
-                server:
-                  bindAddress: 127.0.0.1
-                  securePort: %d
-                  certDir: %s/certs
-                """.formatted(work, port, work));
-        appliance.awaitStatus("/livez", 200, Duration.ofSeconds(20));
+        appliance = Appliance.startWithoutCluster(work);
     }
 
     @AfterAll
@@ -174,29 +173,70 @@ class FrameworkTest {
         assertEquals(200, appliance.status("/livez"));
     }
 
+    /**
+     * The jar dropped into deploy/ is the one that runs afterwards: it is ACTIVE from its deploy/ location, the
+     * strategy service is registered by it and answered by an object of its class loader, and no other bundle
+     * (nor the framework) stopped on the way.
+     */
     @Test
     @Order(5)
     void bundleDroppedIntoDeployReplacesTheRunningOne() throws Exception {
         String bsn = "io.kma.address.hosts";
+        String strategy = "(kma.strategy=hosts)";
         Bundle original = appliance.bundle(bsn);
-        long frameworkStart = appliance.launcher().framework().getBundleId();
+        assertEquals(original, serviceOwner(strategy), "before: the original registers the hosts strategy");
+        List<String> stopped = new CopyOnWriteArrayList<>();
+        BundleListener stops = e -> {
+            // the swapped bundle itself may stop more than once (File Install and the hot deploy both refresh)
+            if (e.getType() == BundleEvent.STOPPED && !bsn.equals(e.getBundle().getSymbolicName())) {
+                stopped.add(e.getBundle().getSymbolicName() + " " + e.getBundle().getVersion());
+            }
+        };
+        appliance.context().addBundleListener(stops);
         Version newVersion = new Version(original.getVersion().getMajor(), original.getVersion().getMinor(),
                 original.getVersion().getMicro() + 1, "hotdeploy");
         Path source = Files.list(Appliance.distribution().resolve("bundles"))
                 .filter(p -> p.getFileName().toString().startsWith(bsn + "-")).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + bsn + " jar in the distribution"));
         Path dropped = appliance.deployDir().resolve(bsn + "-" + newVersion + ".jar");
+        long droppedAt = System.currentTimeMillis();
         withVersion(source, dropped, newVersion);
 
-        Appliance.await(bsn + " " + newVersion + " active and the old version gone", Duration.ofSeconds(30), () -> {
-            List<Bundle> same = appliance.bundles().stream().filter(b -> bsn.equals(b.getSymbolicName())).toList();
-            return same.size() == 1 && same.get(0).getVersion().equals(newVersion) && same.get(0).getState() == Bundle.ACTIVE;
-        });
-        assertEquals(Bundle.UNINSTALLED, original.getState());
-        assertEquals(frameworkStart, appliance.launcher().framework().getBundleId());
-        assertEquals(Bundle.ACTIVE, appliance.launcher().framework().getState(), "the framework kept running");
-        assertEquals(200, appliance.status("/livez"));
-        Appliance.await("components satisfied after the swap", Duration.ofSeconds(15), () -> unsatisfied().isEmpty());
+        try {
+            Appliance.await(bsn + " " + newVersion + " active and the old version gone", Duration.ofSeconds(30), () -> {
+                List<Bundle> same = appliance.bundles().stream().filter(b -> bsn.equals(b.getSymbolicName())).toList();
+                return same.size() == 1 && same.get(0).getVersion().equals(newVersion) && same.get(0).getState() == Bundle.ACTIVE;
+            });
+            Bundle running = appliance.bundle(bsn);
+            assertEquals(Bundle.UNINSTALLED, original.getState());
+            assertTrue(running.getLocation().endsWith("/deploy/" + dropped.getFileName()), running.getLocation());
+            assertTrue(running.getLastModified() >= droppedAt, "installed after the drop: " + running.getLastModified());
+            Appliance.await("the hosts strategy registered by the dropped bundle", Duration.ofSeconds(15),
+                    () -> running.equals(serviceOwner(strategy)));
+            ServiceReference<?> ref = appliance.context().getAllServiceReferences(ADDRESS_RESOLVER, strategy)[0];
+            Object resolver = appliance.context().getService(ref);
+            try {
+                assertEquals(running, FrameworkUtil.getBundle(resolver.getClass()), "answered by the new bundle's class");
+            } finally {
+                appliance.context().ungetService(ref);
+            }
+            assertEquals(List.of(), stopped, "no other bundle stopped");
+            assertEquals(Bundle.ACTIVE, appliance.launcher().framework().getState(), "the framework kept running");
+            assertEquals(200, appliance.status("/livez"));
+            Appliance.await("components satisfied after the swap", Duration.ofSeconds(15), () -> unsatisfied().isEmpty());
+        } finally {
+            appliance.context().removeBundleListener(stops);
+        }
+    }
+
+    /** The bundle registering the AddressResolver that matches {@code filter}; null when there is none. */
+    private static Bundle serviceOwner(String filter) {
+        try {
+            ServiceReference<?>[] refs = appliance.context().getAllServiceReferences(ADDRESS_RESOLVER, filter);
+            return refs == null || refs.length != 1 ? null : refs[0].getBundle();
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Copies a bundle jar, changing only its Bundle-Version. */

@@ -1,7 +1,6 @@
 package io.kma.itest;
 
 import java.io.Reader;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +15,8 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -28,16 +25,21 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 
+import io.kma.testsupport.TestPki;
+
 /** HTTPS clients for tests, built from the PEM files the simulator and the appliance write. */
 final class TlsClients {
 
     private TlsClients() {
     }
 
-    /** A client that trusts {@code caFile} (or anything when null) and presents {@code cert}/{@code key} when given. */
+    /**
+     * A client that trusts {@code caFile} (or anything when null: the appliance's self-signed certificate) and
+     * presents {@code cert}/{@code key} when given.
+     */
     static HttpClient client(Path caFile, Path cert, Path key) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(keyManagers(cert, key), caFile == null ? new TrustManager[] {new TrustAll()} : trustManagers(caFile), null);
+        ctx.init(keyManagers(cert, key), caFile == null ? new TrustManager[] {TestPki.trustAll()} : trustManagers(caFile), null);
         return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -99,40 +101,8 @@ final class TlsClients {
      * cluster has never seen, as an attacker could make.
      */
     static HttpClient foreignClient(String cn) throws Exception {
-        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
-        g.initialize(256);
-        java.security.KeyPair ca = g.generateKeyPair();
-        java.security.KeyPair leaf = g.generateKeyPair();
-        java.util.Date from = new java.util.Date(System.currentTimeMillis() - 3_600_000L);
-        java.util.Date to = new java.util.Date(System.currentTimeMillis() + 86_400_000L);
-        org.bouncycastle.asn1.x500.X500Name caName = new org.bouncycastle.asn1.x500.X500Name("CN=front-proxy-ca");
-        org.bouncycastle.operator.ContentSigner signer =
-                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(ca.getPrivate());
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(caName, java.math.BigInteger.valueOf(2), from, to,
-                        new org.bouncycastle.asn1.x500.X500Name("CN=" + cn + ",O=system:masters"), leaf.getPublic())
-                        .addExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, false,
-                                new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth))
-                        .build(signer));
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("client", leaf.getPrivate(), new char[0], new Certificate[] {cert});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, new char[0]);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), new TrustManager[] {new TrustAll()}, null);
-        return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5))
+        TestPki.Issued forged = TestPki.client(TestPki.ca("front-proxy-ca"), "CN=" + cn + ",O=system:masters");
+        return HttpClient.newBuilder().sslContext(TestPki.clientContext(null, forged)).connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1).build();
-    }
-
-    /** The appliance serves a self-signed certificate in these tests; name checks are not the point here. */
-    static final class TrustAll extends X509ExtendedTrustManager {
-        @Override public void checkClientTrusted(X509Certificate[] c, String a) { }
-        @Override public void checkServerTrusted(X509Certificate[] c, String a) { }
-        @Override public void checkClientTrusted(X509Certificate[] c, String a, Socket s) { }
-        @Override public void checkServerTrusted(X509Certificate[] c, String a, Socket s) { }
-        @Override public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) { }
-        @Override public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) { }
-        @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
     }
 }

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,9 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -41,6 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.kma.simulator.MarkerBundle;
 import io.kma.simulator.Simulator;
 import io.kma.simulator.SimulatorOptions;
+import io.kma.testsupport.TestPki;
 
 /**
  * The RPM end to end, without touching this machine's /etc, /usr or /var: builds it from the
@@ -304,7 +301,9 @@ class RpmPackageTest {
             Process p = installedLauncher(state, log, "run", "--config", configFile.toString());
             long start = System.nanoTime();
             try {
-                HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
+                // the appliance serves the self-signed certificate it generated a moment ago; only /livez is asked
+                HttpClient http = HttpClient.newBuilder().sslContext(TestPki.clientContext(null, null))
+                        .connectTimeout(Duration.ofSeconds(2)).build();
                 int status = awaitStatus(http, p, URI.create("https://127.0.0.1:" + port + "/livez"));
                 assertEquals(200, status, "no /livez 200 within " + LIVEZ_TIMEOUT.toSeconds() + " s (alive: "
                         + p.isAlive() + "):\n" + tail(log));
@@ -539,18 +538,6 @@ class RpmPackageTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
-    }
-
-    private static SSLContext trustAll() throws Exception {
-        // The appliance serves a self-signed certificate it generated a moment ago; only /livez is asked.
-        TrustManager tm = new X509TrustManager() {
-            @Override public void checkClientTrusted(X509Certificate[] chain, String authType) { }
-            @Override public void checkServerTrusted(X509Certificate[] chain, String authType) { }
-            @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-        };
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {tm}, null);
-        return ctx;
     }
 
     private static String tail(Path log) {

@@ -3,7 +3,6 @@ package io.kma.config.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +17,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.kma.api.runtime.Reload;
 
 /**
  * Reads config.yaml (framework property kma.config), validates it, writes every PID to ConfigAdmin and
@@ -39,7 +40,7 @@ public final class ConfigFeeder {
     private ConfigurationWriter writer;
     private StatusPublisher status;
     private ScheduledExecutorService poller;
-    private ServiceRegistration<Runnable> reloadOnSignal;
+    private ServiceRegistration<Reload> reloadOnSignal;
     private byte[] lastContent;
     private boolean lastMissing;
     private boolean applied;
@@ -72,10 +73,8 @@ public final class ConfigFeeder {
         });
         poller.scheduleWithFixedDelay(() -> reload(false), POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
 
-        // The launcher runs this on SIGHUP, finding it by properties only (it has no classes of this bundle).
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put("kma.signal", "HUP");
-        reloadOnSignal = context.registerService(Runnable.class, () -> poller.execute(() -> reload(true)), props);
+        // The launcher runs this on SIGHUP.
+        reloadOnSignal = context.registerService(Reload.class, () -> poller.execute(() -> reload(true)), null);
     }
 
     @Deactivate

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Component;
@@ -23,16 +22,14 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import io.kma.api.config.ConfigurationStatus;
 import io.kma.api.doctor.Diagnosis;
 import io.kma.api.doctor.Finding;
+import io.kma.api.runtime.Command;
 
 /**
  * {@code kube-metrics-appliance doctor}: checks that the configuration applied, then runs every bundle's
- * {@link Diagnosis} in order and prints each finding. The launcher has no class of any bundle, so this is
- * registered as a {@code Function<PrintStream, Integer>} (the exit code) with {@code kma.command=doctor}.
+ * {@link Diagnosis} in order and prints each finding. The launcher runs it as the {@link Command} {@code doctor}.
  */
-@Component(service = Function.class, property = DoctorCommand.COMMAND + "=doctor")
-public final class DoctorCommand implements Function<PrintStream, Integer> {
-
-    static final String COMMAND = "kma.command";
+@Component(service = Command.class, property = Command.NAME + "=doctor")
+public final class DoctorCommand implements Command {
 
     /** The groups a complete installation contributes, and the bundle that contributes each. */
     static final Map<String, String> EXPECTED = Map.of(
@@ -80,7 +77,7 @@ public final class DoctorCommand implements Function<PrintStream, Integer> {
     }
 
     @Override
-    public Integer apply(PrintStream out) {
+    public int run(PrintStream out) {
         Report report = new Report(out);
         try {
             if (configuration(report)) {

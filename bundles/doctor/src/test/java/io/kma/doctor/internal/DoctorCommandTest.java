@@ -29,7 +29,7 @@ class DoctorCommandTest {
 
     private static Run run(DoctorCommand doctor) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int exit = doctor.apply(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int exit = doctor.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return new Run(exit, bytes.toString(StandardCharsets.UTF_8));
     }
 

@@ -31,19 +31,20 @@ import io.kma.api.config.Pids;
 import io.kma.api.doctor.Diagnosis;
 import io.kma.api.http.HealthCheck;
 import io.kma.api.kube.KubeResources;
+import io.kma.api.runtime.HandOver;
 
 /**
  * Self-registration as a DS component: every second it samples readiness, every {@code renewIntervalSeconds} it runs
- * a {@link Registrar} round (at once when readiness changes). It is also the launcher's SIGTERM hook
- * ({@code Runnable} with {@code kma.signal=TERM}): the address leaves the Endpoints first, within
+ * a {@link Registrar} round (at once when readiness changes). It is also a {@link HandOver} of the launcher's
+ * SIGTERM: the address leaves the Endpoints first, within
  * {@link #WITHDRAW_WAIT_SECONDS}, while the listener keeps serving for {@code server.shutdownDelay}; at deactivation
  * the Lease and the EndpointSlice are deleted. Idle in {@code doctor} and {@code identity} runs and with
  * {@code registration.enabled: false}. A configuration update that keeps what is registered (address, port, Service,
  * Lease) keeps the registration: only the timings change, so a reload never takes the address out of rotation.
  */
 @Component(configurationPid = {Pids.REGISTRATION, Pids.HTTP_SERVER}, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = Runnable.class, property = "kma.signal=TERM")
-public final class RegistrationComponent implements Runnable {
+        immediate = true, service = HandOver.class)
+public final class RegistrationComponent implements HandOver {
 
     static final long WITHDRAW_WAIT_SECONDS = 5;
     static final long SAMPLE_MILLIS = 1000;
@@ -58,7 +59,7 @@ public final class RegistrationComponent implements Runnable {
 
     /* Dynamic and greedy: a replaced kube-client bundle's service is used from the next round on. */
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile KubeResources kube;
+    volatile KubeResources kube;
 
     private volatile RegistrationConfig config;
     private String hostnameOverride;
@@ -132,7 +133,7 @@ public final class RegistrationComponent implements Runnable {
      * it saw the change are answered. Without a registration there is nothing to wait for.
      */
     @Override
-    public void run() {
+    public void handOver() {
         ExecutorService e = executor;
         if (e == null || terminating) {
             return;

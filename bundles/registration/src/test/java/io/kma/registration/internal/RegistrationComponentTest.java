@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -72,9 +71,7 @@ class RegistrationComponentTest {
 
     RegistrationComponent component(KubeResources kube) throws Exception {
         RegistrationComponent c = new RegistrationComponent();
-        Field f = RegistrationComponent.class.getDeclaredField("kube");
-        f.setAccessible(true);
-        f.set(c, kube);
+        c.kube = kube;
         HealthCheck ok = new HealthCheck() {
             @Override public String name() { return "test"; }
             @Override public Result check() { return Result.OK; }
@@ -163,7 +160,7 @@ class RegistrationComponentTest {
         await(() -> ready().contains(own), own + " registered");
         slow.set(true);
         assertTrue(slowCallStarted.await(20, TimeUnit.SECONDS), "a round reached kube-apiserver");
-        component.run(); // SIGTERM
+        component.handOver(); // SIGTERM
         assertFalse(sim.registrationObjects().readyAddresses("kube-system", "metrics-server", "https").contains(own),
                 "withdrawn within " + RegistrationComponent.WITHDRAW_WAIT_SECONDS + " s although a round was running");
     }

@@ -59,12 +59,7 @@ class RegistrationDiagnosisTest {
     List<Finding> doctor(Instant now) throws Exception {
         RegistrationDiagnosis d = new RegistrationDiagnosis();
         d.kube = new SimKube(dir, "appliance");
-        java.lang.reflect.Field f = RegistrationDiagnosis.class.getDeclaredField("config");
-        f.setAccessible(true);
-        f.set(d, config("10.0.0.1"));
-        java.lang.reflect.Field h = RegistrationDiagnosis.class.getDeclaredField("hostnameOverride");
-        h.setAccessible(true);
-        h.set(d, "master-a");
+        d.activate(RegistrationComponentTest.context(), config("10.0.0.1"));
         d.clock = () -> now;
         List<Finding> out = new ArrayList<>();
         d.examine(out::add);
@@ -152,9 +147,7 @@ class RegistrationDiagnosisTest {
         // the simulator's viewer (jane) has none of the registration's permissions
         RegistrationDiagnosis d = new RegistrationDiagnosis();
         d.kube = new SimKube(dir, null, java.nio.file.Files.readString(dir.resolve("viewer-token")).trim());
-        java.lang.reflect.Field f = RegistrationDiagnosis.class.getDeclaredField("config");
-        f.setAccessible(true);
-        f.set(d, config("10.0.0.1"));
+        d.activate(RegistrationComponentTest.context(), config("10.0.0.1"));
         List<Finding> out = new ArrayList<>();
         d.examine(out::add);
         Finding rbac = line(out, "registration RBAC");
@@ -168,9 +161,7 @@ class RegistrationDiagnosisTest {
     void aLoopbackAdvertiseAddressFailsWithTheKeyToSet() throws Exception {
         RegistrationDiagnosis d = new RegistrationDiagnosis();
         d.kube = new SimKube(dir, "appliance");
-        java.lang.reflect.Field f = RegistrationDiagnosis.class.getDeclaredField("config");
-        f.setAccessible(true);
-        f.set(d, config(""));   // the route to the simulator's 127.0.0.1 is loopback
+        d.activate(RegistrationComponentTest.context(), config(""));   // the route to the simulator's 127.0.0.1 is loopback
         List<Finding> out = new ArrayList<>();
         d.examine(out::add);
         assertEquals(Finding.Verdict.FAIL, out.get(0).verdict(), out.toString());

@@ -77,21 +77,21 @@ public final class KubeletDiagnosis implements Diagnosis {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ClusterView clusterView;
+    volatile ClusterView clusterView;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile TlsMaterials tlsMaterials;
+    volatile TlsMaterials tlsMaterials;
 
     /** Same name as the scraper's: {@code addressResolver.target} selects the same strategy. */
     @Reference(name = "addressResolver", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile AddressResolver addressResolver;
+    volatile AddressResolver addressResolver;
 
     /** Same name as the scraper's: {@code credentials.target} selects the same strategy. */
     @Reference(name = "credentials", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile KubeletCredentials credentials;
+    volatile KubeletCredentials credentials;
 
     private volatile ScraperSettings settings;
     private volatile String selectorText = "";

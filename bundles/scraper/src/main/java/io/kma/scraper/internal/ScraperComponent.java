@@ -73,23 +73,23 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ClusterView clusterView;
+    volatile ClusterView clusterView;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile MetricsStore store;
+    volatile MetricsStore store;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile TlsMaterials tlsMaterials;
+    volatile TlsMaterials tlsMaterials;
 
     @Reference(name = "addressResolver", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile AddressResolver addressResolver;
+    volatile AddressResolver addressResolver;
 
     @Reference(name = "credentials", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile KubeletCredentials credentials;
+    volatile KubeletCredentials credentials;
 
     private final NodeNameVerifier verifier = new NodeNameVerifier();
     /** One for the scraper's life, so that a node failing every cycle is named once, not every cycle. */

@@ -3,17 +3,13 @@ package io.kma.scraper.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 import org.xnio.Options;
@@ -24,29 +20,21 @@ import io.kma.api.kubelet.KubeletEndpoint;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 
+import io.kma.testsupport.TestPki;
+
 /** A kubelet that offers h2 through ALPN (as real kubelets do) is scraped over HTTP/2. */
 class Http2NegotiationTest {
 
     @Test
     void negotiatesHttp2WhenOffered() throws Exception {
-        TestPki kubeletCa = new TestPki("kubelet-ca");
-        TestPki clientCa = new TestPki("client-ca");
-        TestPki.Issued serving = kubeletCa.issue("node-h2", true, "node-h2");
-        KubeletCredentials creds = TestPki.credentials(TestPki.keyManager(clientCa.issue("client", false), clientCa.ca),
+        TestPki.Issued kubeletCa = TestPki.ca("kubelet-ca");
+        TestPki.Issued clientCa = TestPki.ca("client-ca");
+        TestPki.Issued serving = TestPki.server(kubeletCa, "node-h2", "node-h2");
+        KubeletCredentials creds = Fixtures.credentials(TestPki.client(clientCa, "CN=client").keyManager(),
                 null, "test cert");
 
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("k", serving.key(), "x".toCharArray(), new X509Certificate[] {serving.cert(), kubeletCa.ca});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "x".toCharArray());
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        ts.load(null, null);
-        ts.setCertificateEntry("ca", clientCa.ca);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ts);
         SSLContext serverCtx = SSLContext.getInstance("TLS");
-        serverCtx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        serverCtx.init(new KeyManager[] {serving.keyManager()}, new TrustManager[] {TestPki.trustManager(clientCa.cert())}, null);
         byte[] body = KubeletScrapeTest.BODY.getBytes(StandardCharsets.UTF_8);
         Undertow server = Undertow.builder()
                 .addHttpsListener(0, "127.0.0.1", serverCtx)
@@ -61,7 +49,7 @@ class Http2NegotiationTest {
         verifier.expect(Map.of("127.0.0.1", List.of(new NodeNameVerifier.Expected("node-h2", java.util.Set.of("node-h2")))));
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(new KeyManager[] {new CredentialsKeyManager(creds)},
-                new TrustManager[] {new KubeletTrustManager(kubeletCa.trustManager(), "ca.crt")}, null);
+                new TrustManager[] {new KubeletTrustManager(TestPki.trustManager(kubeletCa.cert()), "ca.crt")}, null);
         try (KubeletHttpClient http = new KubeletHttpClient(ctx, verifier, 8000, 4, new BufferPool(2, 1 << 20))) {
             int port = ((java.net.InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
             KubeletEndpoint ep = new KubeletEndpoint("127.0.0.1", port, "InternalIP");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,6 +29,7 @@ import io.kma.api.kubelet.AddressResolver;
 import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.kubelet.KubeletEndpoint;
 import io.kma.api.tls.TlsMaterials;
+import io.kma.testsupport.TestPki;
 
 /**
  * The doctor's kubelet checks against stand-in kubelets on 127.0.0.1 with real TLS and client certificates,
@@ -37,18 +37,18 @@ import io.kma.api.tls.TlsMaterials;
  */
 class KubeletDiagnosisTest {
 
-    static TestPki kubeletCa;
-    static TestPki clientCa;
+    static TestPki.Issued kubeletCa;
+    static TestPki.Issued clientCa;
     static KubeletCredentials credentials;
 
     private final List<AutoCloseable> started = new ArrayList<>();
 
     @BeforeAll
     static void pki() throws Exception {
-        kubeletCa = new TestPki("kubelet-ca");
-        clientCa = new TestPki("client-ca");
-        credentials = TestPki.credentials(TestPki.keyManager(clientCa.issue("kube-apiserver-kubelet-client", false),
-                clientCa.ca), null, KubeletScrapeTest.CLIENT_DESCRIPTION);
+        kubeletCa = TestPki.ca("kubelet-ca");
+        clientCa = TestPki.ca("client-ca");
+        credentials = Fixtures.credentials(TestPki.client(clientCa, "CN=kube-apiserver-kubelet-client").keyManager(), null,
+                KubeletScrapeTest.CLIENT_DESCRIPTION);
     }
 
     @AfterEach
@@ -60,8 +60,8 @@ class KubeletDiagnosisTest {
     }
 
     /** A kubelet serving a certificate for the node name (no IP SAN) from the given CA, answering /metrics/resource. */
-    KubeletStandIn kubelet(TestPki servingCa, String certName, KubeletStandIn.Answer answer) throws Exception {
-        KubeletStandIn k = new KubeletStandIn(servingCa.issue(certName, true, certName), servingCa.ca, clientCa.ca);
+    KubeletStandIn kubelet(TestPki.Issued servingCa, String certName, KubeletStandIn.Answer answer) throws Exception {
+        KubeletStandIn k = new KubeletStandIn(TestPki.server(servingCa, certName, certName), servingCa.cert(), clientCa.cert());
         started.add(k);
         k.answers.put("/metrics/resource", answer);
         return k;
@@ -84,22 +84,16 @@ class KubeletDiagnosisTest {
     static KubeletDiagnosis diagnosis(ScraperConfig config, ClusterView cluster, TlsMaterials tls, AddressResolver resolver,
             KubeletCredentials creds) throws Exception {
         KubeletDiagnosis d = new KubeletDiagnosis();
-        inject(d, "clusterView", cluster);
-        inject(d, "tlsMaterials", tls);
-        inject(d, "addressResolver", resolver);
-        inject(d, "credentials", creds);
+        d.clusterView = cluster;
+        d.tlsMaterials = tls;
+        d.addressResolver = resolver;
+        d.credentials = creds;
         d.referenceGraceMillis = 0;
         d.syncWaitMillis = 1_000;
         d.pollMillis = 20;
         d.probeBudgetMillis = 30_000L;
         d.activate(config);
         return d;
-    }
-
-    static void inject(Object target, String field, Object value) throws Exception {
-        Field f = KubeletDiagnosis.class.getDeclaredField(field);
-        f.setAccessible(true);
-        f.set(target, value);
     }
 
     static List<Finding> examine(KubeletDiagnosis d) throws Exception {
@@ -150,7 +144,7 @@ class KubeletDiagnosisTest {
     @Test
     void healthyNodeIsOneOkLine() throws Exception {
         KubeletStandIn k = kubelet(kubeletCa, "worker-1", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
-        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 at(k.port()), credentials));
         Finding settings = only(findings, KubeletDiagnosis.SETTINGS);
         assertEquals(Verdict.OK, settings.verdict());
@@ -167,9 +161,9 @@ class KubeletDiagnosisTest {
 
     @Test
     void certificateFromAnotherCaFailsAtTls() throws Exception {
-        TestPki otherCa = new TestPki("kubelet-self-signed");
+        TestPki.Issued otherCa = TestPki.ca("kubelet-self-signed");
         KubeletStandIn k = kubelet(otherCa, "worker-1", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
-        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 at(k.port()), credentials));
         Finding node = only(findings, "node worker-1");
         assertEquals(Verdict.FAIL, node.verdict());
@@ -185,7 +179,7 @@ class KubeletDiagnosisTest {
     @Test
     void certificateNamingAnotherNodeFailsAtTls() throws Exception {
         KubeletStandIn k = kubelet(kubeletCa, "worker-2", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
-        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 at(k.port()), credentials));
         Finding node = only(findings, "node worker-1");
         assertEquals(Verdict.FAIL, node.verdict());
@@ -199,7 +193,7 @@ class KubeletDiagnosisTest {
     void unauthorizedNamesTheClientCaAndNeverTheToken() throws Exception {
         KubeletStandIn k = kubelet(kubeletCa, "worker-1",
                 new KubeletStandIn.Answer(401, "Unauthorized".getBytes(StandardCharsets.UTF_8), 0));
-        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 at(k.port()), credentials));
         Finding node = only(findings, "node worker-1");
         assertEquals(Verdict.FAIL, node.verdict());
@@ -209,8 +203,8 @@ class KubeletDiagnosisTest {
                 + KubeletScrapeTest.CLIENT_DESCRIPTION, node.fix());
 
         // certificate and token: both fixes, and the token appears nowhere
-        KubeletCredentials both = TestPki.credentials(credentials.keyManager().get(), "s3cret-t0ken", "certificate and token");
-        List<Finding> again = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        KubeletCredentials both = Fixtures.credentials(credentials.keyManager().get(), "s3cret-t0ken", "certificate and token");
+        List<Finding> again = examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 at(k.port()), both));
         Finding n2 = only(again, "node worker-1");
         assertTrue(n2.fix().contains("must sign certificate and token") && n2.fix().contains(
@@ -226,7 +220,7 @@ class KubeletDiagnosisTest {
         KubeletStandIn k = kubelet(kubeletCa, "worker-1", new KubeletStandIn.Answer(403,
                 "Forbidden (user=kube-apiserver-kubelet-client, verb=get, resource=nodes, subresource=metrics)"
                         .getBytes(StandardCharsets.UTF_8), 0));
-        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 at(k.port()), credentials));
         Finding node = only(findings, "node worker-1");
         assertEquals(Verdict.FAIL, node.verdict());
@@ -239,10 +233,10 @@ class KubeletDiagnosisTest {
     @Test
     void clientCertificateFromAnotherCaIsRejectedByTheKubelet() throws Exception {
         KubeletStandIn k = kubelet(kubeletCa, "worker-1", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
-        TestPki strangerCa = new TestPki("stranger-ca");
-        KubeletCredentials stranger = TestPki.credentials(TestPki.keyManager(strangerCa.issue("someone", false),
-                strangerCa.ca), null, "client certificate /tmp/someone.crt (CN=someone)");
-        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        TestPki.Issued strangerCa = TestPki.ca("stranger-ca");
+        KubeletCredentials stranger = Fixtures.credentials(TestPki.client(strangerCa, "CN=someone").keyManager(), null,
+                "client certificate /tmp/someone.crt (CN=someone)");
+        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 at(k.port()), stranger));
         Finding node = only(findings, "node worker-1");
         assertEquals(Verdict.FAIL, node.verdict());
@@ -256,7 +250,7 @@ class KubeletDiagnosisTest {
     @Test
     void closedPortFailsAtTcpConnect() throws Exception {
         int port = KubeletScrapeTest.freePortThatRefuses();
-        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 at(port), credentials));
         Finding node = only(findings, "node worker-1");
         assertEquals(Verdict.FAIL, node.verdict());
@@ -272,12 +266,12 @@ class KubeletDiagnosisTest {
         AddressResolver hostnameFirst = n -> List.of(new KubeletEndpoint("worker-1.invalid", k.port(), "Hostname"),
                 new KubeletEndpoint("127.0.0.1", k.port(), "InternalIP"));
         AddressResolver hostnameOnly = n -> List.of(new KubeletEndpoint("worker-1.invalid", k.port(), "Hostname"));
-        Finding ok = only(examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        Finding ok = only(examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 hostnameFirst, credentials)), "node worker-1");
         assertEquals(Verdict.OK, ok.verdict(), ok::detail);
         assertTrue(ok.detail().endsWith("; before that worker-1.invalid:" + k.port() + " (Hostname): name resolution"
                 + " failed"), ok.detail());
-        Finding fail = only(examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        Finding fail = only(examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 hostnameOnly, credentials)), "node worker-1");
         assertEquals(Verdict.FAIL, fail.verdict());
         assertTrue(fail.detail().contains("name resolution failed: worker-1.invalid does not resolve on this host"),
@@ -288,7 +282,7 @@ class KubeletDiagnosisTest {
 
     @Test
     void nodeWithoutQualifyingAddressNamesItsTypes() throws Exception {
-        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 n -> List.of(), credentials));
         Finding node = only(findings, "node worker-1");
         assertEquals(Verdict.FAIL, node.verdict());
@@ -299,7 +293,7 @@ class KubeletDiagnosisTest {
 
     @Test
     void missingResolverFailsTheSettingsAndSkipsTheNodes() throws Exception {
-        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 null, credentials));
         assertEquals(2, findings.size(), findings::toString);
         assertEquals(Finding.fail(KubeletDiagnosis.SETTINGS, "no AddressResolver strategy matching (kma.strategy=test)"
@@ -311,11 +305,11 @@ class KubeletDiagnosisTest {
 
     @Test
     void administratorClientCertificateFailsWithTheIdentityCommandAsTheFix() throws Exception {
-        KubeletCredentials admin = TestPki.credentials(TestPki.keyManager(
-                clientCa.issue("kube-apiserver-kubelet-client,O=system:masters", false), clientCa.ca), null,
+        KubeletCredentials admin = Fixtures.credentials(
+                TestPki.client(clientCa, "CN=kube-apiserver-kubelet-client,O=system:masters").keyManager(), null,
                 "client certificate /etc/kubernetes/pki/apiserver-kubelet-client.crt");
         KubeletStandIn k = kubelet(kubeletCa, "worker-1", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
-        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        List<Finding> findings = examine(diagnosis(false, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 at(k.port()), admin));
         Finding settings = only(findings, KubeletDiagnosis.SETTINGS);
         assertEquals(Verdict.FAIL, settings.verdict(), settings::toString);
@@ -336,7 +330,7 @@ class KubeletDiagnosisTest {
 
     @Test
     void insecureSkipTlsVerifyIsAWarningAndNodesStillAnswer() throws Exception {
-        TestPki unknownCa = new TestPki("unknown-ca");
+        TestPki.Issued unknownCa = TestPki.ca("unknown-ca");
         KubeletStandIn k = kubelet(unknownCa, "worker-1", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
         List<Finding> findings = examine(diagnosis(true, cluster(List.of(node("worker-1"))), null, at(k.port()),
                 credentials));
@@ -353,7 +347,7 @@ class KubeletDiagnosisTest {
 
     @Test
     void unsyncedNodeListFailsTheNodes() throws Exception {
-        KubeletDiagnosis d = diagnosis(false, cluster(List.of(node("worker-1")), false), kubeletCa.tlsMaterials(), at(1),
+        KubeletDiagnosis d = diagnosis(false, cluster(List.of(node("worker-1")), false), Fixtures.kubeletCaFile(kubeletCa), at(1),
                 credentials);
         d.syncWaitMillis = 300;
         List<Finding> findings = examine(d);
@@ -367,13 +361,13 @@ class KubeletDiagnosisTest {
     @Test
     void doctorChecksPinsWithoutWritingAny(@org.junit.jupiter.api.io.TempDir java.nio.file.Path pins) throws Exception {
         KubeletStandIn.Issuer own = KubeletPinningTest.kubeadmSelfSigned("worker-1", 1_700_000_000L);
-        KubeletStandIn k = new KubeletStandIn(own.leaf(), own.ca(), clientCa.ca);
+        KubeletStandIn k = new KubeletStandIn(own.leaf(), own.ca(), clientCa.cert());
         started.add(k);
         k.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
         ScraperConfig config = ScraperComponentTest.config(false, "", pins.toString());
 
         // not pinned yet: doctor (root) accepts the self-signed form naming the node but leaves pinning to the service
-        List<Finding> findings = examine(diagnosis(config, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(),
+        List<Finding> findings = examine(diagnosis(config, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa),
                 at(k.port()), credentials));
         assertTrue(only(findings, KubeletDiagnosis.SETTINGS).detail().endsWith("; self-signed kubelet certificates pinned in "
                 + pins + " (0 nodes pinned; a node's pin is removed with: rm " + pins + "/<node>.pin)"),
@@ -383,7 +377,7 @@ class KubeletDiagnosisTest {
 
         // pinned to another key: the node fails with the re-pin line
         java.nio.file.Files.writeString(pins.resolve("worker-1.pin"), "sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
-        findings = examine(diagnosis(config, cluster(List.of(node("worker-1"))), kubeletCa.tlsMaterials(), at(k.port()),
+        findings = examine(diagnosis(config, cluster(List.of(node("worker-1"))), Fixtures.kubeletCaFile(kubeletCa), at(k.port()),
                 credentials));
         assertTrue(only(findings, KubeletDiagnosis.SETTINGS).detail().contains("(1 nodes pinned;"));
         Finding node = only(findings, "node worker-1");
@@ -409,7 +403,7 @@ class KubeletDiagnosisTest {
         // 25 answer, 55 refuse
         AddressResolver resolver = n -> List.of(new KubeletEndpoint("127.0.0.1",
                 Integer.parseInt(n.name().substring(5)) < 25 ? k.port() : refused, "InternalIP"));
-        List<Finding> findings = examine(diagnosis(false, cluster(nodes), kubeletCa.tlsMaterials(), resolver, credentials));
+        List<Finding> findings = examine(diagnosis(false, cluster(nodes), Fixtures.kubeletCaFile(kubeletCa), resolver, credentials));
         List<Finding> nodeLines = findings.stream().filter(f -> f.check().startsWith("node ")).collect(Collectors.toList());
         assertEquals(20 + 50, nodeLines.size());
         assertEquals("node node-00", nodeLines.get(0).check(), "node-name order");

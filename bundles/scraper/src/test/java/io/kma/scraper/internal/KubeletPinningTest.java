@@ -24,6 +24,7 @@ import io.kma.api.cluster.NodeInfo;
 import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.kubelet.KubeletEndpoint;
 import io.kma.shared.labels.LabelSelector;
+import io.kma.testsupport.TestPki;
 
 /**
  * Kubelet identity over real TLS, wired as the scraper wires it ({@link KubeletClients}): kubeadm-style
@@ -32,8 +33,8 @@ import io.kma.shared.labels.LabelSelector;
  */
 class KubeletPinningTest {
 
-    static TestPki kubeletCa;
-    static TestPki clientCa;
+    static TestPki.Issued kubeletCa;
+    static TestPki.Issued clientCa;
     static KubeletCredentials credentials;
 
     @TempDir
@@ -44,11 +45,11 @@ class KubeletPinningTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        kubeletCa = new TestPki("kubelet-ca");
-        clientCa = new TestPki("client-ca");
-        TestPki.Issued client = clientCa.issue("system:kube-metrics-appliance", false);
+        kubeletCa = TestPki.ca("kubelet-ca");
+        clientCa = TestPki.ca("client-ca");
+        TestPki.Issued client = TestPki.client(clientCa, "CN=system:kube-metrics-appliance");
         // a token too: it must never reach a kubelet that failed the identity check
-        credentials = TestPki.credentials(TestPki.keyManager(client, clientCa.ca), "secret-token", "test identity");
+        credentials = Fixtures.credentials(client.keyManager(), "secret-token", "test identity");
     }
 
     @AfterEach
@@ -61,12 +62,12 @@ class KubeletPinningTest {
 
     /** What kubelet writes without serverTLSBootstrap: CN host@unix, issuer host-ca@unix, one DNS SAN host. */
     static KubeletStandIn.Issuer kubeadmSelfSigned(String hostname, long unix) throws Exception {
-        TestPki own = new TestPki(hostname + "-ca@" + unix);
-        return new KubeletStandIn.Issuer(own.issue(hostname + "@" + unix, true, hostname), own.ca);
+        TestPki.Issued own = TestPki.ca(hostname + "-ca@" + unix);
+        return new KubeletStandIn.Issuer(TestPki.server(own, hostname + "@" + unix, hostname), own.cert());
     }
 
     KubeletStandIn kubelet(KubeletStandIn.Issuer serving) throws Exception {
-        KubeletStandIn k = new KubeletStandIn(serving.leaf(), serving.ca(), clientCa.ca);
+        KubeletStandIn k = new KubeletStandIn(serving.leaf(), serving.ca(), clientCa.cert());
         k.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
         kubelets.add(k);
         return k;
@@ -80,7 +81,7 @@ class KubeletPinningTest {
     /** One scrape of each node, all dialled at the given kubelet, through a client set up as the scraper does. */
     List<NodeResult> scrape(KubeletClients c, boolean pin, KubeletStandIn k, NodeInfo... nodes) throws Exception {
         NodeNameVerifier verifier = verifierOf(c);
-        KubeletHttpClient http = c.get(settings(pin), kubeletCa.tlsMaterials(), credentials);
+        KubeletHttpClient http = c.get(settings(pin), Fixtures.kubeletCaFile(kubeletCa), credentials);
         List<List<KubeletEndpoint>> candidates = new ArrayList<>();
         for (int i = 0; i < nodes.length; i++) {
             candidates.add(List.of(new KubeletEndpoint("127.0.0.1", k.port(), "InternalIP")));
@@ -177,14 +178,14 @@ class KubeletPinningTest {
 
     @Test
     void caSignedCertificatesAreVerifiedAgainstTheCaAndNeverPinned() throws Exception {
-        KubeletStandIn k = kubelet(new KubeletStandIn.Issuer(kubeletCa.issue("system:node:worker-1", true, "worker-1"),
-                kubeletCa.ca));
+        KubeletStandIn k = kubelet(new KubeletStandIn.Issuer(TestPki.server(kubeletCa, "system:node:worker-1", "worker-1"),
+                kubeletCa.cert()));
         assertOk(scrape(newClients(), true, k, KubeletScrapeTest.node("worker-1")).get(0));
         assertFalse(Files.exists(pinFile("worker-1")));
 
         // not the CA's and not kubelet's self-signed form: refused, as before pinning existed
-        TestPki other = new TestPki("other-ca");
-        KubeletStandIn stranger = kubelet(new KubeletStandIn.Issuer(other.issue("worker-1", true, "worker-1"), other.ca));
+        TestPki.Issued other = TestPki.ca("other-ca");
+        KubeletStandIn stranger = kubelet(new KubeletStandIn.Issuer(TestPki.server(other, "worker-1", "worker-1"), other.cert()));
         NodeResult r = scrape(newClients(), true, stranger, KubeletScrapeTest.node("worker-1")).get(0);
         assertEquals(Outcome.TLS_ERROR, r.outcome());
         assertTrue(r.failure().getMessage().contains("is not signed by a CA in /etc/kubernetes/pki/ca.crt"),
@@ -204,8 +205,8 @@ class KubeletPinningTest {
     @Test
     void aCertificateServesOnlyTheNodeItNamesEvenOnAPooledConnection() throws Exception {
         // both nodes claim the same address; the kubelet there is worker-1's (CA-signed, names worker-1 only)
-        KubeletStandIn k = kubelet(new KubeletStandIn.Issuer(kubeletCa.issue("system:node:worker-1", true, "worker-1"),
-                kubeletCa.ca));
+        KubeletStandIn k = kubelet(new KubeletStandIn.Issuer(TestPki.server(kubeletCa, "system:node:worker-1", "worker-1"),
+                kubeletCa.cert()));
         List<NodeResult> r = scrape(newClients(), true, k, KubeletScrapeTest.node("worker-1"),
                 KubeletScrapeTest.node("worker-2"));
         assertOk(r.get(0));
@@ -219,7 +220,7 @@ class KubeletPinningTest {
     void aRequestForNoNodeNeverTrustsASelfSignedCertificate() throws Exception {
         KubeletStandIn k = kubelet(kubeadmSelfSigned("worker-1", 1_700_000_000L));
         KubeletClients c = newClients();
-        KubeletHttpClient http = c.get(settings(true), kubeletCa.tlsMaterials(), credentials);
+        KubeletHttpClient http = c.get(settings(true), Fixtures.kubeletCaFile(kubeletCa), credentials);
         // the handshake's check passes (worker-1 is dialled there); only the per-request one can refuse
         verifierOf(c).expect(ScrapeCycle.expectations(List.of(KubeletScrapeTest.node("worker-1")),
                 List.of(List.of(new KubeletEndpoint("127.0.0.1", k.port(), "InternalIP")))));

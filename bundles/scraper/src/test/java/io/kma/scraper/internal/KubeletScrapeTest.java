@@ -24,6 +24,7 @@ import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.kubelet.KubeletEndpoint;
 import io.kma.api.store.NodeScrape;
 import io.kma.api.store.ScrapeBatch;
+import io.kma.testsupport.TestPki;
 
 /** Scrapes against a local HTTPS kubelet stand-in that requires a client certificate. */
 class KubeletScrapeTest {
@@ -39,8 +40,8 @@ class KubeletScrapeTest {
     static final String CLIENT_DESCRIPTION =
             "client certificate /etc/kubernetes/pki/apiserver-kubelet-client.crt (CN=kube-apiserver-kubelet-client)";
 
-    static TestPki kubeletCa;
-    static TestPki clientCa;
+    static TestPki.Issued kubeletCa;
+    static TestPki.Issued clientCa;
     static KubeletCredentials credentials;
 
     KubeletStandIn kubelet;
@@ -51,16 +52,16 @@ class KubeletScrapeTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        kubeletCa = new TestPki("kubelet-ca");
-        clientCa = new TestPki("client-ca");
-        TestPki.Issued client = clientCa.issue("kube-apiserver-kubelet-client", false);
-        credentials = TestPki.credentials(TestPki.keyManager(client, clientCa.ca), null, CLIENT_DESCRIPTION);
+        kubeletCa = TestPki.ca("kubelet-ca");
+        clientCa = TestPki.ca("client-ca");
+        TestPki.Issued client = TestPki.client(clientCa, "CN=kube-apiserver-kubelet-client");
+        credentials = Fixtures.credentials(client.keyManager(), null, CLIENT_DESCRIPTION);
     }
 
     @BeforeEach
     void start() throws Exception {
         // the serving certificate names the node only: no IP SAN, the upstream failure case
-        kubelet = new KubeletStandIn(kubeletCa.issue("sim-node-1", true, "sim-node-1"), kubeletCa.ca, clientCa.ca);
+        kubelet = new KubeletStandIn(TestPki.server(kubeletCa, "sim-node-1", "sim-node-1"), kubeletCa.cert(), clientCa.cert());
         verifier = new NodeNameVerifier();
         // generous: the first handshake in a cold JVM on a busy 2-core machine takes seconds
         http = client(kubeletCa, 8000);
@@ -68,10 +69,11 @@ class KubeletScrapeTest {
         scraper = new NodeScraper(http, memory, new Interner(10), new JsonFactory(), 8000, 64 * 1024);
     }
 
-    KubeletHttpClient client(TestPki trusted, long timeoutMillis) throws Exception {
+    KubeletHttpClient client(TestPki.Issued trusted, long timeoutMillis) throws Exception {
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         ctx.init(new javax.net.ssl.KeyManager[] {new CredentialsKeyManager(credentials)},
-                new javax.net.ssl.TrustManager[] {new KubeletTrustManager(trusted.trustManager(), "/etc/kubernetes/pki/ca.crt")},
+                new javax.net.ssl.TrustManager[] {
+                    new KubeletTrustManager(TestPki.trustManager(trusted.cert()), Fixtures.KUBELET_CA.toString())},
                 null);
         return new KubeletHttpClient(ctx, verifier, timeoutMillis, 16, new BufferPool(4, 1 << 20));
     }
@@ -129,7 +131,7 @@ class KubeletScrapeTest {
     @Test
     void bearerTokenIsSent() throws Exception {
         kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(BODY));
-        KubeletCredentials both = TestPki.credentials(credentials.keyManager().get(), "s3cret", "token and cert");
+        KubeletCredentials both = Fixtures.credentials(credentials.keyManager().get(), "s3cret", "token and cert");
         verifier.expect(Map.of("127.0.0.1", List.of(new NodeNameVerifier.Expected("sim-node-1", Set.of("sim-node-1")))));
         NodeResult r = scraper.scrape(node("sim-node-1"), List.of(endpoint()), both).get(10, TimeUnit.SECONDS);
         assertNull(r.failure());
@@ -234,7 +236,7 @@ class KubeletScrapeTest {
     void unknownCaIsRejected() throws Exception {
         kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(BODY));
         http.close();
-        http = client(new TestPki("some-other-ca"), 2000);
+        http = client(TestPki.ca("some-other-ca"), 2000);
         scraper = new NodeScraper(http, memory, new Interner(10), new JsonFactory(), 2000, 64 * 1024);
         NodeResult r = scrape(node("sim-node-1"), List.of(endpoint()));
         assertEquals(Outcome.TLS_ERROR, r.outcome());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -33,6 +32,7 @@ import io.kma.api.store.NodeScrape;
 import io.kma.api.store.NodeUsage;
 import io.kma.api.store.PodUsage;
 import io.kma.api.store.ScrapeBatch;
+import io.kma.testsupport.TestPki;
 
 /** The component's tick loop without OSGi: references injected as SCR would, one stand-in kubelet. */
 class ScraperComponentTest {
@@ -206,28 +206,22 @@ class ScraperComponentTest {
         };
     }
 
-    static void inject(Object target, String field, Object value) throws Exception {
-        Field f = ScraperComponent.class.getDeclaredField(field);
-        f.setAccessible(true);
-        f.set(target, value);
-    }
-
     @Test
     void ticksScrapeSelectedNodesAndStoreOneBatchPerTick() throws Exception {
-        TestPki kubeletCa = new TestPki("kubelet-ca");
-        TestPki clientCa = new TestPki("client-ca");
-        var creds = TestPki.credentials(TestPki.keyManager(clientCa.issue("client", false), clientCa.ca), null, "test cert");
+        TestPki.Issued kubeletCa = TestPki.ca("kubelet-ca");
+        TestPki.Issued clientCa = TestPki.ca("client-ca");
+        var creds = Fixtures.credentials(TestPki.client(clientCa, "CN=client").keyManager(), null, "test cert");
         BlockingQueue<ScrapeBatch> batches = new LinkedBlockingQueue<>();
-        try (KubeletStandIn kubelet = new KubeletStandIn(kubeletCa.issue("worker-1", true, "worker-1"), kubeletCa.ca,
-                clientCa.ca)) {
+        try (KubeletStandIn kubelet = new KubeletStandIn(TestPki.server(kubeletCa, "worker-1", "worker-1"), kubeletCa.cert(),
+                clientCa.cert())) {
             kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
             AddressResolver resolver = n -> List.of(new KubeletEndpoint("127.0.0.1", kubelet.port(), "InternalIP"));
             ScraperComponent c = new ScraperComponent();
-            inject(c, "clusterView", cluster(List.of(node("worker-1", "worker"), node("master-1", "master"))));
-            inject(c, "store", store(batches));
-            inject(c, "tlsMaterials", kubeletCa.tlsMaterials());
-            inject(c, "addressResolver", resolver);
-            inject(c, "credentials", creds);
+            c.clusterView = cluster(List.of(node("worker-1", "worker"), node("master-1", "master")));
+            c.store = store(batches);
+            c.tlsMaterials = Fixtures.kubeletCaFile(kubeletCa);
+            c.addressResolver = resolver;
+            c.credentials = creds;
             long t0 = System.nanoTime();
             c.activate(null, config(false, "role=worker"));
             try {
@@ -266,18 +260,18 @@ class ScraperComponentTest {
 
     @Test
     void insecureModeAcceptsAnyCertificate() throws Exception {
-        TestPki kubeletCa = new TestPki("unknown-ca");
-        TestPki clientCa = new TestPki("client-ca");
-        var creds = TestPki.credentials(TestPki.keyManager(clientCa.issue("client", false), clientCa.ca), null, "test cert");
+        TestPki.Issued kubeletCa = TestPki.ca("unknown-ca");
+        TestPki.Issued clientCa = TestPki.ca("client-ca");
+        var creds = Fixtures.credentials(TestPki.client(clientCa, "CN=client").keyManager(), null, "test cert");
         BlockingQueue<ScrapeBatch> batches = new LinkedBlockingQueue<>();
-        try (KubeletStandIn kubelet = new KubeletStandIn(kubeletCa.issue("somebody-else", true, "somebody-else"),
-                kubeletCa.ca, clientCa.ca)) {
+        try (KubeletStandIn kubelet = new KubeletStandIn(TestPki.server(kubeletCa, "somebody-else", "somebody-else"),
+                kubeletCa.cert(), clientCa.cert())) {
             kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
             ScraperComponent c = new ScraperComponent();
-            inject(c, "clusterView", cluster(List.of(node("worker-1", "worker"))));
-            inject(c, "store", store(batches));
-            inject(c, "addressResolver", (AddressResolver) n -> List.of(new KubeletEndpoint("127.0.0.1", kubelet.port(), "InternalIP")));
-            inject(c, "credentials", creds);
+            c.clusterView = cluster(List.of(node("worker-1", "worker")));
+            c.store = store(batches);
+            c.addressResolver = (AddressResolver) n -> List.of(new KubeletEndpoint("127.0.0.1", kubelet.port(), "InternalIP"));
+            c.credentials = creds;
             c.activate(null, config(true, ""));
             try {
                 ScrapeBatch good = null;
@@ -297,18 +291,18 @@ class ScraperComponentTest {
 
     @Test
     void doctorModeActivatesWithoutScraping() throws Exception {
-        TestPki kubeletCa = new TestPki("kubelet-ca");
+        TestPki.Issued kubeletCa = TestPki.ca("kubelet-ca");
         BlockingQueue<ScrapeBatch> batches = new LinkedBlockingQueue<>();
         AtomicInteger resolved = new AtomicInteger();
         ScraperComponent c = new ScraperComponent();
-        inject(c, "clusterView", cluster(List.of(node("worker-1", "worker"))));
-        inject(c, "store", store(batches));
-        inject(c, "tlsMaterials", kubeletCa.tlsMaterials());
-        inject(c, "addressResolver", (AddressResolver) n -> {
+        c.clusterView = cluster(List.of(node("worker-1", "worker")));
+        c.store = store(batches);
+        c.tlsMaterials = Fixtures.kubeletCaFile(kubeletCa);
+        c.addressResolver = (AddressResolver) n -> {
             resolved.incrementAndGet();
             return List.of(new KubeletEndpoint("127.0.0.1", 1, "InternalIP"));
-        });
-        inject(c, "credentials", TestPki.credentials(null, "t", "token"));
+        };
+        c.credentials = Fixtures.credentials(null, "t", "token");
         BundleContext doctor = (BundleContext) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getProperty") && Diagnosis.MODE.equals(args[0])) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.kma.api.tls.TlsException;
-import io.kma.tls.internal.TestPki.KeyFormat;
+import io.kma.tls.internal.PemFiles.KeyFormat;
+import io.kma.testsupport.TestPki;
 
 class PemParsingTest {
 
@@ -37,10 +38,10 @@ class PemParsingTest {
     @CsvSource({"RSA, TRADITIONAL", "RSA, PKCS8", "EC, TRADITIONAL", "EC, PKCS8"})
     void readsKeysAndServesThemThroughTheKeyManager(String algorithm, KeyFormat format) throws Exception {
         KeyPair keys = TestPki.keyPair(algorithm);
-        X509Certificate cert = TestPki.certificate(keys, "leaf-" + algorithm);
-        Path crt = TestPki.write(dir.resolve("tls.crt"), TestPki.pem(cert));
-        String keyText = TestPki.keyPem(keys, format);
-        Path key = TestPki.write(dir.resolve("tls.key"), keyText);
+        X509Certificate cert = PemFiles.certificate(keys, "leaf-" + algorithm);
+        Path crt = PemFiles.write(dir.resolve("tls.crt"), PemFiles.pem(cert));
+        String keyText = PemFiles.keyPem(keys, format);
+        Path key = PemFiles.write(dir.resolve("tls.key"), keyText);
         String expectedHeader = format == KeyFormat.PKCS8 ? "-----BEGIN PRIVATE KEY-----"
                 : algorithm.equals("RSA") ? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN EC PRIVATE KEY-----";
         assertEquals(expectedHeader, keyText.lines().findFirst().orElseThrow(), "fixture writes the format under test");
@@ -70,9 +71,9 @@ class PemParsingTest {
 
     @Test
     void readsEveryCertificateOfABundleInOrder() throws Exception {
-        X509Certificate a = TestPki.certificate(TestPki.keyPair("EC"), "a");
-        X509Certificate b = TestPki.certificate(TestPki.keyPair("EC"), "b");
-        Path bundle = TestPki.write(dir.resolve("ca.crt"), "# comment lines are ignored\n" + TestPki.pem(a, b));
+        X509Certificate a = PemFiles.certificate(TestPki.keyPair("EC"), "a");
+        X509Certificate b = PemFiles.certificate(TestPki.keyPair("EC"), "b");
+        Path bundle = PemFiles.write(dir.resolve("ca.crt"), "# comment lines are ignored\n" + PemFiles.pem(a, b));
         assertEquals(List.of(a, b), tls.readCertificates(bundle));
         assertEquals(2, tls.trustManager(bundle).getAcceptedIssuers().length);
     }
@@ -81,26 +82,26 @@ class PemParsingTest {
     void ecKeyWithParametersBlockIsRead() throws Exception {
         KeyPair keys = TestPki.keyPair("EC");
         String text = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
-                + TestPki.keyPem(keys, KeyFormat.TRADITIONAL);
-        assertSameKey(keys.getPrivate(), tls.readPrivateKey(TestPki.write(dir.resolve("openssl-ec.key"), text)));
+                + PemFiles.keyPem(keys, KeyFormat.TRADITIONAL);
+        assertSameKey(keys.getPrivate(), tls.readPrivateKey(PemFiles.write(dir.resolve("openssl-ec.key"), text)));
     }
 
     @Test
     void fileWithoutCertificateIsNamedInTheError() throws Exception {
-        Path keyOnly = TestPki.write(dir.resolve("ca.crt"),
-                TestPki.keyPem(TestPki.keyPair("EC"), KeyFormat.PKCS8));
+        Path keyOnly = PemFiles.write(dir.resolve("ca.crt"),
+                PemFiles.keyPem(TestPki.keyPair("EC"), KeyFormat.PKCS8));
         TlsException e = assertThrows(TlsException.class, () -> tls.readCertificates(keyOnly));
         assertEquals(keyOnly + ": no CERTIFICATE block", e.getMessage());
 
-        Path empty = TestPki.write(dir.resolve("empty.crt"), "");
+        Path empty = PemFiles.write(dir.resolve("empty.crt"), "");
         assertEquals(empty + ": no CERTIFICATE block",
                 assertThrows(TlsException.class, () -> tls.trustManager(empty)).getMessage());
     }
 
     @Test
     void fileWithoutKeyIsNamedInTheError() throws Exception {
-        Path certOnly = TestPki.write(dir.resolve("k.key"),
-                TestPki.pem(TestPki.certificate(TestPki.keyPair("EC"), "x")));
+        Path certOnly = PemFiles.write(dir.resolve("k.key"),
+                PemFiles.pem(PemFiles.certificate(TestPki.keyPair("EC"), "x")));
         TlsException e = assertThrows(TlsException.class, () -> tls.readPrivateKey(certOnly));
         assertEquals(certOnly + ": no private key block (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)",
                 e.getMessage());
@@ -116,7 +117,7 @@ class PemParsingTest {
     @Test
     void unreadableFileSaysPermissionDenied() throws Exception {
         assumeFalse("root".equals(System.getProperty("user.name")), "root reads files whatever their mode");
-        Path key = TestPki.write(dir.resolve("k.key"), TestPki.keyPem(TestPki.keyPair("EC"), KeyFormat.PKCS8));
+        Path key = PemFiles.write(dir.resolve("k.key"), PemFiles.keyPem(TestPki.keyPair("EC"), KeyFormat.PKCS8));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("---------"));
         assertEquals(key + ": unreadable: permission denied",
                 assertThrows(TlsException.class, () -> tls.readPrivateKey(key)).getMessage());
@@ -124,21 +125,21 @@ class PemParsingTest {
 
     @Test
     void corruptBlockIsMalformed() throws Exception {
-        Path bad = TestPki.write(dir.resolve("bad.crt"), "-----BEGIN CERTIFICATE-----\nnot base64 !!\n-----END CERTIFICATE-----\n");
+        Path bad = PemFiles.write(dir.resolve("bad.crt"), "-----BEGIN CERTIFICATE-----\nnot base64 !!\n-----END CERTIFICATE-----\n");
         String message = assertThrows(TlsException.class, () -> tls.readCertificates(bad)).getMessage();
         assertEquals(bad + ": malformed PEM", message.substring(0, message.indexOf(": malformed PEM") + 15), message);
     }
 
     @Test
     void certificateAndKeyOfDifferentPairsDoNotMatch() throws Exception {
-        Path crt = TestPki.write(dir.resolve("tls.crt"), TestPki.pem(TestPki.certificate(TestPki.keyPair("RSA"), "a")));
-        Path key = TestPki.write(dir.resolve("tls.key"),
-                TestPki.keyPem(TestPki.keyPair("RSA"), KeyFormat.TRADITIONAL));
+        Path crt = PemFiles.write(dir.resolve("tls.crt"), PemFiles.pem(PemFiles.certificate(TestPki.keyPair("RSA"), "a")));
+        Path key = PemFiles.write(dir.resolve("tls.key"),
+                PemFiles.keyPem(TestPki.keyPair("RSA"), KeyFormat.TRADITIONAL));
         assertEquals(crt + ", " + key + ": certificate and key do not match",
                 assertThrows(TlsException.class, () -> tls.keyManager(crt, key)).getMessage());
 
-        Path ecKey = TestPki.write(dir.resolve("ec.key"),
-                TestPki.keyPem(TestPki.keyPair("EC"), KeyFormat.PKCS8));
+        Path ecKey = PemFiles.write(dir.resolve("ec.key"),
+                PemFiles.keyPem(TestPki.keyPair("EC"), KeyFormat.PKCS8));
         assertEquals(crt + ", " + ecKey + ": certificate and key do not match",
                 assertThrows(TlsException.class, () -> tls.keyManager(crt, ecKey)).getMessage());
     }
@@ -150,7 +151,7 @@ class PemParsingTest {
             w.writeObject(TestPki.keyPair("EC").getPrivate(),
                     new JcePEMEncryptorBuilder("AES-128-CBC").setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).build("secret".toCharArray()));
         }
-        Path key = TestPki.write(dir.resolve("enc.key"), out.toString());
+        Path key = PemFiles.write(dir.resolve("enc.key"), out.toString());
         assertEquals(key + ": encrypted private keys are not supported",
                 assertThrows(TlsException.class, () -> tls.readPrivateKey(key)).getMessage());
     }

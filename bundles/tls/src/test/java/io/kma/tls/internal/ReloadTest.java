@@ -15,6 +15,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kma.testsupport.TestPki;
+
 /** Managers built from files follow the files, checked at most once per interval, on use. */
 class ReloadTest {
 
@@ -37,11 +39,11 @@ class ReloadTest {
     void keyManagerServesRotatedFilesAfterTheCheckInterval() throws Exception {
         Path crt = dir.resolve("tls.crt");
         Path key = dir.resolve("tls.key");
-        X509Certificate first = TestPki.writePair(crt, key, "EC", "first");
+        X509Certificate first = PemFiles.writePair(crt, key, "EC", "first");
         X509ExtendedKeyManager km = tls.keyManager(crt, key);
         assertEquals(first, served(km, "EC"));
 
-        X509Certificate second = TestPki.writePair(crt, key, "RSA", "second");
+        X509Certificate second = PemFiles.writePair(crt, key, "RSA", "second");
         assertEquals(first, served(km, "EC"), "within the interval the files are not even looked at");
         tick();
         assertEquals(second, served(km, "RSA"), "after the interval the changed files are re-read");
@@ -52,11 +54,11 @@ class ReloadTest {
     void aHandshakeThatChoseTheOldIdentityStillGetsItsKey() throws Exception {
         Path crt = dir.resolve("tls.crt");
         Path key = dir.resolve("tls.key");
-        X509Certificate first = TestPki.writePair(crt, key, "EC", "first");
+        X509Certificate first = PemFiles.writePair(crt, key, "EC", "first");
         X509ExtendedKeyManager km = tls.keyManager(crt, key);
         String oldAlias = km.chooseEngineServerAlias("EC", null, null);
 
-        TestPki.writePair(crt, key, "EC", "second");
+        PemFiles.writePair(crt, key, "EC", "second");
         tick();
         String newAlias = km.chooseEngineServerAlias("EC", null, null);
         assertEquals(false, oldAlias.equals(newAlias));
@@ -70,19 +72,19 @@ class ReloadTest {
     void brokenNewFileKeepsTheLastGoodMaterialUntilFixed() throws Exception {
         Path crt = dir.resolve("tls.crt");
         Path key = dir.resolve("tls.key");
-        X509Certificate first = TestPki.writePair(crt, key, "EC", "first");
+        X509Certificate first = PemFiles.writePair(crt, key, "EC", "first");
         X509ExtendedKeyManager km = tls.keyManager(crt, key);
 
-        TestPki.write(crt, "garbage\n");
+        PemFiles.write(crt, "garbage\n");
         tick();
         assertEquals(first, served(km, "EC"), "a broken certificate file keeps the last good one");
 
         // Half a rotation: new certificate, old key. Still the old pair.
-        TestPki.write(crt, TestPki.pem(TestPki.certificate(TestPki.keyPair("EC"), "half")));
+        PemFiles.write(crt, PemFiles.pem(PemFiles.certificate(TestPki.keyPair("EC"), "half")));
         tick();
         assertEquals(first, served(km, "EC"), "a certificate that does not match the key keeps the last good pair");
 
-        X509Certificate fixed = TestPki.writePair(crt, key, "EC", "fixed");
+        X509Certificate fixed = PemFiles.writePair(crt, key, "EC", "fixed");
         tick();
         assertEquals(fixed, served(km, "EC"));
     }
@@ -91,14 +93,14 @@ class ReloadTest {
     void trustManagerFollowsTheCaBundle() throws Exception {
         var caA = TestPki.keyPair("EC");
         var caB = TestPki.keyPair("EC");
-        X509Certificate certA = TestPki.certificate(caA, "ca-a");
-        X509Certificate certB = TestPki.certificate(caB, "ca-b");
-        Path bundle = TestPki.write(dir.resolve("ca.crt"), TestPki.pem(certA));
+        X509Certificate certA = PemFiles.certificate(caA, "ca-a");
+        X509Certificate certB = PemFiles.certificate(caB, "ca-b");
+        Path bundle = PemFiles.write(dir.resolve("ca.crt"), PemFiles.pem(certA));
         X509ExtendedTrustManager tm = tls.trustManager(bundle);
         tm.checkClientTrusted(new X509Certificate[] {certA}, "ECDHE_ECDSA");
         assertThrows(CertificateException.class, () -> tm.checkClientTrusted(new X509Certificate[] {certB}, "ECDHE_ECDSA"));
 
-        TestPki.write(bundle, TestPki.pem(certB));
+        PemFiles.write(bundle, PemFiles.pem(certB));
         tick();
         tm.checkClientTrusted(new X509Certificate[] {certB}, "ECDHE_ECDSA");
         assertThrows(CertificateException.class, () -> tm.checkClientTrusted(new X509Certificate[] {certA}, "ECDHE_ECDSA"));

@@ -68,7 +68,7 @@ class SelfSignedTest {
     void userProvidedPairInTheCertDirIsUsed() throws Exception {
         Path crt = tmp.resolve("apiserver.crt");
         Path key = tmp.resolve("apiserver.key");
-        X509Certificate mine = TestPki.writePair(crt, key, "RSA", "my-own");
+        X509Certificate mine = PemFiles.writePair(crt, key, "RSA", "my-own");
         CertificateFiles files = tls.selfSigned(tmp, List.of("localhost"), List.of("127.0.0.1"));
         assertEquals(false, files.generated());
         assertEquals(mine, tls.readCertificates(files.certificate()).get(0));
@@ -76,7 +76,7 @@ class SelfSignedTest {
 
     @Test
     void brokenPairIsReplaced() throws Exception {
-        TestPki.write(tmp.resolve("apiserver.crt"), "garbage");
+        PemFiles.write(tmp.resolve("apiserver.crt"), "garbage");
         CertificateFiles files = tls.selfSigned(tmp, List.of("localhost"), List.of("127.0.0.1"));
         assertTrue(files.generated());
         assertEquals(2, tls.readCertificates(files.certificate()).size());
@@ -103,7 +103,7 @@ class SelfSignedTest {
 
     @Test
     void anOperatorsPairIsNotRenewedBeforeItExpires() throws Exception {
-        X509Certificate mine = TestPki.writePair(tmp.resolve("apiserver.crt"), tmp.resolve("apiserver.key"), "RSA", "my-own");
+        X509Certificate mine = PemFiles.writePair(tmp.resolve("apiserver.crt"), tmp.resolve("apiserver.key"), "RSA", "my-own");
         assertEquals(false, SelfSignedCertificate.generatedHere(mine));
     }
 }

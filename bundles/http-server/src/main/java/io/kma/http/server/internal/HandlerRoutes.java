@@ -136,6 +136,12 @@ final class HandlerRoutes implements HttpHandler {
         changed.signalAll();
     }
 
+    /** Whether a handler serves exactly {@code prefix} now (not a shorter prefix above it). */
+    boolean serves(String prefix) {
+        Route route = table.lookup(prefix);
+        return route != null && route.handler() != null && route.prefix().equals(prefix);
+    }
+
     /**
      * Whether the handler for the path authenticates front-proxy requests itself. A prefix waiting for its
      * handler counts as not: the headers are removed, and the request is then refused as unauthenticated

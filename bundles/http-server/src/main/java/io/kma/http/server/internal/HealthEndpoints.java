@@ -129,6 +129,17 @@ final class HealthEndpoints implements HttpHandler {
         return byEndpoint.getOrDefault(endpoint, List.of()).stream().map(Registered::name).toList();
     }
 
+    /** Runs the checks of {@code endpoint} as a request to it would; the names of those that failed, in order. */
+    List<String> failing(String endpoint) {
+        List<String> failed = new ArrayList<>();
+        for (Registered r : byEndpoint.getOrDefault(endpoint, List.of())) {
+            if (!run(r).ok()) {
+                failed.add(r.name());
+            }
+        }
+        return failed;
+    }
+
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         String path = exchange.getRequestPath();

@@ -24,19 +24,21 @@ import io.kma.api.config.Pids;
 import io.kma.api.http.AccessGate;
 import io.kma.api.http.HealthCheck;
 import io.kma.api.http.HttpWhiteboard;
+import io.kma.api.runtime.Readiness;
 import io.kma.api.tls.TlsMaterials;
 import io.kma.http.server.internal.HttpsServer.ListenerException;
 import io.undertow.server.HttpHandler;
 
 /**
  * The HTTPS listener as a DS component: configuration {@code io.kma.http.server}, the handler
- * whiteboard ({@code HttpHandler} services with {@code kma.http.path}) and the health checks. The
- * work is done by {@link HttpService}; this class only adapts DS events to it.
+ * whiteboard ({@code HttpHandler} services with {@code kma.http.path}) and the health checks; also the
+ * {@link Readiness} that the launcher's systemd notification waits for. The work is done by {@link HttpService}
+ * and {@link ServingReadiness}; this class only adapts DS events to them.
  */
 @Component(configurationPid = Pids.HTTP_SERVER, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        service = {})
+        service = Readiness.class)
 @Designate(ocd = HttpServerConfig.class)
-public final class HttpServerComponent {
+public final class HttpServerComponent implements Readiness {
 
     /** How long a request waits for the handler of a prefix that is being replaced. */
     static final Duration HANDLER_WAIT = Duration.ofSeconds(5);
@@ -86,12 +88,21 @@ public final class HttpServerComponent {
     private final HandlerRoutes routes = new HandlerRoutes(HANDLER_WAIT, HealthEndpoints.paths());
     private final HealthEndpoints health = new HealthEndpoints();
     private volatile HttpService service;
+    private volatile ServingReadiness readiness;
 
     @Activate
     void activate(HttpServerConfig config) {
-        service = new HttpService(xnio, () -> tls, routes, health, metrics, shutdown, DRAIN, () -> gate,
+        HttpService s = new HttpService(xnio, () -> tls, routes, health, metrics, shutdown, DRAIN, () -> gate,
                 this::clusterHeaderNames);
+        service = s;
+        readiness = new ServingReadiness(s::address, routes, health);
         apply(config);
+    }
+
+    @Override
+    public Optional<String> waitingFor() {
+        ServingReadiness r = readiness;
+        return r == null ? Optional.of("waiting for the HTTPS listener") : r.waitingFor();
     }
 
     @Modified

@@ -7,24 +7,17 @@ import io.kma.api.http.HealthCheck;
 /**
  * Upstream's readyz {@code shutdown} check: fails once the listener starts stopping, so a prober
  * that still reaches it sees the appliance leaving before the port closes. A component of its own,
- * referenced by the listener component, which flips it. It is also a SIGTERM handler of the launcher
- * ({@code kma.signal=TERM}): as kube-apiserver's, readyz fails at SIGTERM, while the listener keeps
- * serving through the shutdown delay.
+ * referenced by the listener component, which flips it, and by {@link ShutdownHandOver}, which flips it at
+ * SIGTERM.
  */
-@Component(service = {HealthCheck.class, ShutdownCheck.class, Runnable.class}, property = {
-        HealthCheck.ENDPOINTS + "=readyz", HealthCheck.ORDER + ":Integer=1000", "kma.signal=TERM"})
-public final class ShutdownCheck implements HealthCheck, Runnable {
+@Component(service = {HealthCheck.class, ShutdownCheck.class}, property = {
+        HealthCheck.ENDPOINTS + "=readyz", HealthCheck.ORDER + ":Integer=1000"})
+public final class ShutdownCheck implements HealthCheck {
 
     private volatile boolean stopping;
 
     void markStopping() {
         stopping = true;
-    }
-
-    /** SIGTERM. */
-    @Override
-    public void run() {
-        markStopping();
     }
 
     void markServing() {

@@ -17,8 +17,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
+import io.kma.testsupport.TestPki;
 import io.kma.tls.internal.BcTlsMaterials;
 
 /** A minimal HTTPS/1.1 client on SSLSocket: full control of protocols, connections and certificates. */
@@ -41,21 +41,7 @@ final class TestClient {
 
     /** Trusts anything: for tests that look at what the server presents. */
     static SSLContext trustingAll(KeyManager clientKey) throws Exception {
-        X509TrustManager all = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        return context(all, clientKey);
+        return context(TestPki.trustAll(), clientKey);
     }
 
     private static SSLContext context(TrustManager tm, KeyManager km) throws Exception {

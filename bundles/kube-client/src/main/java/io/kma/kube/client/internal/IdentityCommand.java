@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -18,6 +17,7 @@ import org.osgi.service.component.annotations.Reference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.kma.api.runtime.Command;
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
 import io.kma.api.tls.TlsMaterials.CertificateRequest;
@@ -31,8 +31,8 @@ import io.kma.shared.x509.SubjectNames;
  * only in the last third of the certificate's life, so a daily timer renews a one-year certificate about four months
  * before it expires, and a shorter one (the signer may cap the lifetime) with as much margin in proportion.
  */
-@Component(service = Function.class, property = "kma.command=identity")
-public final class IdentityCommand implements Function<PrintStream, Integer> {
+@Component(service = Command.class, property = Command.NAME + "=identity")
+public final class IdentityCommand implements Command {
 
     static final String SIGNER = "kubernetes.io/kube-apiserver-client";
     static final long POLL_MILLIS = 500;
@@ -52,7 +52,7 @@ public final class IdentityCommand implements Function<PrintStream, Integer> {
     }
 
     @Override
-    public Integer apply(PrintStream out) {
+    public int run(PrintStream out) {
         IdentityFiles files = new IdentityFiles(options.dir());
         try {
             if (options.renew() && !renewalDue(files, out, Instant.now())) {

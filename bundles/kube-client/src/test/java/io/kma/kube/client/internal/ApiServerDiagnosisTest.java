@@ -26,11 +26,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kma.api.doctor.Finding;
 import io.kma.api.doctor.Finding.Verdict;
+import io.kma.testsupport.JdkTlsMaterials;
 
 /** The doctor's kube-apiserver checks against the fake apiserver over real TLS. */
 class ApiServerDiagnosisTest {
 
-    static TestPki pki;
+    static ApiServerPki pki;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final List<String> CHECKS = List.of(ApiServerDiagnosis.KUBECONFIG, ApiServerDiagnosis.APISERVER,
             ApiServerDiagnosis.RBAC, ApiServerDiagnosis.APISERVICE);
@@ -45,7 +46,7 @@ class ApiServerDiagnosisTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        pki = new TestPki();
+        pki = ApiServerPki.create();
     }
 
     @AfterEach
@@ -167,7 +168,7 @@ class ApiServerDiagnosisTest {
 
     @Test
     void administratorCertificateFailsWithTheIdentityCommandAsTheFix() throws Exception {
-        TestPki admin = new TestPki("CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins");
+        ApiServerPki admin = ApiServerPki.create("CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins");
         server = new FakeApiServer(admin, 0);
         List<Finding> f = examine(diagnosis(TestClients.kubeconfig(dir, admin, server.url(), true, null), true));
         assertEquals(Verdict.FAIL, f.get(0).verdict(), f.toString());
@@ -260,7 +261,7 @@ class ApiServerDiagnosisTest {
     @Test
     void untrustedServerCertificateNamesTheCa() throws Exception {
         startServer();
-        TestPki other = new TestPki();
+        ApiServerPki other = ApiServerPki.create();
         List<Finding> f = examine(diagnosis(TestClients.kubeconfig(dir, other, server.url(), true, null), true));
         assertEquals(Verdict.FAIL, f.get(1).verdict());
         assertTrue(f.get(1).detail().startsWith("GET /version: kube-apiserver's certificate is not trusted"),

@@ -24,11 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.kma.api.http.HealthCheck;
+import io.kma.testsupport.JdkTlsMaterials;
 
 /** The DS components wired by hand (no OSGi): activation without a kubeconfig, then recovery. */
 class ComponentsTest {
 
-    static TestPki pki;
+    static ApiServerPki pki;
     static final Duration MAX = Duration.ofSeconds(10);
 
     @TempDir
@@ -41,7 +42,7 @@ class ComponentsTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        pki = new TestPki();
+        pki = ApiServerPki.create();
     }
 
     @AfterEach

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kma.api.auth.AccessRequest;
 import io.kma.api.auth.UserInfo;
 import io.kma.api.http.HealthCheck;
+import io.kma.testsupport.JdkTlsMaterials;
 
 /**
  * A kube-apiserver that accepts reviews and never answers (issue 10): each review ends at its own total
@@ -34,7 +35,7 @@ import io.kma.api.http.HealthCheck;
  */
 class HungApiServerTest {
 
-    static TestPki pki;
+    static ApiServerPki pki;
 
     @TempDir
     Path dir;
@@ -45,7 +46,7 @@ class HungApiServerTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        pki = new TestPki();
+        pki = ApiServerPki.create();
     }
 
     @BeforeEach

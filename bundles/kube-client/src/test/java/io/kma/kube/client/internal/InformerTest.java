@@ -35,7 +35,7 @@ class InformerTest {
     static final InformerTiming FAST = new InformerTiming(2, 300, 600, 20, 200);
     static final Duration MAX = Duration.ofSeconds(10);
 
-    static TestPki pki;
+    static ApiServerPki pki;
 
     @TempDir
     Path dir;
@@ -47,7 +47,7 @@ class InformerTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        pki = new TestPki();
+        pki = ApiServerPki.create();
     }
 
     @AfterEach

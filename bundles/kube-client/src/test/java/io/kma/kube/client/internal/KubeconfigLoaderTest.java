@@ -14,16 +14,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kma.testsupport.TestPki;
+
 class KubeconfigLoaderTest {
 
-    static TestPki pki;
+    static ApiServerPki pki;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void pki() throws Exception {
-        pki = new TestPki();
+        pki = ApiServerPki.create();
     }
 
     private Path write(String yaml) throws Exception {
@@ -43,9 +45,9 @@ class KubeconfigLoaderTest {
     @Test
     void inlineDataAndServerName() throws Exception {
         Path p = write(kubeconfig("    server: https://10.0.0.1:6443/\n    certificate-authority-data: "
-                + TestPki.base64(TestPki.pem(pki.ca)) + "\n    tls-server-name: kubernetes.default.svc\n",
-                "    client-certificate-data: " + TestPki.base64(TestPki.pem(pki.client)) + "\n    client-key-data: "
-                        + TestPki.base64(TestPki.pem(pki.clientKey.getPrivate())) + "\n"));
+                + TestPki.base64(TestPki.pem(pki.ca().cert())) + "\n    tls-server-name: kubernetes.default.svc\n",
+                "    client-certificate-data: " + TestPki.base64(TestPki.pem(pki.client().cert())) + "\n    client-key-data: "
+                        + TestPki.base64(TestPki.pem(pki.client().key())) + "\n"));
         Kubeconfig kc = KubeconfigLoader.load(p);
         assertEquals("kma", kc.context());
         assertEquals(URI.create("https://10.0.0.1:6443"), kc.server());
@@ -76,7 +78,7 @@ class KubeconfigLoaderTest {
     @Test
     void missingKeyFileNamesFileAndField() throws Exception {
         Path p = write(kubeconfig("    server: https://api.example:6443\n    insecure-skip-tls-verify: true\n",
-                "    client-certificate-data: " + TestPki.base64(TestPki.pem(pki.client)) + "\n    client-key: /x\n"));
+                "    client-certificate-data: " + TestPki.base64(TestPki.pem(pki.client().cert())) + "\n    client-key: /x\n"));
         KubeconfigException e = assertThrows(KubeconfigException.class, () -> KubeconfigLoader.load(p));
         assertEquals(p + ": users[0].user.client-key: file /x not readable", e.getMessage());
     }

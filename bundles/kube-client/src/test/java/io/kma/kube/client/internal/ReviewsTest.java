@@ -24,10 +24,11 @@ import io.kma.api.auth.AccessRequest;
 import io.kma.api.auth.AccessReviewer.Decision;
 import io.kma.api.auth.RequestHeaderSettings;
 import io.kma.api.auth.UserInfo;
+import io.kma.testsupport.TestPki;
 
 class ReviewsTest {
 
-    static TestPki pki;
+    static ApiServerPki pki;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir
@@ -39,7 +40,7 @@ class ReviewsTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        pki = new TestPki();
+        pki = ApiServerPki.create();
     }
 
     @BeforeEach
@@ -150,7 +151,7 @@ class ReviewsTest {
 
     @Test
     void authenticationConfigMap() throws Exception {
-        String ca = TestPki.pem(pki.ca).replace("\n", "\\n");
+        String ca = TestPki.pem(pki.ca().cert()).replace("\n", "\\n");
         server.on(AuthenticationConfigMap.PATH, (ex, r) -> json(ex, 200, "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\","
                 + "\"metadata\":{\"name\":\"extension-apiserver-authentication\",\"namespace\":\"kube-system\"},\"data\":{"
                 + "\"client-ca-file\":\"" + ca + "\",\"requestheader-client-ca-file\":\"" + ca + "\","
@@ -159,8 +160,8 @@ class ReviewsTest {
                 + "\"requestheader-group-headers\":\"[\\\"X-Remote-Group\\\"]\","
                 + "\"requestheader-extra-headers-prefix\":\"[\\\"X-Remote-Extra-\\\"]\"}}"));
         RequestHeaderSettings s = AuthenticationConfigMap.read(client).orElseThrow();
-        assertEquals(TestPki.pem(pki.ca), s.clientCaPem());
-        assertEquals(TestPki.pem(pki.ca), s.clientCaFilePem());
+        assertEquals(TestPki.pem(pki.ca().cert()), s.clientCaPem());
+        assertEquals(TestPki.pem(pki.ca().cert()), s.clientCaFilePem());
         assertEquals(List.of("front-proxy-client"), s.allowedNames());
         assertEquals(List.of("X-Remote-User"), s.usernameHeaders());
         assertEquals(List.of("X-Remote-Group"), s.groupHeaders());

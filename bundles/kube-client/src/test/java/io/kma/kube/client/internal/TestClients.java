@@ -7,6 +7,8 @@ import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.kma.testsupport.JdkTlsMaterials;
+
 /** Kubeconfigs and clients for the fake apiserver, and a bounded wait. */
 final class TestClients {
 
@@ -14,12 +16,12 @@ final class TestClients {
     }
 
     /** Writes PKI files and a kubeconfig using them (files, relative paths) into {@code dir}. */
-    static Path kubeconfig(Path dir, TestPki pki, String server, boolean withServerName, String token) throws Exception {
+    static Path kubeconfig(Path dir, ApiServerPki pki, String server, boolean withServerName, String token) throws Exception {
         pki.writeFiles(dir);
         String yaml = "apiVersion: v1\nkind: Config\ncurrent-context: test\n"
                 + "contexts:\n- name: test\n  context: {cluster: fake, user: appliance}\n"
                 + "clusters:\n- name: fake\n  cluster:\n    server: " + server + "\n    certificate-authority: ca.crt\n"
-                + (withServerName ? "    tls-server-name: " + TestPki.SERVER_NAME + "\n" : "")
+                + (withServerName ? "    tls-server-name: " + ApiServerPki.SERVER_NAME + "\n" : "")
                 + "users:\n- name: appliance\n  user:\n    client-certificate: client.crt\n    client-key: client.key\n"
                 + (token == null ? "" : "    token: " + token + "\n");
         Path p = dir.resolve("kubeconfig");

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.kma.api.auth.RequestHeaderSettings;
 import io.kma.shared.labels.LabelSelector;
+import io.kma.testsupport.TestPki;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HttpString;
 
@@ -46,6 +47,6 @@ final class AuthRequests {
     }
 
     static X509Certificate[] chain(TestPki.Issued leaf) {
-        return new X509Certificate[] {leaf.certificate()};
+        return new X509Certificate[] {leaf.cert()};
     }
 }

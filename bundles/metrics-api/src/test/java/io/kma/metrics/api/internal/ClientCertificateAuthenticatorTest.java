@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.kma.api.auth.UserInfo;
+import io.kma.testsupport.TestPki;
 
 /** The x509 method alone: a certificate from the cluster's client CA names its user (CN) and groups (O). */
 class ClientCertificateAuthenticatorTest {
@@ -32,8 +33,8 @@ class ClientCertificateAuthenticatorTest {
     @Test
     void theSubjectIsTheUserInCertificateOrder() throws Exception {
         RequestAuthenticator.Outcome o = method.authenticate(AuthRequests.request(settings,
-                AuthRequests.configMap(frontProxyCa.pem(), clusterCa.pem()),
-                AuthRequests.chain(TestPki.client(clusterCa, "CN=alice,O=devs,O=qa", true)), "192.0.2.1",
+                AuthRequests.configMap(frontProxyCa.certPem(), clusterCa.certPem()),
+                AuthRequests.chain(TestPki.client(clusterCa, "CN=alice,O=devs,O=qa")), "192.0.2.1",
                 "X-Remote-User", "admin"));
 
         assertEquals(new UserInfo("alice", "", List.of("devs", "qa"), Map.of()), o.user(), "headers play no part");
@@ -42,13 +43,13 @@ class ClientCertificateAuthenticatorTest {
     @Test
     void noCertificateIsNotThisMethods() {
         assertNull(method.authenticate(AuthRequests.request(settings,
-                AuthRequests.configMap(frontProxyCa.pem(), clusterCa.pem()), null, "192.0.2.1")));
+                AuthRequests.configMap(frontProxyCa.certPem(), clusterCa.certPem()), null, "192.0.2.1")));
     }
 
     @Test
     void anUnknownCertificateIsAFailureOnlyWhenNothingEarlierExplainedIt() throws Exception {
-        TestPki.Issued stranger = TestPki.client(TestPki.ca("stranger"), "CN=mallory", true);
-        for (var configMap : List.of(AuthRequests.configMap(frontProxyCa.pem(), clusterCa.pem()), Optional.<io.kma.api.auth.RequestHeaderSettings>empty())) {
+        TestPki.Issued stranger = TestPki.client(TestPki.ca("stranger"), "CN=mallory");
+        for (var configMap : List.of(AuthRequests.configMap(frontProxyCa.certPem(), clusterCa.certPem()), Optional.<io.kma.api.auth.RequestHeaderSettings>empty())) {
             RequestAuthenticator.Outcome o = method.authenticate(AuthRequests.request(settings, configMap,
                     AuthRequests.chain(stranger), "192.0.2.1"));
 
@@ -63,8 +64,8 @@ class ClientCertificateAuthenticatorTest {
     @Test
     void aServerOnlyCertificateOfTheClientCaIsRefused() throws Exception {
         RequestAuthenticator.Outcome o = method.authenticate(AuthRequests.request(settings,
-                AuthRequests.configMap(frontProxyCa.pem(), clusterCa.pem()),
-                AuthRequests.chain(TestPki.client(clusterCa, "CN=alice", false)), "192.0.2.1"));
+                AuthRequests.configMap(frontProxyCa.certPem(), clusterCa.certPem()),
+                AuthRequests.chain(TestPki.certificate("CN=alice").serverAuth().signedBy(clusterCa)), "192.0.2.1"));
 
         assertNull(o.user());
         assertEquals(ClientCertificateAuthenticator.CERTIFICATE_UNTRUSTED, o.category());

@@ -1,13 +1,6 @@
 package io.kma.metrics.api.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,10 +11,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 import io.kma.api.auth.AccessRequest;
 import io.kma.api.auth.AccessReviewer;
@@ -37,8 +26,8 @@ import io.kma.api.store.NodeUsage;
 import io.kma.api.store.PodUsage;
 import io.kma.api.store.NodeScrape;
 import io.kma.api.store.ScrapeBatch;
-import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
+import io.kma.testsupport.JdkTlsMaterials;
 
 /** Small in-memory stand-ins for the pure-logic collaborators. */
 final class Fakes {
@@ -152,73 +141,13 @@ final class Fakes {
         }
     }
 
-    /** TlsMaterials for CA bundles only, on the JDK's PKIX trust manager. */
-    static final class Tls implements TlsMaterials {
-
-        @Override public List<X509Certificate> readCertificates(Path pemFile) throws TlsException {
-            try {
-                return parseCertificates(Files.readString(pemFile), pemFile.toString());
-            } catch (IOException e) {
-                throw new TlsException(pemFile + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override public List<X509Certificate> parseCertificates(String pem, String source) throws TlsException {
-            try {
-                List<X509Certificate> out = new ArrayList<>();
-                for (java.security.cert.Certificate c : CertificateFactory.getInstance("X.509")
-                        .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
-                    out.add((X509Certificate) c);
-                }
-                return out;
-            } catch (Exception e) {
-                throw new TlsException(source + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override public X509ExtendedTrustManager trustManager(Path caBundle) throws TlsException {
-            return trustManager(String.join("\n", readCertificates(caBundle).stream().map(TestPki::pem).toList()), caBundle.toString());
-        }
-
-        @Override public X509ExtendedTrustManager trustManager(String caPem, String source) throws TlsException {
-            try {
-                for (TrustManager tm : TestPki.trust(parseCertificates(caPem, source).toArray(new X509Certificate[0]))) {
-                    if (tm instanceof X509ExtendedTrustManager x) {
-                        return x;
-                    }
-                }
-                throw new TlsException(source + ": no X509 trust manager");
-            } catch (TlsException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new TlsException(source + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override public PrivateKey readPrivateKey(Path pemFile) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override public X509ExtendedKeyManager keyManager(Path certChain, Path privateKey) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override public X509ExtendedKeyManager keyManager(String certChainPem, String privateKeyPem, String source) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override public CertificateFiles selfSigned(Path certDir, List<String> dnsNames, List<String> ips) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     /** Collaborators with mutable slots. */
     static final class Services implements Collaborators {
         volatile ClusterView cluster;
         volatile MetricsStore store;
         volatile TokenReviewer tokens;
         volatile AccessReviewer access;
-        volatile TlsMaterials tls = new Tls();
+        volatile TlsMaterials tls = new JdkTlsMaterials();
         volatile Optional<RequestHeaderSettings> configMap = Optional.empty();
         final List<MetricsSource> sources = new CopyOnWriteArrayList<>();
 

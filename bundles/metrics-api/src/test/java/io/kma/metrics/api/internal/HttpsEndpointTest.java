@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,6 +33,8 @@ import io.kma.api.store.PodUsage;
 import io.kma.api.store.Usage;
 import io.kma.shared.labels.LabelSelector;
 import io.undertow.Undertow;
+
+import io.kma.testsupport.TestPki;
 
 /**
  * The handler on a real Undertow HTTPS listener on 127.0.0.1, configured as the http-server bundle
@@ -67,9 +70,10 @@ class HttpsEndpointTest {
         frontProxyCa = TestPki.ca("front-proxy-ca");
         TestPki.Issued otherCa = TestPki.ca("front-proxy-ca");
         frontProxyCaFile = dir.resolve("front-proxy-ca.crt");
-        Files.writeString(frontProxyCaFile, frontProxyCa.pem());
+        Files.writeString(frontProxyCaFile, frontProxyCa.certPem());
         server = Undertow.builder()
-                .addHttpsListener(0, "127.0.0.1", TestPki.serverContext(TestPki.server(serverCa)))
+                .addHttpsListener(0, "127.0.0.1",
+                        TestPki.serverContext(TestPki.server(serverCa, "localhost", "localhost", "127.0.0.1")))
                 .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUESTED)
                 .setIoThreads(1).setWorkerThreads(4)
                 .setHandler(HttpsEndpointTest::route)
@@ -77,9 +81,9 @@ class HttpsEndpointTest {
         server.start();
         port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
         anonymous = client(null);
-        frontProxy = client(TestPki.client(frontProxyCa, "CN=front-proxy-client", true));
-        intruder = client(TestPki.client(frontProxyCa, "CN=intruder", true));
-        rogue = client(TestPki.client(otherCa, "CN=front-proxy-client", true));
+        frontProxy = client(TestPki.client(frontProxyCa, "CN=front-proxy-client"));
+        intruder = client(TestPki.client(frontProxyCa, "CN=intruder"));
+        rogue = client(TestPki.client(otherCa, "CN=front-proxy-client"));
     }
 
     /** As the http-server routes: health sub-paths through the handler's AccessGate, everything else to the handler. */
@@ -106,7 +110,7 @@ class HttpsEndpointTest {
     }
 
     private static HttpClient client(TestPki.Issued cert) throws Exception {
-        return HttpClient.newBuilder().sslContext(TestPki.clientContext(serverCa, cert))
+        return HttpClient.newBuilder().sslContext(TestPki.clientContext(serverCa.cert(), cert))
                 .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -301,12 +305,13 @@ class HttpsEndpointTest {
     void frontProxyCertificateMatrix() throws Exception {
         // As k8s.io/apiserver's x509 request-header tests: only a valid clientAuth chain to the request-header CA,
         // with an allowed CN, may assert a user.
-        HttpClient wrongEku = client(TestPki.client(frontProxyCa, "CN=front-proxy-client", false));
+        HttpClient wrongEku = client(TestPki.certificate("CN=front-proxy-client").serverAuth().signedBy(frontProxyCa));
         assertEquals(401, get(wrongEku, "/apis/metrics.k8s.io/v1beta1/nodes", ADMIN).statusCode(), "serverAuth-only EKU");
-        HttpClient expired = client(TestPki.expiredClient(frontProxyCa, "CN=front-proxy-client"));
+        HttpClient expired = client(TestPki.certificate("CN=front-proxy-client").clientAuth()
+                .validity(Instant.now().minus(Duration.ofHours(2)), Instant.now().minus(Duration.ofHours(1))).signedBy(frontProxyCa));
         assertEquals(401, get(expired, "/apis/metrics.k8s.io/v1beta1/nodes", ADMIN).statusCode(), "expired");
         HttpClient viaIntermediate = client(TestPki.client(TestPki.intermediate(frontProxyCa, "front-proxy-intermediate"),
-                "CN=front-proxy-client", true));
+                "CN=front-proxy-client"));
         assertEquals(200, get(viaIntermediate, "/apis/metrics.k8s.io/v1beta1/nodes", ADMIN).statusCode(),
                 "a chain through an intermediate to the request-header CA");
         String huge = "u".repeat(17_000);
@@ -519,7 +524,7 @@ class HttpsEndpointTest {
         install(new ApiSettings(LabelSelector.everything(), "", List.of(), List.of(), List.of(), List.of(), 10_000, false,
                 10_000, 10_000, List.of()));
         assertEquals(401, get(frontProxy, "/apis/metrics.k8s.io/v1beta1", ADMIN).statusCode(), "ConfigMap not read yet");
-        services.configMap = java.util.Optional.of(new io.kma.api.auth.RequestHeaderSettings(frontProxyCa.pem(),
+        services.configMap = java.util.Optional.of(new io.kma.api.auth.RequestHeaderSettings(frontProxyCa.certPem(),
                 List.of("front-proxy-client"), List.of("X-Remote-User"), List.of("X-Remote-Group"), List.of("X-Remote-Extra-"), null));
         assertEquals(200, get(frontProxy, "/apis/metrics.k8s.io/v1beta1", ADMIN).statusCode());
         assertEquals(401, get(intruder, "/apis/metrics.k8s.io/v1beta1", ADMIN).statusCode());
@@ -553,11 +558,11 @@ class HttpsEndpointTest {
     @Test
     void clientCertificateFromTheClusterCaAuthenticatesItsSubject() throws Exception {
         TestPki.Issued clusterCa = TestPki.ca("kubernetes");
-        HttpClient alice = client(TestPki.client(clusterCa, "CN=alice,O=devs,O=qa", true));
+        HttpClient alice = client(TestPki.client(clusterCa, "CN=alice,O=devs,O=qa"));
         assertEquals(401, get(alice, "/apis/metrics.k8s.io/v1beta1/nodes").statusCode(), "client CA not known yet");
-        services.configMap = java.util.Optional.of(new io.kma.api.auth.RequestHeaderSettings(frontProxyCa.pem(),
+        services.configMap = java.util.Optional.of(new io.kma.api.auth.RequestHeaderSettings(frontProxyCa.certPem(),
                 List.of("front-proxy-client"), List.of("X-Remote-User"), List.of("X-Remote-Group"), List.of("X-Remote-Extra-"),
-                clusterCa.pem()));
+                clusterCa.certPem()));
         assertEquals(200, get(alice, "/apis/metrics.k8s.io/v1beta1/nodes", "X-Remote-User", "admin",
                 "X-Remote-Group", "system:masters").statusCode());
         assertEquals(new UserInfo("alice", "", List.of("devs", "qa", "system:authenticated"), Map.of()),

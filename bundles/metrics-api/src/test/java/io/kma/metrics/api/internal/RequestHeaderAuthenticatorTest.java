@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.kma.api.auth.RequestHeaderSettings;
 import io.kma.api.auth.UserInfo;
+import io.kma.testsupport.TestPki;
 
 /** The front-proxy method alone: which certificates may assert an identity in the headers, and what it says when not. */
 class RequestHeaderAuthenticatorTest {
@@ -32,13 +33,13 @@ class RequestHeaderAuthenticatorTest {
     }
 
     private Optional<RequestHeaderSettings> configMap() {
-        return AuthRequests.configMap(frontProxyCa.pem(), otherCa.pem());
+        return AuthRequests.configMap(frontProxyCa.certPem(), otherCa.certPem());
     }
 
     @Test
     void aTrustedProxyAssertsUserGroupsAndExtra() throws Exception {
         RequestAuthenticator.Outcome o = method.authenticate(AuthRequests.request(settings, configMap(),
-                AuthRequests.chain(TestPki.client(frontProxyCa, "CN=front-proxy-client", true)), "192.0.2.1",
+                AuthRequests.chain(TestPki.client(frontProxyCa, "CN=front-proxy-client")), "192.0.2.1",
                 "X-Remote-User", "alice", "X-Remote-Group", "devs", "X-Remote-Group", "qa",
                 "X-Remote-Extra-Scopes%2Fread", "pods"));
 
@@ -50,17 +51,17 @@ class RequestHeaderAuthenticatorTest {
         assertNull(method.authenticate(AuthRequests.request(settings, configMap(), null, "192.0.2.1",
                 "X-Remote-User", "admin")), "no certificate");
         assertNull(method.authenticate(AuthRequests.request(settings, configMap(),
-                AuthRequests.chain(TestPki.client(otherCa, "CN=front-proxy-client", true)), "192.0.2.1",
+                AuthRequests.chain(TestPki.client(otherCa, "CN=front-proxy-client")), "192.0.2.1",
                 "X-Remote-User", "admin")), "a certificate of another CA is the next method's");
         assertNull(method.authenticate(AuthRequests.request(settings, configMap(),
-                AuthRequests.chain(TestPki.client(frontProxyCa, "CN=front-proxy-client", false)), "192.0.2.1",
-                "X-Remote-User", "admin")), "serverAuth-only extended key usage");
+                AuthRequests.chain(TestPki.certificate("CN=front-proxy-client").serverAuth().signedBy(frontProxyCa)),
+                "192.0.2.1", "X-Remote-User", "admin")), "serverAuth-only extended key usage");
     }
 
     @Test
     void aNameOutsideTheAllowedNamesIsRefused() throws Exception {
         RequestAuthenticator.Outcome o = method.authenticate(AuthRequests.request(settings, configMap(),
-                AuthRequests.chain(TestPki.client(frontProxyCa, "CN=someone-else", true)), "192.0.2.1",
+                AuthRequests.chain(TestPki.client(frontProxyCa, "CN=someone-else")), "192.0.2.1",
                 "X-Remote-User", "admin"));
 
         assertNull(o.user());
@@ -72,7 +73,7 @@ class RequestHeaderAuthenticatorTest {
     @Test
     void aTrustedProxyWithoutAUserHeaderIsRefused() throws Exception {
         RequestAuthenticator.Outcome o = method.authenticate(AuthRequests.request(settings, configMap(),
-                AuthRequests.chain(TestPki.client(frontProxyCa, "CN=front-proxy-client", true)), "192.0.2.1",
+                AuthRequests.chain(TestPki.client(frontProxyCa, "CN=front-proxy-client")), "192.0.2.1",
                 "X-Remote-Group", "system:masters"));
 
         assertEquals(RequestHeaderAuthenticator.FRONT_PROXY_NO_USER, o.category());
@@ -83,7 +84,7 @@ class RequestHeaderAuthenticatorTest {
     @Test
     void withoutARequestHeaderCaEveryCertificateIsRefusedAndSaysWhy() throws Exception {
         RequestAuthenticator.Outcome o = method.authenticate(AuthRequests.request(settings, Optional.empty(),
-                AuthRequests.chain(TestPki.client(frontProxyCa, "CN=front-proxy-client", true)), "192.0.2.1",
+                AuthRequests.chain(TestPki.client(frontProxyCa, "CN=front-proxy-client")), "192.0.2.1",
                 "X-Remote-User", "admin"));
 
         assertEquals(RequestHeaderAuthenticator.FRONT_PROXY_CA_MISSING, o.category());
@@ -97,7 +98,7 @@ class RequestHeaderAuthenticatorTest {
         RequestHeaderAuthenticator fileMethod = new RequestHeaderAuthenticator(new AuthenticationTrust(fromFile, services));
 
         RequestAuthenticator.Outcome o = fileMethod.authenticate(AuthRequests.request(fromFile, Optional.empty(),
-                AuthRequests.chain(TestPki.client(frontProxyCa, "CN=front-proxy-client", true)), "192.0.2.1",
+                AuthRequests.chain(TestPki.client(frontProxyCa, "CN=front-proxy-client")), "192.0.2.1",
                 "X-Remote-User", "admin"));
 
         assertEquals(RequestHeaderAuthenticator.FRONT_PROXY_CA_MISSING, o.category());
@@ -107,12 +108,12 @@ class RequestHeaderAuthenticatorTest {
 
     @Test
     void aNewConfigMapCaReplacesTheCachedTrust() throws Exception {
-        TestPki.Issued proxy = TestPki.client(frontProxyCa, "CN=front-proxy-client", true);
+        TestPki.Issued proxy = TestPki.client(frontProxyCa, "CN=front-proxy-client");
         assertEquals("alice", method.authenticate(AuthRequests.request(settings, configMap(), AuthRequests.chain(proxy),
                 "192.0.2.1", "X-Remote-User", "alice")).user().name());
 
         TestPki.Issued rotated = TestPki.ca("front-proxy-ca-2");
-        assertNull(method.authenticate(AuthRequests.request(settings, AuthRequests.configMap(rotated.pem(), otherCa.pem()),
+        assertNull(method.authenticate(AuthRequests.request(settings, AuthRequests.configMap(rotated.certPem(), otherCa.certPem()),
                 AuthRequests.chain(proxy), "192.0.2.1", "X-Remote-User", "alice")), "the old CA is no longer trusted");
     }
 }

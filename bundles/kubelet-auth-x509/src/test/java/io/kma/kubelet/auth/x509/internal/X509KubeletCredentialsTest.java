@@ -15,6 +15,9 @@ import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kma.testsupport.JdkTlsMaterials;
+import io.kma.testsupport.TestPki;
+
 class X509KubeletCredentialsTest {
 
     private static final String KUBEADM_SUBJECT = "CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins";
@@ -22,7 +25,7 @@ class X509KubeletCredentialsTest {
     @TempDir
     Path dir;
 
-    private final TestTlsMaterials tls = new TestTlsMaterials();
+    private final JdkTlsMaterials tls = new JdkTlsMaterials();
     private final AtomicLong clock = new AtomicLong(7_000_000_000_000L);
 
     private ClientCertificate certificate(Path cert, Path key) {
@@ -43,14 +46,14 @@ class X509KubeletCredentialsTest {
     void loadsKeyManagerAndDescribesTheCertificate() throws Exception {
         Path cert = dir.resolve("apiserver-kubelet-client.crt");
         Path key = dir.resolve("apiserver-kubelet-client.key");
-        TestPki.write(cert, key, KUBEADM_SUBJECT);
+        TestPki.certificate(KUBEADM_SUBJECT).clientAuth().selfSigned().write(cert, key);
         ClientCertificate c = certificate(cert, key);
         assertTrue(cn(c.keyManager().orElseThrow()).contains("CN=kube-apiserver-kubelet-client"));
         assertEquals("client certificate " + cert + " (CN=kube-apiserver-kubelet-client)", c.describe());
-        assertEquals(1, tls.keyManagerCalls.get());
+        assertEquals(1, tls.keyManagerLoads());
         c.keyManager();
         c.keyManager();
-        assertEquals(1, tls.keyManagerCalls.get(), "loaded once; TlsMaterials' key manager follows rotation itself");
+        assertEquals(1, tls.keyManagerLoads(), "loaded once; TlsMaterials' key manager follows rotation itself");
     }
 
     @Test
@@ -61,7 +64,7 @@ class X509KubeletCredentialsTest {
         assertTrue(c.keyManager().isEmpty());
         assertEquals("client certificate " + cert + " (unreadable: no such file)", c.describe());
 
-        TestPki.write(cert, key, KUBEADM_SUBJECT);
+        TestPki.certificate(KUBEADM_SUBJECT).clientAuth().selfSigned().write(cert, key);
         tick(1_000);
         assertTrue(c.keyManager().isEmpty(), "not retried more often than every few seconds");
         tick(ClientCertificate.RETRY_NANOS / 1_000_000L);
@@ -73,7 +76,7 @@ class X509KubeletCredentialsTest {
     void missingKeyIsNamed() throws Exception {
         Path cert = dir.resolve("c.crt");
         Path key = dir.resolve("c.key");
-        TestPki.write(cert, key, KUBEADM_SUBJECT);
+        TestPki.certificate(KUBEADM_SUBJECT).clientAuth().selfSigned().write(cert, key);
         Files.delete(key);
         ClientCertificate c = certificate(cert, key);
         assertTrue(c.keyManager().isEmpty());
@@ -93,12 +96,12 @@ class X509KubeletCredentialsTest {
     void describeFollowsARotatedCertificate() throws Exception {
         Path cert = dir.resolve("c.crt");
         Path key = dir.resolve("c.key");
-        TestPki.write(cert, key, KUBEADM_SUBJECT);
+        TestPki.certificate(KUBEADM_SUBJECT).clientAuth().selfSigned().write(cert, key);
         Files.setLastModifiedTime(cert, FileTime.fromMillis(1_000_000));
         ClientCertificate c = certificate(cert, key);
         assertEquals("client certificate " + cert + " (CN=kube-apiserver-kubelet-client)", c.describe());
 
-        TestPki.write(cert, key, "CN=rotated-client,O=system:masters");
+        TestPki.certificate("CN=rotated-client,O=system:masters").clientAuth().selfSigned().write(cert, key);
         tick(ClientCertificate.RETRY_NANOS / 1_000_000L);
         assertEquals("client certificate " + cert + " (CN=rotated-client)", c.describe());
     }
@@ -107,7 +110,7 @@ class X509KubeletCredentialsTest {
     void certificateWithoutCnIsDescribedBySubject() throws Exception {
         Path cert = dir.resolve("c.crt");
         Path key = dir.resolve("c.key");
-        TestPki.write(cert, key, "O=no-common-name");
+        TestPki.certificate("O=no-common-name").clientAuth().selfSigned().write(cert, key);
         assertEquals("client certificate " + cert + " (subject O=no-common-name)", certificate(cert, key).describe());
     }
 
@@ -115,7 +118,7 @@ class X509KubeletCredentialsTest {
     void componentActivatesWithMissingFilesAndFollowsPathChanges() throws Exception {
         Path cert = dir.resolve("c.crt");
         Path key = dir.resolve("c.key");
-        TestPki.write(cert, key, KUBEADM_SUBJECT);
+        TestPki.certificate(KUBEADM_SUBJECT).clientAuth().selfSigned().write(cert, key);
         X509KubeletCredentials creds = new X509KubeletCredentials();
         creds.tls = tls;
         creds.activate(config("/nonexistent/x.crt", "/nonexistent/x.key"));

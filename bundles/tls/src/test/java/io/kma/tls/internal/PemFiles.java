@@ -1,36 +1,25 @@
 package io.kma.tls.internal;
 
 import java.io.StringWriter;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Keys and certificates made with Bouncy Castle in the test, written in the PEM flavours under test. */
-final class TestPki {
+import io.kma.testsupport.TestPki;
+
+/** Keys and certificates (from the shared TestPki) written in the PEM flavours under test. */
+final class PemFiles {
 
     enum KeyFormat {
         /** "RSA PRIVATE KEY" or "EC PRIVATE KEY" (PKCS#1 for RSA, SEC1 for EC), what openssl and Go write. */
@@ -39,30 +28,12 @@ final class TestPki {
         PKCS8
     }
 
-    private TestPki() {
-    }
-
-    static KeyPair keyPair(String algorithm) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
-        if (algorithm.equals("EC")) {
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-        } else {
-            generator.initialize(2048);
-        }
-        return generator.generateKeyPair();
+    private PemFiles() {
     }
 
     /** A self-signed certificate for {@code cn} with DNS SAN localhost. */
-    static X509Certificate certificate(KeyPair keys, String cn) throws Exception {
-        Instant now = Instant.now();
-        X500Name name = new X500Name("CN=" + cn);
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), name, keys.getPublic());
-        builder.addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
-        String sig = keys.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-        return new JcaX509CertificateConverter()
-                .getCertificate(builder.build(new JcaContentSignerBuilder(sig).build(keys.getPrivate())));
+    static X509Certificate certificate(KeyPair keys, String cn) {
+        return TestPki.certificate("CN=" + cn).keys(keys).sans("localhost").selfSigned().cert();
     }
 
     static String pem(Object... objects) throws Exception {
@@ -99,7 +70,7 @@ final class TestPki {
 
     /** Writes a fresh certificate and key (in place, same names) and returns the certificate. */
     static X509Certificate writePair(Path crt, Path key, String algorithm, String cn) throws Exception {
-        KeyPair keys = keyPair(algorithm);
+        KeyPair keys = TestPki.keyPair(algorithm);
         X509Certificate cert = certificate(keys, cn);
         write(key, keyPem(keys, KeyFormat.TRADITIONAL));
         write(crt, pem(cert));
