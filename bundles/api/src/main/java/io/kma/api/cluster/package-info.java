@@ -1,8 +1,10 @@
 /**
  * What the appliance knows of the cluster from kube-apiserver: nodes and the metadata of Running pods ({@link io.kma.api.cluster.ClusterView}).
+ *
+ * <p>2.0: the label selector parser left the API; bundles embed it privately ({@code io.kma.shared.labels}).
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package io.kma.api.cluster;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,6 +5,8 @@ import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.kma.shared.time.GoDurations;
+
 /** Go's {@code time.ParseDuration} grammar (what upstream metrics-server flags accept), in milliseconds. */
 final class GoDuration {
 
@@ -42,26 +44,9 @@ final class GoDuration {
         return OptionalLong.of(negative ? -millis : millis);
     }
 
-    /** Go's {@code Duration.String()} for whole milliseconds: 15s, 1m30s, 1.5s, 500ms. */
+    /** Go's {@code Duration.String()} of whole milliseconds: 15s, 1m30s, 1.5s, 500ms. */
     static String format(long millis) {
-        if (millis == 0) {
-            return "0s";
-        }
-        if (millis < 1000) {
-            return millis + "ms";
-        }
-        StringBuilder out = new StringBuilder();
-        long hours = millis / 3_600_000;
-        long minutes = (millis / 60_000) % 60;
-        long ms = millis % 60_000;
-        if (hours > 0) {
-            out.append(hours).append('h');
-        }
-        if (hours > 0 || minutes > 0) {
-            out.append(minutes).append('m');
-        }
-        out.append(BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString()).append('s');
-        return out.toString();
+        return GoDurations.ofMillis(millis);
     }
 
     private static long unitNanos(String unit) {

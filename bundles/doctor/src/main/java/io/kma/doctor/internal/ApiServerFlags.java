@@ -14,9 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -24,6 +21,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 import io.kma.api.doctor.Finding;
+import io.kma.shared.x509.SubjectNames;
 
 /**
  * The aggregation-layer flags of kube-apiserver, read from its kubeadm static-pod manifest: without them
@@ -105,8 +103,8 @@ final class ApiServerFlags {
         String cn;
         try (InputStream in = Files.newInputStream(proxyCert)) {
             X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            cn = commonName(cert);
-        } catch (IOException | CertificateException | InvalidNameException e) {
+            cn = SubjectNames.commonName(cert).orElse("");
+        } catch (IOException | CertificateException e) {
             return Finding.warn("kube-apiserver --requestheader-allowed-names", "cannot read " + proxyCert
                     + " to compare its CN with the allowed names: " + firstLine(e.getMessage()),
                     "run doctor as root, or compare them by hand");
@@ -119,15 +117,6 @@ final class ApiServerFlags {
         return Finding.fail("kube-apiserver --requestheader-allowed-names", "\"" + allowed + "\" does not include \""
                 + cn + "\", the CN of " + proxyCert + ": kube-apiserver rejects its own front proxy",
                 "add " + cn + " to --requestheader-allowed-names " + where);
-    }
-
-    static String commonName(X509Certificate cert) throws InvalidNameException {
-        for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-            if ("CN".equalsIgnoreCase(rdn.getType())) {
-                return String.valueOf(rdn.getValue());
-            }
-        }
-        return "";
     }
 
     /** The flags of the kube-apiserver container: command and args, {@code --name=value} or {@code --name value}. */

@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 
-import io.kma.api.kube.EndpointAddresses;
+import io.kma.shared.net.IpAddresses;
 
 /**
  * The address kube-apiserver is to dial: the configured one, else the local address of the route to
@@ -44,7 +44,7 @@ final class AdvertiseAddress {
     }
 
     static String refused(InetAddress a, boolean allowLoopback) {
-        return allowLoopback && a.isLoopbackAddress() ? null : EndpointAddresses.refusal(a);
+        return allowLoopback && a.isLoopbackAddress() ? null : IpAddresses.endpointsRefusal(a);
     }
 
     private static InetAddress routeTo(URI apiserver) throws IOException {

@@ -17,6 +17,7 @@ import org.apache.hc.client5.http.ssl.HttpClientHostnameVerifier;
 import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
+import io.kma.shared.x509.TrustAllManager;
 
 /**
  * Keeps one {@link KubeletHttpClient} (and so one SSLContext and one connection pool) per TLS setup:
@@ -87,7 +88,7 @@ final class KubeletClients implements AutoCloseable {
         KubeletPins newPins = pinDirectory == null ? null : new KubeletPins(Path.of(pinDirectory), pinsReadOnly);
         X509ExtendedTrustManager trust;
         if (s.insecureSkipTLSVerify()) {
-            trust = new InsecureTrustManager();
+            trust = new TrustAllManager(); // insecureSkipTLSVerify=true: loud elsewhere (WARN + readiness entry)
         } else {
             X509ExtendedTrustManager ca = tls.trustManager(Path.of(s.certificateAuthority()));
             trust = new KubeletTrustManager(ca, s.certificateAuthority(), newPins != null);

@@ -35,7 +35,6 @@ import io.kma.api.cluster.ClusterView;
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.config.Pids;
 import io.kma.api.doctor.Diagnosis;
-import io.kma.api.doctor.AdminGroups;
 import io.kma.api.doctor.Finding;
 import io.kma.api.kubelet.AddressResolver;
 import io.kma.api.kubelet.KubeletCredentials;
@@ -44,6 +43,8 @@ import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
 import io.kma.scraper.internal.KubeletProbe.NodeProbe;
 import io.kma.scraper.internal.KubeletProbe.Step;
+import io.kma.shared.time.GoDurations;
+import io.kma.shared.x509.AdminGroups;
 
 /**
  * The {@code kubelets} group of {@code kube-metrics-appliance doctor}: checks the scraper's settings and
@@ -357,7 +358,7 @@ public final class KubeletDiagnosis implements Diagnosis {
         } catch (TimeoutException e) {
             probe.cancel(true);
             return new NodeProbe(node.name(), "not finished within the doctor's time limit for all nodes ("
-                    + Durations.format(budget) + ")", Step.TIME_LIMIT, "the nodes above show which step is slow; set"
+                    + GoDurations.ofMillis(budget) + ")", Step.TIME_LIMIT, "the nodes above show which step is slow; set"
                     + " nodeSelector to a subset of nodes and run the doctor again");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();

@@ -7,6 +7,7 @@ import io.kma.api.cluster.NodeAddress;
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.kubelet.KubeletEndpoint;
+import io.kma.shared.time.GoDurations;
 
 /**
  * The advice texts of the doctor's kubelet checks that more than one place gives or that need the node or the
@@ -47,7 +48,7 @@ final class KubeletFixes {
     }
 
     static String timeoutFix(long timeoutMillis) {
-        return "the kubelet did not answer within kubelet.requestTimeout (" + Durations.format(timeoutMillis)
+        return "the kubelet did not answer within kubelet.requestTimeout (" + GoDurations.ofMillis(timeoutMillis)
                 + "): check the kubelet's health and the node's load, or raise kubelet.requestTimeout";
     }
 

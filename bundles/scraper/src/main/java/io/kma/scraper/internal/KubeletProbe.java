@@ -22,6 +22,7 @@ import io.kma.api.cluster.NodeInfo;
 import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.kubelet.KubeletEndpoint;
 import io.kma.api.store.ContainerSample;
+import io.kma.shared.time.GoDurations;
 
 /**
  * One node's chain for {@link KubeletDiagnosis}: each candidate address is resolved and connected to here, then
@@ -159,7 +160,7 @@ final class KubeletProbe {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address, endpoint.port()), (int) Math.min(Integer.MAX_VALUE, timeout));
         } catch (IOException e) {
-            String why = e instanceof SocketTimeoutException ? "connect timeout after " + Durations.format(timeout)
+            String why = e instanceof SocketTimeoutException ? "connect timeout after " + GoDurations.ofMillis(timeout)
                     : e instanceof NoRouteToHostException ? "no route to host"
                     : e instanceof ConnectException && String.valueOf(e.getMessage()).toLowerCase().contains("refused")
                             ? "connection refused"
@@ -177,7 +178,7 @@ final class KubeletProbe {
             r = scraper.scrape(node, List.of(endpoint), credentials)
                     .get(2 * timeout + 1_000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            return new Attempt(endpoint, chain + ": response failed: no answer within " + Durations.format(2 * timeout),
+            return new Attempt(endpoint, chain + ": response failed: no answer within " + GoDurations.ofMillis(2 * timeout),
                     Step.RESPONSE, KubeletFixes.timeoutFix(timeout));
         }
         boolean verified = !settings.insecureSkipTLSVerify();

@@ -13,14 +13,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 import org.apache.hc.client5.http.ssl.HttpClientHostnameVerifier;
+
+import io.kma.shared.x509.SubjectNames;
 
 /**
  * Verifies a kubelet's serving certificate names against the node being scraped, not only against
@@ -143,14 +142,8 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
             // unreadable SANs count as none; the CN fallback below still applies
         }
         if (names.isEmpty()) {
-            try {
-                for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                    if ("CN".equalsIgnoreCase(rdn.getType())) {
-                        names.add(new CertName(String.valueOf(rdn.getValue()), Kind.CN));
-                    }
-                }
-            } catch (InvalidNameException e) {
-                // no usable CN either
+            for (String cn : SubjectNames.values(cert, "CN")) {
+                names.add(new CertName(cn, Kind.CN));
             }
         }
         return names;
@@ -158,17 +151,7 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
 
     /** The subject's (last) CN, or null. */
     static String commonName(X509Certificate cert) {
-        String cn = null;
-        try {
-            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                if ("CN".equalsIgnoreCase(rdn.getType())) {
-                    cn = String.valueOf(rdn.getValue());
-                }
-            }
-        } catch (InvalidNameException e) {
-            return null;
-        }
-        return cn;
+        return SubjectNames.commonName(cert).orElse(null);
     }
 
     static boolean matchesAny(List<CertName> certNames, String wanted) {

@@ -22,6 +22,7 @@ import io.kma.api.cluster.NodeInfo;
 import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.kubelet.KubeletEndpoint;
 import io.kma.api.store.NodeScrape;
+import io.kma.shared.time.GoDurations;
 
 /**
  * Scrapes one node: dials its candidate endpoints in order (the remembered working one first),
@@ -216,7 +217,7 @@ final class NodeScraper {
             return (ScrapeFailure) e;
         }
         if (e instanceof TimeoutException) {
-            return new ScrapeFailure(Outcome.TIMEOUT, url, "timeout after " + Durations.format(timeoutMillis), false, e);
+            return new ScrapeFailure(Outcome.TIMEOUT, url, "timeout after " + GoDurations.ofMillis(timeoutMillis), false, e);
         }
         if (e instanceof CancellationException) {
             return new ScrapeFailure(Outcome.TIMEOUT, url,
@@ -226,7 +227,7 @@ final class NodeScraper {
             return new ScrapeFailure(Outcome.TOO_LARGE, url, e.getMessage(), false, e);
         }
         if (e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
-            return new ScrapeFailure(Outcome.CONNECT_ERROR, url, "connect timeout after " + Durations.format(timeoutMillis), true, e);
+            return new ScrapeFailure(Outcome.CONNECT_ERROR, url, "connect timeout after " + GoDurations.ofMillis(timeoutMillis), true, e);
         }
         if (e instanceof UnknownHostException) {
             return new ScrapeFailure(Outcome.CONNECT_ERROR, url, "cannot resolve host name: " + e.getMessage(), true, e);
@@ -243,7 +244,7 @@ final class NodeScraper {
             return new ScrapeFailure(Outcome.TLS_ERROR, url, "TLS: " + tlsReason((SSLException) e, credentials), true, e);
         }
         if (e instanceof SocketTimeoutException) {
-            return new ScrapeFailure(Outcome.TIMEOUT, url, "timeout after " + Durations.format(timeoutMillis), false, e);
+            return new ScrapeFailure(Outcome.TIMEOUT, url, "timeout after " + GoDurations.ofMillis(timeoutMillis), false, e);
         }
         if (e instanceof SocketException || e instanceof org.apache.hc.core5.http.ConnectionClosedException) {
             return new ScrapeFailure(Outcome.CONNECT_ERROR, url, "connection reset or closed by the kubelet: "

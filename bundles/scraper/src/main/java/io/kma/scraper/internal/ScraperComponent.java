@@ -43,6 +43,7 @@ import io.kma.api.store.MetricsStore;
 import io.kma.api.store.ScrapeBatch;
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
+import io.kma.shared.time.GoDurations;
 
 /**
  * The scrape loop: every resolution, scrape every selected kubelet and hand one batch to the
@@ -230,7 +231,7 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstWaitStart);
         if (synced || waited >= SYNC_WAIT_MILLIS) {
             if (!synced) {
-                LOG.warn("node cache not synced after {}; starting to scrape anyway", Durations.format(waited));
+                LOG.warn("node cache not synced after {}; starting to scrape anyway", GoDurations.ofMillis(waited));
             }
             tick();
             return;
@@ -336,7 +337,7 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         http.closeIdle(3 * s.resolutionMillis());
         if (LOG.isDebugEnabled()) {
             LOG.debug("scrape cycle: {} nodes scraped, {} failed, {}", batch.scraped().size(), batch.failedNodes().size(),
-                    Durations.format(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+                    GoDurations.ofMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.kma.api.metrics.Histogram;
+import io.kma.shared.metrics.Histogram;
 
 /**
  * The scraper's self-metrics: upstream's four metrics_server_* families with their exact names,

@@ -1,6 +1,6 @@
 package io.kma.scraper.internal;
 
-import io.kma.api.cluster.LabelSelector;
+import io.kma.shared.labels.LabelSelector;
 
 /**
  * The configuration as the scraper uses it, validated once per (re)configuration.

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.core.JsonFactory;
 
-import io.kma.api.cluster.LabelSelector;
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.kubelet.KubeletEndpoint;
+import io.kma.shared.labels.LabelSelector;
 import io.kma.testsupport.TestPki;
 
 /**

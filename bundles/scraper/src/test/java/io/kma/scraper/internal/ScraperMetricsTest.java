@@ -9,7 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.kma.api.http.HealthCheck;
-import io.kma.api.metrics.Histogram;
+import io.kma.shared.metrics.Histogram;
 
 class ScraperMetricsTest {
 
@@ -80,12 +80,5 @@ class ScraperMetricsTest {
                 ScraperComponent.timely(100 * s, 100 * s, 123 * s, res).reason());
         assertEquals(HealthCheck.Result.OK, ScraperComponent.timely(0, 100 * s, 130 * s, res));
         assertEquals("metric collection didn't finish on time", ScraperComponent.timely(0, 100 * s, 140 * s, res).reason());
-    }
-
-    @Test
-    void durationsPrintLikeGo() {
-        assertEquals("10s", Durations.format(10_000));
-        assertEquals("1.5s", Durations.format(1_500));
-        assertEquals("300ms", Durations.format(300));
     }
 }

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
+import javax.security.auth.x500.X500Principal;
+
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -34,6 +36,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.IPAddress;
 
 import io.kma.api.tls.TlsException;
+import io.kma.shared.x509.SubjectNames;
 
 /**
  * A serving certificate made like upstream's {@code GenerateSelfSignedCertKeyWithFixtures}: a CA
@@ -144,7 +147,11 @@ record SelfSignedCertificate(String chainPem, String keyPem) {
      * replaced before it has expired.
      */
     static boolean generatedHere(X509Certificate leaf) {
-        return leaf.getSubjectX500Principal().getName().matches("CN=[^,]+@\\d+")
-                && leaf.getIssuerX500Principal().getName().matches("CN=[^,]+-ca@\\d+");
+        return soleCommonNameMatches(leaf.getSubjectX500Principal(), "[^,]+@\\d+")
+                && soleCommonNameMatches(leaf.getIssuerX500Principal(), "[^,]+-ca@\\d+");
+    }
+
+    private static boolean soleCommonNameMatches(X500Principal name, String pattern) {
+        return SubjectNames.soleCommonName(name).filter(cn -> cn.matches(pattern)).isPresent();
     }
 }

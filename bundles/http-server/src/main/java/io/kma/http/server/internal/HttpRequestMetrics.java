@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.osgi.service.component.annotations.Component;
 
-import io.kma.api.metrics.Histogram;
 import io.kma.api.metrics.MetricsSource;
+import io.kma.shared.metrics.Histogram;
 
 /**
  * The listener's self-metrics. A component of its own so that counters survive a listener restart

@@ -1,16 +1,12 @@
 package io.kma.kube.client.internal;
 
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509KeyManager;
 
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
@@ -21,6 +17,7 @@ import org.apache.hc.core5.reactor.ssl.SSLBufferMode;
 
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
+import io.kma.shared.x509.TrustAllManager;
 
 /** Builds the TLS side of the connection to kube-apiserver from a kubeconfig. */
 final class ApiTls {
@@ -46,7 +43,7 @@ final class ApiTls {
                     : new KeyManager[] {clientKeyManager(kc, tls)};
             TrustManager[] tm;
             if (kc.insecureSkipTlsVerify()) {
-                tm = new TrustManager[] {new TrustAll()};
+                tm = new TrustManager[] {new TrustAllManager()}; // insecure-skip-tls-verify
             } else if (kc.certificateAuthority() != null) {
                 PemSource ca = kc.certificateAuthority();
                 tm = new TrustManager[] {ca.isFile() ? tls.trustManager(ca.file())
@@ -91,38 +88,5 @@ final class ApiTls {
             return tls.keyManager(cert.file(), key.file());
         }
         return tls.keyManager(cert.text(), key.text(), kc.path() + ": " + (cert.isFile() ? key.field() : cert.field()));
-    }
-
-    /** insecure-skip-tls-verify: accepts any server certificate. */
-    private static final class TrustAll extends X509ExtendedTrustManager {
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

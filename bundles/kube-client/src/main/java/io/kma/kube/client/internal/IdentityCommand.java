@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -20,6 +21,7 @@ import io.kma.api.runtime.Command;
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
 import io.kma.api.tls.TlsMaterials.CertificateRequest;
+import io.kma.shared.x509.SubjectNames;
 
 /**
  * {@code kube-metrics-appliance identity}: obtains the appliance's own client certificate
@@ -132,9 +134,9 @@ public final class IdentityCommand implements Command {
         } catch (TlsException e) {
             throw new IOException("the issued certificate is not for the key this command generated: " + e.getMessage());
         }
-        String subject = cert.getSubjectX500Principal().getName();
-        if (!subject.equals("CN=" + IdentityFiles.USER)) {
-            throw new IOException("the issued certificate names " + subject + ", not CN=" + IdentityFiles.USER);
+        if (!SubjectNames.soleCommonName(cert.getSubjectX500Principal()).equals(Optional.of(IdentityFiles.USER))) {
+            throw new IOException("the issued certificate names " + cert.getSubjectX500Principal().getName() + ", not CN="
+                    + IdentityFiles.USER);
         }
         return cert;
     }

@@ -14,12 +14,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
-import io.kma.api.doctor.AdminGroups;
 import io.kma.api.doctor.Finding;
+import io.kma.shared.x509.AdminGroups;
+import io.kma.shared.x509.SubjectNames;
 
 /**
  * The doctor's kubeconfig check. It sends no request: it reports what {@link ApiConnection} loaded, and warns
@@ -134,16 +132,6 @@ final class KubeconfigCheck {
 
     /** The subject's CN, the user name kube-apiserver takes from a client certificate; the whole DN without one. */
     static String commonName(X509Certificate cert) {
-        String dn = cert.getSubjectX500Principal().getName();
-        try {
-            for (Rdn rdn : new LdapName(dn).getRdns()) {
-                if ("CN".equalsIgnoreCase(rdn.getType())) {
-                    return String.valueOf(rdn.getValue());
-                }
-            }
-        } catch (InvalidNameException e) {
-            // fall through to the whole name
-        }
-        return dn;
+        return SubjectNames.commonName(cert).orElseGet(() -> cert.getSubjectX500Principal().getName());
     }
 }

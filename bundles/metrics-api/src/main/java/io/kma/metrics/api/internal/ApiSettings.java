@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.kma.api.cluster.LabelSelector;
+import io.kma.shared.labels.LabelSelector;
 
 /**
  * The validated configuration the handler works with; built from {@link MetricsApiConfig} or directly in tests.

@@ -25,10 +25,10 @@ import io.kma.api.cluster.ClusterView;
 import io.kma.api.config.Pids;
 import io.kma.api.http.AccessGate;
 import io.kma.api.http.HttpWhiteboard;
-import io.kma.api.metrics.Histogram;
 import io.kma.api.metrics.MetricsSource;
 import io.kma.api.store.MetricsStore;
 import io.kma.api.tls.TlsMaterials;
+import io.kma.shared.metrics.Histogram;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kma.api.cluster.ClusterView;
-import io.kma.api.metrics.Histogram;
 import io.kma.api.metrics.MetricsSource;
 import io.kma.api.store.MetricsStore;
+import io.kma.shared.metrics.Histogram;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;

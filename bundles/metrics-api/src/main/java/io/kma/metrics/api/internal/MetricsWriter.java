@@ -10,10 +10,11 @@ import com.fasterxml.jackson.core.io.SerializedString;
 
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.cluster.PodInfo;
-import io.kma.api.metrics.Histogram;
 import io.kma.api.store.ContainerUsage;
 import io.kma.api.store.NodeUsage;
 import io.kma.api.store.PodUsage;
+import io.kma.shared.metrics.Histogram;
+import io.kma.shared.time.GoDurations;
 
 /**
  * Streams NodeMetrics / PodMetrics, their lists, or the meta.k8s.io/v1 Table of them, item by item to a

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kma.api.store.ContainerUsage;
 import io.kma.api.store.PodUsage;
+import io.kma.shared.time.GoDurations;
 
 /**
  * Writes a PodMetricsList (JSON or Kubernetes protobuf) from each pod's encoded metadata

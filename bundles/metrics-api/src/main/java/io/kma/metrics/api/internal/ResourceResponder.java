@@ -11,13 +11,13 @@ import java.util.function.LongSupplier;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kma.api.cluster.ClusterView;
-import io.kma.api.cluster.LabelSelector;
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.cluster.PodInfo;
-import io.kma.api.metrics.Histogram;
 import io.kma.api.store.MetricsStore;
 import io.kma.api.store.NodeUsage;
 import io.kma.api.store.PodUsage;
+import io.kma.shared.labels.LabelSelector;
+import io.kma.shared.metrics.Histogram;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 

@@ -6,8 +6,8 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.kma.api.metrics.Histogram;
 import io.kma.api.metrics.MetricsSource;
+import io.kma.shared.metrics.Histogram;
 
 /**
  * The /metrics body: every bundle's MetricsSource, then this bundle's freshness histogram

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.kma.api.auth.RequestHeaderSettings;
-import io.kma.api.cluster.LabelSelector;
+import io.kma.shared.labels.LabelSelector;
 import io.kma.testsupport.TestPki;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HttpString;

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.kma.api.cluster.LabelSelector;
+import io.kma.shared.labels.LabelSelector;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 

@@ -26,12 +26,12 @@ import org.xnio.SslClientAuthMode;
 
 import io.kma.api.auth.AccessRequest;
 import io.kma.api.auth.UserInfo;
-import io.kma.api.cluster.LabelSelector;
 import io.kma.api.cluster.PodInfo;
 import io.kma.api.store.ContainerUsage;
 import io.kma.api.store.NodeUsage;
 import io.kma.api.store.PodUsage;
 import io.kma.api.store.Usage;
+import io.kma.shared.labels.LabelSelector;
 import io.undertow.Undertow;
 
 import io.kma.testsupport.TestPki;

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kma.api.cluster.PodInfo;
-import io.kma.api.metrics.Histogram;
 import io.kma.api.store.ContainerUsage;
 import io.kma.api.store.PodUsage;
 import io.kma.api.store.Usage;
+import io.kma.shared.metrics.Histogram;
 
 /**
  * Streams a large PodMetricsList into a counting sink and reports time and allocation (never asserted).

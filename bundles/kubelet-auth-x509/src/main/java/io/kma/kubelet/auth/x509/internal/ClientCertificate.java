@@ -9,13 +9,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.net.ssl.X509KeyManager;
 import javax.security.auth.x500.X500Principal;
 
@@ -24,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
+import io.kma.shared.x509.SubjectNames;
 
 /**
  * A client certificate and key file pair. Once loaded, the key manager from {@link TlsMaterials}
@@ -194,19 +191,8 @@ final class ClientCertificate {
         if (chain.isEmpty()) {
             return "no certificate";
         }
-        X500Principal principal = chain.get(0).getSubjectX500Principal();
-        String dn = principal.getName(X500Principal.RFC2253);
-        try {
-            List<Rdn> rdns = new LdapName(dn).getRdns();
-            for (int i = rdns.size() - 1; i >= 0; i--) { // most specific first
-                Rdn rdn = rdns.get(i);
-                if ("CN".equalsIgnoreCase(rdn.getType())) {
-                    return "CN=" + Objects.toString(rdn.getValue());
-                }
-            }
-        } catch (InvalidNameException e) {
-            // fall through to the whole subject
-        }
-        return "subject " + dn;
+        X509Certificate leaf = chain.get(0);
+        return SubjectNames.commonName(leaf).map(cn -> "CN=" + cn)
+                .orElseGet(() -> "subject " + leaf.getSubjectX500Principal().getName(X500Principal.RFC2253));
     }
 }

@@ -1,4 +1,4 @@
-package io.kma.api.metrics;
+package io.kma.shared.metrics;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.DoubleAdder;

@@ -1,4 +1,4 @@
-package io.kma.api.cluster;
+package io.kma.shared.labels;
 
 import java.util.ArrayList;
 import java.util.Collections;

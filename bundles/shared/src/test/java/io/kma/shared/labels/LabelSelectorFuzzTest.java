@@ -1,4 +1,4 @@
-package io.kma.api.cluster;
+package io.kma.shared.labels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,7 +11,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 /**
  * Any text either parses into a selector that can match any label set, or fails with
  * IllegalArgumentException (answered as 400); nothing else escapes. Seeds and crashes:
- * src/test/resources/io/kma/api/cluster/LabelSelectorFuzzTestInputs/parse/.
+ * src/test/resources/io/kma/shared/labels/LabelSelectorFuzzTestInputs/parse/.
  */
 class LabelSelectorFuzzTest {
 

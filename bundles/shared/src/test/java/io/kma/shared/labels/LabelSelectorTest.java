@@ -1,4 +1,4 @@
-package io.kma.api.cluster;
+package io.kma.shared.labels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,13 +1,8 @@
-package io.kma.api.doctor;
+package io.kma.shared.x509;
 
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
 /**
  * The groups that make a client certificate a cluster administrator: {@code system:masters} (bypasses
@@ -24,18 +19,7 @@ public final class AdminGroups {
 
     /** The administrator groups among the certificate's O values; empty for a least-privilege certificate. */
     public static List<String> of(X509Certificate cert) {
-        List<String> found = new ArrayList<>();
-        try {
-            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                String value = String.valueOf(rdn.getValue());
-                if ("O".equalsIgnoreCase(rdn.getType()) && GROUPS.contains(value)) {
-                    found.add(value);
-                }
-            }
-        } catch (InvalidNameException e) {
-            // a subject the JDK printed is a valid name
-        }
-        return found;
+        return SubjectNames.organizations(cert).stream().filter(GROUPS::contains).toList();
     }
 
     /** The doctor's fix for an administrator credential. */
