@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.kma.shared.net.IpAddresses;
+
 /**
  * {@code manifests}: the Kubernetes objects that register the appliance with kube-apiserver's aggregation layer (no
  * cluster needed): APIService, a selectorless Service, the RBAC for the appliance's user (self-registration included)
@@ -25,9 +27,6 @@ import java.util.regex.Pattern;
  * objects are the resource template {@code manifests.yaml}; this class checks the flags and fills it.
  */
 final class Manifests {
-
-    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private Manifests() {
     }
@@ -72,8 +71,8 @@ final class Manifests {
             if (ip.isEmpty()) {
                 throw new Options.UsageException("--advertise-address: empty address in \"" + list + "\"");
             }
-            boolean v4 = IPV4.matcher(ip).matches();
-            if (!v4 && !(IPV6.matcher(ip).matches() && ip.chars().filter(c -> c == ':').count() >= 2)) {
+            boolean v4 = IpAddresses.isIpv4(ip);
+            if (!v4 && !(IpAddresses.hasIpv6Shape(ip) && ip.chars().filter(c -> c == ':').count() >= 2)) {
                 throw new Options.UsageException("--advertise-address: \"" + ip + "\" is not an IP address (Endpoints take "
                         + "IP addresses only, e.g. 192.0.2.10 or 2001:db8::10)");
             }
@@ -83,10 +82,7 @@ final class Manifests {
             } catch (UnknownHostException e) {
                 throw new Options.UsageException("--advertise-address: \"" + ip + "\" is not an IP address");
             }
-            String refused = address.isLoopbackAddress() ? "a loopback address"
-                    : address.isAnyLocalAddress() ? "the unspecified address"
-                    : address.isLinkLocalAddress() ? "a link-local address"
-                    : address.isMulticastAddress() ? "a multicast address" : null;
+            String refused = IpAddresses.endpointsRefusal(address);
             if (refused != null) {
                 throw new Options.UsageException("--advertise-address: " + ip + " is " + refused
                         + ", which kube-apiserver refuses in Endpoints and EndpointSlices; give each control-plane host's "

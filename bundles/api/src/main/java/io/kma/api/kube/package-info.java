@@ -3,7 +3,7 @@
  * objects of their own (self-registration: Endpoints, EndpointSlices, Leases).
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package io.kma.api.kube;
 
 import org.osgi.annotation.bundle.Export;

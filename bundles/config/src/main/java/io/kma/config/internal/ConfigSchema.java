@@ -11,8 +11,6 @@ import static io.kma.config.internal.KeyType.STRING;
 import static io.kma.config.internal.KeyType.STRING_LIST;
 import static io.kma.config.internal.KeyType.STRING_MAP;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +20,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import io.kma.api.config.Pids;
-import io.kma.api.kube.EndpointAddresses;
+import io.kma.shared.net.IpAddresses;
 
 /**
  * Every key of the documented config.yaml (config/config.yaml in the source tree): its type, default, the rules
@@ -278,10 +276,6 @@ final class ConfigSchema {
 
     /** Why kube-apiserver's Endpoints validation refuses the address, or null. */
     static String refusedInEndpoints(String ip) {
-        try {
-            return EndpointAddresses.refusal(InetAddress.getByName(ip)); // a literal: no lookup
-        } catch (UnknownHostException e) {
-            return "not an IP address";
-        }
+        return IpAddresses.endpointsRefusal(ip);
     }
 }

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
+import io.kma.shared.net.IpAddresses;
+
 /**
  * What a config.yaml leaf holds: how its YAML scalar is read and checked (range, allowed values), how it is
  * reported when wrong, and the form of its ConfigAdmin property.
@@ -22,8 +24,6 @@ enum KeyType {
     STRING_LIST("a string"),
     STRING_MAP("a string");
 
-    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,10}");
 
     /** A scalar's converted value, or what is wrong with it (said after {@code file:line: key: }). */
@@ -120,7 +120,7 @@ enum KeyType {
 
     /** An IPv4 or IPv6 literal (the shape only; no name lookup). */
     static boolean ipAddress(String text) {
-        return IPV4.matcher(text).matches() || IPV6.matcher(text).matches();
+        return IpAddresses.looksLikeIp(text);
     }
 
     private static Integer integer(String text) {

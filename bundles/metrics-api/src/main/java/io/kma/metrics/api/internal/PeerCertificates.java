@@ -4,13 +4,11 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.net.ssl.X509ExtendedTrustManager;
+
+import io.kma.shared.x509.SubjectNames;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.SSLSessionInfo;
@@ -66,30 +64,13 @@ final class PeerCertificates {
         }
     }
 
+    /** Go's {@code Subject.CommonName} (the last CN), as kube-apiserver's x509 and request-header authenticators read it. */
     static String commonName(X509Certificate cert) {
-        List<String> cns = rdns(cert, "CN");
-        return cns.isEmpty() ? "" : cns.get(0);
+        return SubjectNames.commonName(cert).orElse("");
     }
 
     static List<String> organizations(X509Certificate cert) {
-        return rdns(cert, "O");
-    }
-
-    private static List<String> rdns(X509Certificate cert, String type) {
-        List<String> out = new ArrayList<>();
-        try {
-            LdapName dn = new LdapName(cert.getSubjectX500Principal().getName());
-            // getRdns() indexes from the right of the RFC 2253 string, which is the certificate's encoding
-            // order, the order Go reports groups in.
-            for (Rdn r : dn.getRdns()) {
-                if (r.getType().equalsIgnoreCase(type)) {
-                    out.add(String.valueOf(r.getValue()));
-                }
-            }
-        } catch (InvalidNameException e) {
-            return out;
-        }
-        return out;
+        return SubjectNames.organizations(cert);
     }
 
     static String describe(X509Certificate cert) {
