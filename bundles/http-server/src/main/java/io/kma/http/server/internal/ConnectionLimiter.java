@@ -84,8 +84,8 @@ final class ConnectionLimiter implements ChannelListener<AcceptingChannel<Stream
                 }
                 next.handleEvent(connection);
             } else {
+                refusedCounter.increment(); // before the close, which the refused client may see at once
                 IoUtils.safeClose(connection);
-                refusedCounter.increment();
                 logRefusal(peer, refusal);
             }
         }
