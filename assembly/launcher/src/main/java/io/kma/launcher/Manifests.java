@@ -71,8 +71,7 @@ final class Manifests {
             if (ip.isEmpty()) {
                 throw new Options.UsageException("--advertise-address: empty address in \"" + list + "\"");
             }
-            boolean v4 = IpAddresses.isIpv4(ip);
-            if (!v4 && !(IpAddresses.hasIpv6Shape(ip) && ip.chars().filter(c -> c == ':').count() >= 2)) {
+            if (!IpAddresses.hasIpShape(ip)) {
                 throw new Options.UsageException("--advertise-address: \"" + ip + "\" is not an IP address (Endpoints take "
                         + "IP addresses only, e.g. 192.0.2.10 or 2001:db8::10)");
             }

@@ -249,10 +249,12 @@ final class ConfigSchema {
     private static void registrationProblems(Merged m, List<String> errors) {
         String address = (String) m.value("registration.advertiseAddress");
         if (!address.isEmpty()) {
-            if (!KeyType.ipAddress(address)) {
+            String refused;
+            if (!IpAddresses.looksLikeIp(address)) {
                 errors.add(m.at("registration.advertiseAddress") + "\"" + address + "\" is not an IP address (example: 192.0.2.10)");
-            } else if (!Boolean.TRUE.equals(m.value("registration.allowLoopback")) && refusedInEndpoints(address) != null) {
-                errors.add(m.at("registration.advertiseAddress") + address + " is " + refusedInEndpoints(address)
+            } else if (!Boolean.TRUE.equals(m.value("registration.allowLoopback"))
+                    && (refused = IpAddresses.endpointsRefusal(address)) != null) {
+                errors.add(m.at("registration.advertiseAddress") + address + " is " + refused
                         + ", which kube-apiserver refuses in Endpoints; give this host's address that kube-apiserver reaches");
             }
         }
@@ -272,10 +274,5 @@ final class ConfigSchema {
             errors.add(m.at("registration.renewIntervalSeconds") + renew + " must be less than registration.leaseDurationSeconds "
                     + duration + " (a Lease must be renewed before it expires; kube-apiserver uses 10 and 15)");
         }
-    }
-
-    /** Why kube-apiserver's Endpoints validation refuses the address, or null. */
-    static String refusedInEndpoints(String ip) {
-        return IpAddresses.endpointsRefusal(ip);
     }
 }

@@ -99,7 +99,7 @@ enum KeyType {
                 return Parsed.wrong(quoted + " is not one of " + String.join(", ", key.choices())
                         + KeySuggestions.choiceHint(key.choices(), text));
             case IP_ADDRESS:
-                if (ipAddress(text)) {
+                if (IpAddresses.looksLikeIp(text)) {
                     return Parsed.ok(text);
                 }
                 return Parsed.wrong(quoted + " is not an IP address (examples: 0.0.0.0, 192.0.2.10, ::)");
@@ -116,11 +116,6 @@ enum KeyType {
                     .map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
             default -> value;
         };
-    }
-
-    /** An IPv4 or IPv6 literal (the shape only; no name lookup). */
-    static boolean ipAddress(String text) {
-        return IpAddresses.looksLikeIp(text);
     }
 
     private static Integer integer(String text) {

@@ -36,6 +36,14 @@ public final class IpAddresses {
     }
 
     /**
+     * An IPv4 address, or IPv6 shape with at least two colons: what {@link #isIp} accepts before asking the JDK to parse
+     * the groups (so a caller can tell "not an address at all" from "a malformed IPv6 address").
+     */
+    public static boolean hasIpShape(String text) {
+        return isIpv4(text) || (hasIpv6Shape(text) && text.indexOf(':') != text.lastIndexOf(':'));
+    }
+
+    /**
      * An IPv4 address or a well-formed IPv6 address (at least two colons, groups the JDK parses), e.g. for an
      * Endpoints address.
      */
@@ -43,7 +51,7 @@ public final class IpAddresses {
         if (isIpv4(text)) {
             return true;
         }
-        if (!hasIpv6Shape(text) || text.indexOf(':') == text.lastIndexOf(':')) {
+        if (!hasIpShape(text)) {
             return false;
         }
         try {

@@ -40,7 +40,11 @@ class IpAddressesTest {
         // one colon: a host:port typo, which config's IP check has always let through as an IPv6 shape
         assertTrue(IpAddresses.looksLikeIp("10:250"));
         assertFalse(IpAddresses.isIp("10:250"));
+        assertFalse(IpAddresses.hasIpShape("10:250"));
         assertFalse(IpAddresses.isIp("1:2:3:4:5:6:7:8:9"));
+        assertTrue(IpAddresses.hasIpShape("1:2:3:4:5:6:7:8:9"), "the shape passes; the JDK refuses the groups");
+        assertTrue(IpAddresses.hasIpShape("192.0.2.10"));
+        assertFalse(IpAddresses.hasIpShape("192.0.2.256"));
         assertFalse(IpAddresses.hasIpv6Shape("example.com"));
         assertFalse(IpAddresses.hasIpv6Shape("g::1"));
     }
