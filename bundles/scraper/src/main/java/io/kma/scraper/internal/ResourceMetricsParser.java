@@ -203,8 +203,12 @@ final class ResourceMetricsParser {
             }
             int valueStart = ++p;
             boolean escaped = false;
-            while (p < end && b[p] != '"') {
-                if (b[p] == '\\') {
+            // the interner's hash, computed in this one pass over the value (bytes < 0 are not ASCII)
+            int hash = 0;
+            int high = 0;
+            byte c;
+            while (p < end && (c = b[p]) != '"') {
+                if (c == '\\') {
                     escaped = true;
                     p++;
                     if (p >= end) {
@@ -214,6 +218,8 @@ final class ResourceMetricsParser {
                         throw error("invalid escape \\" + (char) b[p] + " in the value of label " + text(nameStart, nameEnd));
                     }
                 }
+                hash = 31 * hash + c;
+                high |= c;
                 p++;
             }
             if (p >= end) {
@@ -222,7 +228,9 @@ final class ResourceMetricsParser {
             int valueEnd = p++;
             int which = labelOf(nameStart, nameEnd);
             if (which != 0) {
-                String v = escaped ? unescape(valueStart, valueEnd) : interner.intern(b, valueStart, valueEnd);
+                String v = escaped ? unescape(valueStart, valueEnd)
+                        : high >= 0 ? interner.internAscii(b, valueStart, valueEnd, hash)
+                        : new String(b, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8);
                 if (which == 1) {
                     container = v;
                 } else if (which == 2) {
