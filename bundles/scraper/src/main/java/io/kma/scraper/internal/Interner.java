@@ -28,17 +28,27 @@ final class Interner {
 
     /**
      * Resizes to about one slot per name (a power of two between {@link #MIN_LOG2} and {@link #MAX_LOG2}), so
-     * about three in four names hit; only the tick thread calls this, between cycles. A resize drops the cache.
+     * about three in four names hit; only the tick thread calls this, between cycles. The names held move to
+     * the new slots: dropping them would hand the store a second copy of every name it already holds (a
+     * cold start grows the cache several times).
      *
      * @param names how many names the next cycle is expected to read (the containers of the last one)
      */
     void fit(int names) {
         int log2 = 32 - Integer.numberOfLeadingZeros(Math.max(1, names) - 1);
         int want = 1 << Math.max(MIN_LOG2, Math.min(MAX_LOG2, log2));
-        String[] s = slots;
+        String[] old = slots;
         // shrink only when far too big, so a cluster near a power of two does not flip every cycle
-        if (want > s.length || want * 4 <= s.length) {
-            slots = new String[want];
+        if (want > old.length || want * 4 <= old.length) {
+            String[] fresh = new String[want];
+            for (String name : old) {
+                if (name != null) {
+                    // String.hashCode of an ASCII name is the hash intern computes over its bytes
+                    int h = name.hashCode();
+                    fresh[(h ^ (h >>> 16)) & (want - 1)] = name;
+                }
+            }
+            slots = fresh;
         }
     }
 
