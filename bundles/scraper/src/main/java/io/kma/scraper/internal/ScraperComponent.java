@@ -336,11 +336,15 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
                 Math.min(500, s.resolutionMillis() / 10));
         ScrapeBatch batch = cycle.run(nodes, resolver, creds, deadline, st::storeNode);
         st.endCycle(batch.failedNodes());
-        int containers = 0;
+        long containers = 0;
         for (NodeScrape scraped : batch.scraped()) {
             containers += scraped.containers().size();
         }
-        interner.fit(containers);
+        if (!batch.scraped().isEmpty()) {
+            // extrapolated to every selected node: a cold start scrapes a few hundred nodes per cycle, and each
+            // name dropped from a too small cache comes back as a second copy of a name the store holds
+            interner.fit((int) Math.min(Integer.MAX_VALUE, containers * nodes.size() / batch.scraped().size()));
+        }
         http.closeIdle(3 * s.resolutionMillis());
         if (LOG.isDebugEnabled()) {
             LOG.debug("scrape cycle: {} nodes scraped, {} failed, {}", batch.scraped().size(), batch.failedNodes().size(),
