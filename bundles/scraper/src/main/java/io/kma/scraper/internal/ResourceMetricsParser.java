@@ -455,7 +455,7 @@ final class ResourceMetricsParser {
         return end - from >= prefix.length && same(prefix, from, prefix.length);
     }
 
-        private int skipBlanks(int p, int end) {
+    private int skipBlanks(int p, int end) {
         while (p < end && (b[p] == ' ' || b[p] == '\t')) {
             p++;
         }
