@@ -47,6 +47,80 @@ class CachesTest {
         assertEquals(1, cache.namespaces());
     }
 
+    /** Random changes against a sorted model, read after each: exercises patching (few changes) and sorting (many). */
+    @Test
+    void sortedListsFollowRandomChanges() {
+        java.util.Random random = new java.util.Random(42);
+        PodCache cache = new PodCache();
+        java.util.TreeMap<String, PodInfo> model = new java.util.TreeMap<>();
+        List<PodInfo> initial = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            PodInfo p = new PodInfo("ns-" + i % 3, "pod-" + random.nextInt(1000), Map.of(), null);
+            initial.add(p);
+            model.put(p.namespace() + "/" + p.name(), p);
+        }
+        cache.replace(initial);
+        for (int round = 0; round < 400; round++) {
+            int changes = round % 10 == 0 ? 60 : 1 + random.nextInt(4);
+            for (int c = 0; c < changes; c++) {
+                PodInfo p = new PodInfo("ns-" + random.nextInt(4), "pod-" + random.nextInt(1000),
+                        Map.of("v", Integer.toString(random.nextInt(3))), null);
+                String key = p.namespace() + "/" + p.name();
+                if (random.nextInt(3) == 0) {
+                    cache.delete(p);
+                    model.remove(key);
+                } else {
+                    cache.upsert(p);
+                    model.merge(key, p, (old, now) -> old.equals(now) ? old : now);
+                }
+            }
+            assertEquals(List.copyOf(model.values()), List.copyOf(cache.all()), "round " + round);
+            String ns = "ns-" + random.nextInt(4);
+            assertEquals(model.subMap(ns + "/", ns + "0").values().stream().toList(), List.copyOf(cache.inNamespace(ns)));
+            assertEquals(model.size(), cache.size());
+        }
+        for (PodInfo p : model.values()) {
+            assertSame(p, cache.get(p.namespace(), p.name()).orElseThrow());
+        }
+    }
+
+    @Test
+    void anUnchangedPodKeepsItsInstanceAndTheLists() {
+        PodCache cache = new PodCache();
+        PodInfo first = new PodInfo("a", "1", Map.of("app", "x"), null, "node-1");
+        cache.replace(List.of(first));
+        Collection<PodInfo> all = cache.all();
+        Collection<PodInfo> ns = cache.inNamespace("a");
+        cache.upsert(new PodInfo("a", "1", Map.of("app", "x"), null, "node-1")); // a status-only MODIFIED event
+        assertSame(first, cache.get("a", "1").orElseThrow());
+        assertSame(all, cache.all());
+        assertSame(ns, cache.inNamespace("a"));
+        cache.upsert(new PodInfo("a", "1", Map.of("app", "y"), null, "node-1"));
+        assertEquals("y", cache.get("a", "1").orElseThrow().labels().get("app"));
+        assertNotSame(all, cache.all());
+        assertEquals(List.of(), cache.inNamespace("none"));
+    }
+
+    @Test
+    void nodesSortedAndReusedUntilAChange() {
+        NodeCache cache = new NodeCache();
+        cache.replace(List.of(node("b"), node("c"), node("a")));
+        Collection<io.kma.api.cluster.NodeInfo> first = cache.all();
+        assertEquals(List.of("a", "b", "c"), first.stream().map(io.kma.api.cluster.NodeInfo::name).toList());
+        assertSame(first, cache.all());
+        cache.upsert(node("b"));
+        assertSame(first, cache.all(), "an equal node changes nothing");
+        cache.delete(node("a"));
+        assertEquals(List.of("b", "c"), cache.all().stream().map(io.kma.api.cluster.NodeInfo::name).toList());
+        assertTrue(cache.get("a").isEmpty());
+        assertEquals("c", cache.get("c").orElseThrow().name());
+        assertEquals(2, cache.size());
+    }
+
+    private static io.kma.api.cluster.NodeInfo node(String name) {
+        return new io.kma.api.cluster.NodeInfo(name, Map.of(), Map.of(), List.of(), 10250, true, null);
+    }
+
     @Test
     void decodersTolerateMissingFields() throws Exception {
         ObjectMapper m = new ObjectMapper();
