@@ -145,6 +145,51 @@ class CachesTest {
         assertEquals("application/json", ClusterCaches.POD_WATCH_ACCEPT, "full pods: PartialObjectMetadata has no spec");
     }
 
+    /** The list path reads pods field by field; it must give what the tree path (watch events) gives. */
+    @Test
+    void streamingPodDecodeMatchesTheTree() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        PodMetadataDecoder d = new PodMetadataDecoder(new Interner());
+        String[] pods = {
+            "{\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\",\"uid\":\"u\",\"creationTimestamp\":\"2026-12-03T12:03:48Z\","
+                    + "\"labels\":{\"app\":\"a\",\"empty\":null,\"n\":5},\"ownerReferences\":[{\"name\":\"rs\"}]},"
+                    + "\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{}}],\"nodeName\":\"node-1\"},"
+                    + "\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\"}]}}",
+            "{\"spec\":{\"nodeName\":\"\"},\"metadata\":{\"namespace\":\"ns\",\"name\":\"late-metadata\",\"labels\":{}}}",
+            "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"bad-time\",\"creationTimestamp\":\"yesterday\",\"labels\":[1]},"
+                    + "\"spec\":{\"nodeName\":null}}",
+            "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"\"}}",
+            "{\"metadata\":{\"name\":\"no-namespace\"}}",
+            "{\"metadata\":[],\"spec\":[]}",
+        };
+        for (String json : pods) {
+            PodInfo fromTree = d.decode(m.readTree(json));
+            try (com.fasterxml.jackson.core.JsonParser p = m.getFactory().createParser(json)) {
+                p.nextToken();
+                assertEquals(fromTree, d.decode(p, m), json);
+                assertEquals(com.fasterxml.jackson.core.JsonToken.END_OBJECT, p.currentToken(), "left at the pod's end");
+                assertEquals(null, p.nextToken());
+            }
+        }
+        PodInfo first = d.decode(m.readTree(pods[0]));
+        assertEquals(Map.of("app", "a", "empty", "", "n", "5"), first.labels());
+        assertEquals(java.time.Instant.parse("2026-12-03T12:03:48Z"), first.creationTimestamp());
+        assertEquals("node-1", first.nodeName());
+    }
+
+    @Test
+    void timestampsParsedAsTheFullParserDoes() {
+        for (String t : new String[] {"2026-12-03T12:03:48Z", "2024-02-29T23:59:59Z", "1970-01-01T00:00:00Z",
+                "2026-11-02T10:00:00.123Z", "2026-11-02T10:00:00+02:00"}) {
+            assertEquals(java.time.OffsetDateTime.parse(t).toInstant(), Json.instant(t), t);
+        }
+        for (String bad : new String[] {"2026-02-30T10:00:00Z", "2026-13-01T10:00:00Z", "2026-12-03T24:00:00Z",
+                "2026-12-03T12:60:00Z", "2026-12-0xT12:00:00Z", "yesterday", ""}) {
+            assertEquals(null, Json.instant(bad), bad);
+        }
+        assertEquals(null, Json.utcSeconds("2026-11-02T10:00:00+02:00"), "other forms go to the full parser");
+    }
+
     @Test
     void backoffDoublesWithJitterUpToTheMaximum() {
         Backoff b = new Backoff(500, 30_000, 0.2);
