@@ -239,17 +239,14 @@ final class ApiServerHandler implements HttpHandler {
         String cont = Http.param(ex, "continue");
         String rvParam = Http.param(ex, "resourceVersion");
         long rv = cluster.resourceVersion();
-        if (cont == null && rvParam != null) {
+        if (cont == null && rvParam != null && !rvParam.isEmpty()) {
             // kube-apiserver's cacher (k8s.io/apiserver storage/cacher): resourceVersion=0 is served from the
             // watch cache, which ignores limit (computeListLimit) and answers everything in one response;
             // N > 0 without limit is "not older than N", also from the cache; N > 0 with limit is an exact
             // read of etcd at N (this simulator has no history of objects: it serves the current state
             // unless N is compacted away).
-            long asked;
-            try {
-                asked = Long.parseLong(rvParam);
-            } catch (NumberFormatException e) {
-                Http.status(ex, 400, "BadRequest", "resourceVersion: Invalid value: \"" + rvParam + "\": must be a non-negative integer");
+            long asked = Http.resourceVersion(ex, rvParam);
+            if (asked < 0) {
                 return;
             }
             if (asked == 0) {

@@ -113,6 +113,9 @@ class ApiServerTest {
         assertEquals(410, compacted.code());
         assertEquals("Expired", M.readTree(compacted.body()).get("reason").asText());
         assertEquals(400, TestHttp.get(api + "/api/v1/pods?resourceVersion=x", appliance, Map.of()).code());
+        assertEquals(400, TestHttp.get(api + "/api/v1/pods?resourceVersion=-1", appliance, Map.of()).code());
+        assertEquals(7, getJson(appliance, "/api/v1/pods?resourceVersion=&limit=7", Map.of()).get("items").size(),
+                "an empty resourceVersion is none: a consistent read, paged");
     }
 
     @Test

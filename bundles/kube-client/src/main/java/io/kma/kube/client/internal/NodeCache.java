@@ -26,7 +26,7 @@ final class NodeCache implements Informer.Store<NodeInfo> {
 
     @Override
     public void replace(List<NodeInfo> items) {
-        ConcurrentHashMap<String, NodeInfo> fresh = new ConcurrentHashMap<>(Math.max(16, items.size() * 4 / 3 + 1));
+        ConcurrentHashMap<String, NodeInfo> fresh = new ConcurrentHashMap<>(Math.max(16, items.size()), 0.75f, 1);
         for (NodeInfo n : items) {
             fresh.put(n.name(), n);
         }

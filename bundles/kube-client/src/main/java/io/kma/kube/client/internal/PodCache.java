@@ -48,7 +48,8 @@ final class PodCache implements Informer.Store<PodInfo> {
         private final Set<String> changed = new HashSet<>();
 
         Namespace(int expected) {
-            byName = new ConcurrentHashMap<>(Math.max(16, expected * 4 / 3 + 1));
+            // (capacity, load factor) sizes the table for `expected` entries; (capacity) alone would add half again
+            byName = new ConcurrentHashMap<>(Math.max(16, expected), 0.75f, 1);
         }
 
         /** Writer: after {@code name} was put or removed. */
