@@ -78,6 +78,12 @@ final class Informer<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Informer.class);
 
+    /**
+     * Silence allowed in a list answer. A list served whole from the watch cache is encoded before its first
+     * byte (350,000 pods: seconds); kube-apiserver ends any list at its own --request-timeout, 60 s by default.
+     */
+    static final Timeout LIST_TIMEOUT = Timeout.ofSeconds(60);
+
     private final Spec spec;
     private final Decoder<T> decoder;
     private final Store<T> store;
@@ -311,7 +317,7 @@ final class Informer<T> {
                 q.setLength(q.length() - 1);
             }
             String[] meta;
-            try (ApiClient.Call call = client.open("list", q.toString(), spec.listAccept(), ApiClient.REQUEST_TIMEOUT,
+            try (ApiClient.Call call = client.open("list", q.toString(), spec.listAccept(), LIST_TIMEOUT,
                     this::track)) {
                 meta = readPage(client.mapper(), call.body(), items);
                 call.release();
