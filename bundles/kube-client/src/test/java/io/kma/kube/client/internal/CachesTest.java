@@ -84,6 +84,58 @@ class CachesTest {
         }
     }
 
+    /** Readers during the writer's changes always see sorted lists without duplicates, then the final state. */
+    @Test
+    void readersDuringChangesSeeSortedLists() throws Exception {
+        PodCache cache = new PodCache();
+        java.util.TreeMap<String, PodInfo> model = new java.util.TreeMap<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable reader = () -> {
+            try {
+                for (int i = 0; i < 200_000 && !done.get(); i++) {
+                    List<PodInfo> all = List.copyOf(cache.all());
+                    for (int j = 1; j < all.size(); j++) {
+                        String a = all.get(j - 1).namespace() + "/" + all.get(j - 1).name();
+                        String b = all.get(j).namespace() + "/" + all.get(j).name();
+                        assertTrue(a.compareTo(b) < 0, a + " before " + b);
+                    }
+                    List<PodInfo> ns = List.copyOf(cache.inNamespace("ns-1"));
+                    for (int j = 1; j < ns.size(); j++) {
+                        assertTrue(ns.get(j - 1).name().compareTo(ns.get(j).name()) < 0);
+                    }
+                    cache.get("ns-1", "pod-" + i % 500);
+                    reads.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        };
+        Thread r1 = new Thread(reader);
+        Thread r2 = new Thread(reader);
+        r1.start();
+        r2.start();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 50_000; i++) {
+            PodInfo p = new PodInfo("ns-" + random.nextInt(3), "pod-" + random.nextInt(500),
+                    Map.of("v", Integer.toString(random.nextInt(2))), null);
+            if (random.nextInt(3) == 0) {
+                cache.delete(p);
+                model.remove(p.namespace() + "/" + p.name());
+            } else {
+                cache.upsert(p);
+                model.merge(p.namespace() + "/" + p.name(), p, (old, now) -> old.equals(now) ? old : now);
+            }
+        }
+        done.set(true);
+        r1.join(10_000);
+        r2.join(10_000);
+        assertEquals(null, failure.get());
+        assertTrue(reads.get() > 0);
+        assertEquals(List.copyOf(model.values()), List.copyOf(cache.all()));
+    }
+
     @Test
     void anUnchangedPodKeepsItsInstanceAndTheLists() {
         PodCache cache = new PodCache();
