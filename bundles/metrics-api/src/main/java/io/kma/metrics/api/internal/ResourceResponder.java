@@ -182,22 +182,18 @@ final class ResourceResponder {
             String namespace, LabelSelector labels, FieldSelector fields, ClusterView cluster, MetricsStore store)
             throws IOException {
         boolean everything = labels.isEverything() && fields.isEverything();
-        List<PodListWriter.Item> items = selectPods(namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace),
-                labels, fields, store);
+        Collection<PodInfo> candidates = namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace);
         if (n.protobuf() || (!n.yaml() && !n.table())) {
-            long now = epochNanos.getAsLong();
-            for (PodListWriter.Item item : items) {
-                observe(now, item.usage().timestampNanos());
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE,
+                    n.protobuf() ? MetricsProto.MEDIA_TYPE : Negotiation.JSON_TYPE);
+            int listed = writePodList(exchange.getOutputStream(), n.protobuf(), candidates, labels, fields, store);
+            if (namespace.isEmpty() && everything) {
+                prunePodItems(listed, cluster);
             }
-            PodListWriter writer = new PodListWriter(exchange.getOutputStream(), generators);
-            if (n.protobuf()) {
-                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, MetricsProto.MEDIA_TYPE);
-                writer.protobuf(items, now);
-            } else {
-                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Negotiation.JSON_TYPE);
-                writer.json(items, now);
-            }
-        } else {
+            return;
+        }
+        List<PodListWriter.Item> items = selectPods(candidates, labels, fields, store);
+        {
             try (JsonGenerator g = start(exchange, n)) {
                 MetricsWriter w = writer(g, n, include);
                 w.startList("PodMetricsList");
@@ -208,7 +204,35 @@ final class ResourceResponder {
                 Generators.finish(g, n.yaml());
             }
         }
-        if (namespace.isEmpty() && everything && podItems.size() > items.size() + items.size() / 4 + 64) {
+        if (namespace.isEmpty() && everything) {
+            prunePodItems(items.size(), cluster);
+        }
+    }
+
+    /**
+     * A JSON or protobuf PodMetricsList of the candidates that match the selectors and have usage: the list
+     * path of every {@code kubectl top pod} and HPA, apart from the exchange so that it can be measured alone.
+     *
+     * @return the number of pods listed
+     */
+    int writePodList(OutputStream out, boolean protobuf, Collection<PodInfo> candidates, LabelSelector labels,
+            FieldSelector fields, MetricsStore store) throws IOException {
+        List<PodListWriter.Item> items = selectPods(candidates, labels, fields, store);
+        long now = epochNanos.getAsLong();
+        for (PodListWriter.Item item : items) {
+            observe(now, item.usage().timestampNanos());
+        }
+        PodListWriter writer = new PodListWriter(out, generators);
+        if (protobuf) {
+            writer.protobuf(items, now);
+        } else {
+            writer.json(items, now);
+        }
+        return items.size();
+    }
+
+    private void prunePodItems(int listed, ClusterView cluster) {
+        if (podItems.size() > listed + listed / 4 + 64) {
             podItems.prune(cluster);
         }
     }
