@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.kma.api.store.ContainerUsage;
+import io.kma.api.store.PodSeriesRef;
 import io.kma.api.store.PodUsage;
+import io.kma.api.store.PodUsageBuffer;
 import io.kma.api.store.Usage;
 
 /**
@@ -15,7 +17,7 @@ import io.kma.api.store.Usage;
  * out of the young generation and filled the old one every cycle. Only the writer touches the pairs, inside
  * {@link #beginWrite}/{@link #endWrite} (a sequence lock); readers retry when a write overlapped their read.
  */
-final class PodSeries {
+final class PodSeries implements PodSeriesRef {
 
     final String namespace;
     final String name;
@@ -31,6 +33,8 @@ final class PodSeries {
     private volatile int version;
     /** Containers with a usable rate; 0 when the pod is not served. */
     private volatile int served;
+    /** True while the index maps the pod to this series; false for good once it was replaced or removed. */
+    private volatile boolean indexed;
 
     PodSeries(String namespace, String name, String[] containers) {
         this.namespace = namespace;
@@ -57,6 +61,39 @@ final class PodSeries {
 
     int servedContainers() {
         return served;
+    }
+
+    /** Writer only: the index now maps the pod to this series ({@code true}), or no longer does. */
+    void indexed(boolean indexed) {
+        this.indexed = indexed;
+    }
+
+    @Override
+    public boolean current() {
+        return indexed;
+    }
+
+    /** The pod's usage now into {@code into}, without creating an object: the list path's read. */
+    @Override
+    public boolean read(PodUsageBuffer into) {
+        for (int attempt = 0;; attempt++) {
+            int v = version;
+            if ((v & 1) == 0) {
+                boolean read = served != 0 && readInto(this, into);
+                VarHandle.loadLoadFence(); // the pairs were read before the version is checked again
+                if (version == v) {
+                    if (!read) {
+                        into.clear();
+                    }
+                    return read;
+                }
+            }
+            if (attempt < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
     }
 
     /** The pod's usage now, or null when it is not served. */
@@ -96,6 +133,30 @@ final class PodSeries {
             }
         }
         return n;
+    }
+
+    /** {@link #usageOf} into a buffer; same rules, same figures. */
+    private static boolean readInto(PodSeries series, PodUsageBuffer into) {
+        String[] containers = series.containers;
+        long[] pairs = series.pairs;
+        into.clear();
+        long timestamp = 0;
+        long window = 0;
+        for (int c = 0; c < containers.length; c++) {
+            int off = c * PointPairs.WIDTH;
+            long cpu = PointPairs.rateOf(pairs, off);
+            if (cpu < 0) {
+                continue;
+            }
+            into.addContainer(containers[c], cpu, pairs[off + PointPairs.LAST_MEM]);
+            long lastT = pairs[off + PointPairs.LAST_T];
+            if (into.containers() == 1 || lastT < timestamp) {
+                timestamp = lastT;
+                window = PointPairs.window(pairs, off);
+            }
+        }
+        into.time(timestamp, window);
+        return into.containers() > 0;
     }
 
     /**

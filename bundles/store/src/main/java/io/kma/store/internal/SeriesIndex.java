@@ -218,8 +218,10 @@ final class SeriesIndex {
         if (series != previous) {
             if (previous != null) {
                 setServed(previous, 0);
+                previous.indexed(false);
             }
             inNamespace.put(pod, series);
+            series.indexed(true);
         }
         return series;
     }
@@ -276,6 +278,7 @@ final class SeriesIndex {
         Map<String, PodSeries> ns = pods.get(p.namespace);
         if (ns != null && ns.remove(p.name, p)) {
             setServed(p, 0);
+            p.indexed(false);
             if (ns.isEmpty()) {
                 pods.remove(p.namespace, ns);
             }

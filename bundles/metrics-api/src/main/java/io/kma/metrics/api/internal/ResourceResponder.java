@@ -15,7 +15,9 @@ import io.kma.api.cluster.NodeInfo;
 import io.kma.api.cluster.PodInfo;
 import io.kma.api.store.MetricsStore;
 import io.kma.api.store.NodeUsage;
+import io.kma.api.store.PodSeriesRef;
 import io.kma.api.store.PodUsage;
+import io.kma.api.store.PodUsageBuffer;
 import io.kma.shared.labels.LabelSelector;
 import io.kma.shared.metrics.Histogram;
 import io.undertow.server.HttpServerExchange;
@@ -35,6 +37,8 @@ final class ResourceResponder {
     private final Histogram freshness;
     private final LongSupplier epochNanos;
     private final EncodedItems podItems;
+    /** The last full list's pairing of pods and store handles, reused while it is valid. */
+    private volatile PodHandles pairing;
 
     ResourceResponder(ApiSettings settings, Generators generators, Histogram freshness, LongSupplier epochNanos) {
         this.settings = settings;
@@ -181,54 +185,89 @@ final class ResourceResponder {
     private void listPods(HttpServerExchange exchange, Negotiation n, MetricsWriter.IncludeObject include,
             String namespace, LabelSelector labels, FieldSelector fields, ClusterView cluster, MetricsStore store)
             throws IOException {
-        boolean everything = labels.isEverything() && fields.isEverything();
         Collection<PodInfo> candidates = namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace);
         if (n.protobuf() || (!n.yaml() && !n.table())) {
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE,
                     n.protobuf() ? MetricsProto.MEDIA_TYPE : Negotiation.JSON_TYPE);
-            int listed = writePodList(exchange.getOutputStream(), n.protobuf(), candidates, labels, fields, store);
-            if (namespace.isEmpty() && everything) {
+            int listed = writePodList(exchange.getOutputStream(), n.protobuf(), candidates, namespace.isEmpty(), labels,
+                    fields, store);
+            if (namespace.isEmpty() && labels.isEverything() && fields.isEverything()) {
                 prunePodItems(listed, cluster);
             }
             return;
         }
-        List<PodListWriter.Item> items = selectPods(candidates, labels, fields, store);
-        {
-            try (JsonGenerator g = start(exchange, n)) {
-                MetricsWriter w = writer(g, n, include);
-                w.startList("PodMetricsList");
-                for (PodListWriter.Item item : items) {
-                    w.pod(item.meta().info, item.usage());
-                }
-                w.endList();
-                Generators.finish(g, n.yaml());
+        try (JsonGenerator g = start(exchange, n)) {
+            MetricsWriter w = writer(g, n, include);
+            w.startList("PodMetricsList");
+            for (Listed item : selectPods(candidates, labels, fields, store)) {
+                w.pod(item.pod(), item.usage());
             }
-        }
-        if (namespace.isEmpty() && everything) {
-            prunePodItems(items.size(), cluster);
+            w.endList();
+            Generators.finish(g, n.yaml());
         }
     }
 
     /**
      * A JSON or protobuf PodMetricsList of the candidates that match the selectors and have usage: the list
      * path of every {@code kubectl top pod} and HPA, apart from the exchange so that it can be measured alone.
+     * Each pod's usage is read into one reused buffer (no object per pod); the cluster view's full collection
+     * is paired with the store's handles once ({@link PodHandles}). JSON is written as the pods are read;
+     * protobuf reads them into a {@link PodTable} first, because its envelope states the length up front.
      *
+     * @param all true when {@code candidates} is the cluster view's collection of all pods (kept paired)
      * @return the number of pods listed
      */
-    int writePodList(OutputStream out, boolean protobuf, Collection<PodInfo> candidates, LabelSelector labels,
-            FieldSelector fields, MetricsStore store) throws IOException {
-        List<PodListWriter.Item> items = selectPods(candidates, labels, fields, store);
-        long now = epochNanos.getAsLong();
-        for (PodListWriter.Item item : items) {
-            observe(now, item.usage().timestampNanos());
-        }
-        PodListWriter writer = new PodListWriter(out, generators);
-        if (protobuf) {
-            writer.protobuf(items, now);
+    int writePodList(OutputStream out, boolean protobuf, Collection<PodInfo> candidates, boolean all,
+            LabelSelector labels, FieldSelector fields, MetricsStore store) throws IOException {
+        PodHandles handles = null;
+        PodInfo[] listed = null;
+        if (all) {
+            handles = PodHandles.of(candidates, store, pairing);
+            pairing = handles;
         } else {
-            writer.json(items, now);
+            listed = candidates.toArray(new PodInfo[0]);
         }
-        return items.size();
+        int count = handles != null ? handles.size() : listed.length;
+        boolean allLabels = labels.isEverything();
+        boolean allFields = fields.isEverything();
+        long now = epochNanos.getAsLong();
+        PodListWriter writer = new PodListWriter(out, generators);
+        PodUsageBuffer usage = new PodUsageBuffer();
+        PodTable table = protobuf ? new PodTable(allLabels && allFields ? count : 16) : null;
+        long protoLength = 0;
+        if (!protobuf) {
+            writer.jsonStart(now);
+        }
+        int written = 0;
+        for (int i = 0; i < count; i++) {
+            PodInfo pod = handles != null ? handles.pod(i) : listed[i];
+            if (!allFields && !fields.matches(pod.name(), pod.namespace())) {
+                continue;
+            }
+            if (!allLabels && !labels.matches(pod.labels())) {
+                continue;
+            }
+            PodSeriesRef ref = handles != null ? handles.ref(i) : store.podSeries(pod.namespace(), pod.name());
+            if (ref == null || !ref.read(usage)) {
+                continue;
+            }
+            observe(now, usage.timestampNanos());
+            EncodedItems.Meta meta = handles != null ? handles.meta(i, podItems) : podItems.get(pod);
+            if (protobuf) {
+                int usageLength = PodUsageEncoder.length(usage);
+                table.add(meta, usage, usageLength);
+                protoLength += PodListWriter.protoItemLength(meta, usageLength);
+            } else {
+                writer.jsonItem(meta, usage);
+            }
+            written++;
+        }
+        if (protobuf) {
+            writer.protobuf(table, protoLength, now);
+        } else {
+            writer.jsonEnd();
+        }
+        return written;
     }
 
     private void prunePodItems(int listed, ClusterView cluster) {
@@ -237,22 +276,21 @@ final class ResourceResponder {
         }
     }
 
-    /** The candidates (sorted) that match the selectors and have usage, with their encoded metadata. */
-    private List<PodListWriter.Item> selectPods(Collection<PodInfo> candidates, LabelSelector labels,
+    /** A pod of a YAML or Table list, with its usage. */
+    private record Listed(PodInfo pod, PodUsage usage) {
+    }
+
+    /** The candidates (sorted) that match the selectors and have usage. */
+    private static List<Listed> selectPods(Collection<PodInfo> candidates, LabelSelector labels,
             FieldSelector fields, MetricsStore store) {
-        boolean allLabels = labels.isEverything();
-        boolean allFields = fields.isEverything();
-        List<PodListWriter.Item> items = new ArrayList<>(allLabels && allFields ? candidates.size() : 16);
+        List<Listed> items = new ArrayList<>();
         for (PodInfo pod : candidates) {
-            if (!allFields && !fields.matches(pod.name(), pod.namespace())) {
-                continue;
-            }
-            if (!allLabels && !labels.matches(pod.labels())) {
+            if (!fields.matches(pod.name(), pod.namespace()) || !labels.matches(pod.labels())) {
                 continue;
             }
             Optional<PodUsage> usage = store.podUsage(pod.namespace(), pod.name());
             if (usage.isPresent()) {
-                items.add(new PodListWriter.Item(podItems.get(pod), usage.get()));
+                items.add(new Listed(pod, usage.get()));
             }
         }
         return items;

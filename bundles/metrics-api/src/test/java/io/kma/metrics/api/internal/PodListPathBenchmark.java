@@ -108,7 +108,7 @@ public class PodListPathBenchmark {
         pods = Collections.unmodifiableList(new ArrayList<>(sorted.values()));
         responder = new ResourceResponder(null, new Generators(), SelfMetrics.newFreshnessHistogram(),
                 () -> T0 + 34_000_000_000L);
-        int listed = responder.writePodList(sink, false, pods, LabelSelector.everything(), FieldSelector.everything(),
+        int listed = responder.writePodList(sink, false, pods, true, LabelSelector.everything(), FieldSelector.everything(),
                 store);
         if (listed != nodes * podsPerNode) {
             throw new IllegalStateException("listed " + listed + " of " + nodes * podsPerNode + " pods");
@@ -117,13 +117,13 @@ public class PodListPathBenchmark {
 
     @Benchmark
     public long json() throws IOException {
-        responder.writePodList(sink, false, pods, LabelSelector.everything(), FieldSelector.everything(), store);
+        responder.writePodList(sink, false, pods, true, LabelSelector.everything(), FieldSelector.everything(), store);
         return sink.bytes;
     }
 
     @Benchmark
     public long protobuf() throws IOException {
-        responder.writePodList(sink, true, pods, LabelSelector.everything(), FieldSelector.everything(), store);
+        responder.writePodList(sink, true, pods, true, LabelSelector.everything(), FieldSelector.everything(), store);
         return sink.bytes;
     }
 }

@@ -56,17 +56,17 @@ class PodListWriterTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static List<PodListWriter.Item> items(EncodedItems cache, List<PodInfo> pods, List<PodUsage> usages) {
-        List<PodListWriter.Item> items = new ArrayList<>();
-        for (int i = 0; i < pods.size(); i++) {
-            items.add(new PodListWriter.Item(cache.get(pods.get(i)), usages.get(i)));
+    private static List<EncodedItems.Meta> metas(EncodedItems cache, List<PodInfo> pods) {
+        List<EncodedItems.Meta> metas = new ArrayList<>();
+        for (PodInfo p : pods) {
+            metas.add(cache.get(p));
         }
-        return items;
+        return metas;
     }
 
     private String concatenated(EncodedItems cache, List<PodInfo> pods, List<PodUsage> usages) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new PodListWriter(out, generators).json(items(cache, pods, usages), NOW);
+        PodLists.json(out, generators, metas(cache, pods), usages, NOW);
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -129,7 +129,7 @@ class PodListWriterTest {
         w.end();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long length = new PodListWriter(out, generators).protobuf(items(new EncodedItems(generators), pods, usages), NOW);
+        long length = PodLists.protobuf(out, generators, metas(new EncodedItems(generators), pods), usages, NOW);
         assertArrayEquals(expected.toByteArray(), out.toByteArray());
         assertEquals(out.size(), length);
         MetricsWire.PodMetricsList list = MetricsWire.PodMetricsList.parseFrom(

@@ -98,10 +98,10 @@ class PodUsageEncoderTest {
             MetricsProto.podUsage(expected, u, new MetricsProto.Scratch());
             actual.reset();
             actual.raw(0x7f); // written after other bytes, as in a list
-            encoder.write(actual, u);
+            encoder.write(actual, PodLists.buffer(u));
             byte[] written = actual.copyOfRange(1, actual.size());
             assertArrayEquals(expected.toByteArray(), written, u.toString());
-            assertEquals(written.length, PodUsageEncoder.length(u), u.toString());
+            assertEquals(written.length, PodUsageEncoder.length(PodLists.buffer(u)), u.toString());
         }
     }
 
@@ -114,14 +114,14 @@ class PodUsageEncoderTest {
             manyLabels.put("label-" + i, "value-" + "x".repeat(i));
         }
         List<PodUsage> usages = usages();
-        List<PodListWriter.Item> items = new ArrayList<>();
+        List<EncodedItems.Meta> metas = new ArrayList<>();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         List<MetricsProto.Split> splits = new ArrayList<>();
         for (int i = 0; i < usages.size(); i++) {
             PodUsage u = usages.get(i);
             PodInfo pod = new PodInfo("ns", "pod-" + i, i % 3 == 0 ? Map.of() : i % 3 == 1 ? manyLabels : null, null);
             splits.add(MetricsProto.pod(pod, u));
-            items.add(new PodListWriter.Item(cache.get(pod), u));
+            metas.add(cache.get(pod));
         }
         MetricsProto.ListWriter w = new MetricsProto.ListWriter(expected);
         w.start("PodMetricsList", splits.stream().mapToLong(MetricsProto.ListWriter::itemLength).sum());
@@ -131,7 +131,7 @@ class PodUsageEncoderTest {
         w.end();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long length = new PodListWriter(out, generators).protobuf(items, NOW);
+        long length = PodLists.protobuf(out, generators, metas, usages, NOW);
         assertArrayEquals(expected.toByteArray(), out.toByteArray());
         assertEquals(out.size(), length);
         MetricsWire.PodMetricsList list = MetricsWire.PodMetricsList.parseFrom(

@@ -1,0 +1,49 @@
+package io.kma.metrics.api.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+
+import io.kma.api.store.ContainerUsage;
+import io.kma.api.store.PodUsage;
+import io.kma.api.store.PodUsageBuffer;
+
+/** Writes pod lists through {@link PodListWriter} from metadata and {@link PodUsage}s, as the responder does from the store. */
+final class PodLists {
+
+    private PodLists() {
+    }
+
+    static PodUsageBuffer buffer(PodUsage usage) {
+        PodUsageBuffer b = new PodUsageBuffer();
+        b.time(usage.timestampNanos(), usage.windowNanos());
+        for (ContainerUsage c : usage.containers()) {
+            b.addContainer(c.name(), c.usage().cpuNanoCores(), c.usage().memoryBytes());
+        }
+        return b;
+    }
+
+    static void json(OutputStream out, Generators generators, List<EncodedItems.Meta> metas, List<PodUsage> usages,
+            long nowNanos) throws IOException {
+        PodListWriter w = new PodListWriter(out, generators);
+        w.jsonStart(nowNanos);
+        for (int i = 0; i < metas.size(); i++) {
+            w.jsonItem(metas.get(i), buffer(usages.get(i)));
+        }
+        w.jsonEnd();
+    }
+
+    /** @return the body's length as the writer states it */
+    static long protobuf(OutputStream out, Generators generators, List<EncodedItems.Meta> metas,
+            List<PodUsage> usages, long nowNanos) throws IOException {
+        PodTable table = new PodTable(1);
+        long length = 0;
+        for (int i = 0; i < metas.size(); i++) {
+            PodUsageBuffer b = buffer(usages.get(i));
+            int usageLength = PodUsageEncoder.length(b);
+            table.add(metas.get(i), b, usageLength);
+            length += PodListWriter.protoItemLength(metas.get(i), usageLength);
+        }
+        return new PodListWriter(out, generators).protobuf(table, length, nowNanos);
+    }
+}
