@@ -7,8 +7,8 @@ import io.kma.api.store.MetricsStore;
 import io.kma.api.store.PodSeriesRef;
 
 /**
- * The cluster view's full pod collection, each pod paired with its store handle ({@link PodSeriesRef}) and
- * its encoded metadata, so that a list of all pods does no lookup per pod: valid while the cluster view
+ * The cluster view's full pod collection, each pod paired with its store handle ({@link PodSeriesRef}), so
+ * that a list of all pods does no lookup per pod: valid while the cluster view
  * returns the same collection instance (kube-client's does while no pod changed) from the same store. A
  * handle that stopped being {@link PodSeriesRef#current() current} (the pod's containers changed, or its
  * series is gone) is looked up again, as is a pod without one. A new collection is paired by walking it
@@ -22,14 +22,12 @@ final class PodHandles {
     private final MetricsStore store;
     private final PodInfo[] pods;
     private final PodSeriesRef[] refs;
-    private final EncodedItems.Meta[] metas;
 
     private PodHandles(Collection<PodInfo> source, MetricsStore store) {
         this.source = source;
         this.store = store;
         this.pods = source.toArray(new PodInfo[0]);
         this.refs = new PodSeriesRef[pods.length];
-        this.metas = new EncodedItems.Meta[pods.length];
     }
 
     /** The pairing for {@code candidates}: {@code previous} when it still pairs them, else a new one reusing it. */
@@ -55,7 +53,6 @@ final class PodHandles {
             }
             if (j < old.length && old[j] == p) {
                 refs[i] = previous.refs[j];
-                metas[i] = previous.metas[j];
                 j++;
             }
         }
@@ -84,13 +81,4 @@ final class PodHandles {
         return ref;
     }
 
-    /** The pod's encoded metadata, encoded (or found in {@code items}) once per pairing. */
-    EncodedItems.Meta meta(int i, EncodedItems items) {
-        EncodedItems.Meta meta = metas[i];
-        if (meta == null) {
-            meta = items.get(pods[i]);
-            metas[i] = meta;
-        }
-        return meta;
-    }
 }

@@ -1,19 +1,16 @@
 package io.kma.metrics.api.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-
+import io.kma.api.cluster.PodInfo;
 import io.kma.api.store.PodUsageBuffer;
 import io.kma.shared.time.GoDurations;
 
 /**
- * Writes a PodMetricsList (JSON or Kubernetes protobuf) from each pod's encoded metadata
- * ({@link EncodedItems.Meta}) and the store's usage figures, written as bytes straight into one chunk
+ * Writes a PodMetricsList (JSON or Kubernetes protobuf) from each pod's metadata ({@link PodMetadataEncoder})
+ * and the store's usage figures, written as bytes straight into one chunk
  * buffer that goes to the socket in large writes: no Jackson, no per-item strings or objects, no copy of
  * the whole body. The JSON is byte for byte what {@link MetricsWriter} streams; the protobuf what
  * {@link MetricsProto#pod} encodes. One instance per response; not thread-safe.
@@ -29,8 +26,8 @@ final class PodListWriter {
     private static final byte[] NULL = ascii("null");
     private static final byte[] WINDOW = ascii(",\"window\":\"");
     private static final byte[] CONTAINERS = ascii("\",\"containers\":[");
-    private static final byte[] CONTAINER_NAME = ascii("{\"name\":\"");
-    private static final byte[] CPU = ascii("\",\"usage\":{\"cpu\":\"");
+    private static final byte[] CONTAINER_NAME = ascii("{\"name\":");
+    private static final byte[] CPU = ascii(",\"usage\":{\"cpu\":\"");
     private static final byte[] MEMORY = ascii("\",\"memory\":\"");
     private static final byte[] CONTAINER_END = ascii("\"}}");
     private static final byte[] ITEM_END = ascii("]}");
@@ -40,7 +37,7 @@ final class PodListWriter {
     private static final int CACHED = 64;
 
     private final OutputStream out;
-    private final Generators generators;
+    private final PodMetadataEncoder metadata;
     private final ProtoBuffer buf = new ProtoBuffer(CHUNK + 8 * 1024);
     private final char[] quantity = new char[Quantities.MAX_CHARS];
     private final Rfc3339 times = new Rfc3339();
@@ -55,7 +52,7 @@ final class PodListWriter {
 
     PodListWriter(OutputStream out, Generators generators) {
         this.out = out;
-        this.generators = generators;
+        this.metadata = new PodMetadataEncoder(generators);
     }
 
     /** Starts a JSON PodMetricsList; creationTimestamp is {@code nowNanos} for every item, as upstream. */
@@ -66,11 +63,11 @@ final class PodListWriter {
     }
 
     /** One item of the list: the pod's metadata, then its usage; handed to the stream in chunks. */
-    void jsonItem(EncodedItems.Meta meta, PodUsageBuffer usage) throws IOException {
+    void jsonItem(PodInfo pod, PodUsageBuffer usage) throws IOException {
         if (jsonItems++ > 0) {
             buf.raw(',');
         }
-        buf.raw(meta.jsonHead).raw(jsonNow).raw(meta.jsonTail);
+        metadata.json(buf, pod, jsonNow);
         jsonUsage(usage);
         if (buf.size() >= CHUNK) {
             buf.drainTo(out);
@@ -97,27 +94,12 @@ final class PodListWriter {
                 buf.raw(',');
             }
             buf.raw(CONTAINER_NAME);
-            jsonString(usage.containerName(c));
+            metadata.jsonQuoted(buf, usage.containerName(c));
             buf.raw(CPU).ascii(quantity, Quantities.cpu(usage.cpuNanoCores(c), quantity));
             buf.raw(MEMORY).ascii(quantity, Quantities.memory(usage.memoryBytes(c), quantity));
             buf.raw(CONTAINER_END);
         }
         buf.raw(ITEM_END);
-    }
-
-    /** A string's JSON text without quotes; names that need escaping (none that Kubernetes accepts) go through Jackson. */
-    private void jsonString(String s) {
-        if (buf.plainAscii(s)) {
-            return;
-        }
-        ByteArrayOutputStream b = new ByteArrayOutputStream(s.length() + 16);
-        try (JsonGenerator g = generators.createForMetrics(b, false)) {
-            g.writeString(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array does not fail
-        }
-        byte[] quoted = b.toByteArray();
-        buf.raw(quoted, 1, quoted.length - 2);
     }
 
     private byte[] time(long epochNanos) {
@@ -143,9 +125,14 @@ final class PodListWriter {
         return text;
     }
 
-    /** The bytes of a table row in a protobuf list: for {@link PodTable#add}'s measuring pass. */
-    static long protoItemLength(EncodedItems.Meta meta, int usageLength) {
-        return MetricsProto.ListWriter.itemLength(meta.protoLength() + usageLength);
+    /** The bytes of the metadata of {@code pod} in a protobuf list item: for {@link PodTable#add}'s measuring pass. */
+    int protoMetadataLength(PodInfo pod) {
+        return metadata.protoLength(pod);
+    }
+
+    /** The bytes of a protobuf list item with these metadata and usage lengths: tag, length, item. */
+    static long protoItemLength(int metadataLength, int usageLength) {
+        return MetricsProto.ListWriter.itemLength(metadataLength + usageLength);
     }
 
     /**
@@ -165,16 +152,16 @@ final class PodListWriter {
         PodUsageEncoder encoder = new PodUsageEncoder();
         PodUsageBuffer usage = new PodUsageBuffer();
         for (int row = 0; row < table.rows(); row++) {
-            EncodedItems.Meta meta = table.meta(row);
+            int metadataLength = table.metadataLength(row);
             int length = table.usageLength(row);
             table.usage(row, usage);
-            buf.raw(ITEM_TAG).varint(meta.protoLength() + length);
-            buf.raw(meta.protoHead).raw(now).raw(meta.protoTail);
+            buf.raw(ITEM_TAG).varint(metadataLength + length);
             int start = buf.size();
+            metadata.proto(buf, table.pod(row), now);
             encoder.write(buf, usage);
-            if (buf.size() - start != length) { // a wrong length would corrupt every byte after it
-                throw new IllegalStateException("a pod's usage took " + (buf.size() - start) + " bytes, counted "
-                        + length);
+            if (buf.size() - start != metadataLength + length) { // a wrong length would corrupt every byte after it
+                throw new IllegalStateException("a pod took " + (buf.size() - start) + " bytes, counted "
+                        + (metadataLength + length));
             }
             if (buf.size() >= CHUNK) {
                 buf.drainTo(out);

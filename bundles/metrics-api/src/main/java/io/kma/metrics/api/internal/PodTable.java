@@ -2,17 +2,19 @@ package io.kma.metrics.api.internal;
 
 import java.util.Arrays;
 
+import io.kma.api.cluster.PodInfo;
 import io.kma.api.store.PodUsageBuffer;
 
 /**
- * The pods of one protobuf list as read in its measuring pass: each pod's metadata, usage figures and the
- * length of its usage fields, in a few flat arrays (no object per pod). The writing pass writes exactly
+ * The pods of one protobuf list as read in its measuring pass: each pod, the lengths of its metadata and of
+ * its usage fields, and its usage figures, in a few flat arrays (no object per pod). The writing pass writes exactly
  * these figures, so a scrape stored between the two passes cannot make an item differ from the length the
  * envelope already stated. One per response; not thread-safe.
  */
 final class PodTable {
 
-    private EncodedItems.Meta[] metas;
+    private PodInfo[] pods;
+    private int[] metadataLengths;
     private long[] timestamps;
     private long[] windows;
     private int[] usageLengths;
@@ -26,7 +28,8 @@ final class PodTable {
 
     PodTable(int expectedRows) {
         int n = Math.max(16, expectedRows);
-        metas = new EncodedItems.Meta[n];
+        pods = new PodInfo[n];
+        metadataLengths = new int[n];
         timestamps = new long[n];
         windows = new long[n];
         usageLengths = new int[n];
@@ -41,10 +44,11 @@ final class PodTable {
     }
 
     /** Appends a pod; the usage buffer is copied, not kept. */
-    void add(EncodedItems.Meta meta, PodUsageBuffer usage, int usageLength) {
-        if (rows == metas.length) {
+    void add(PodInfo pod, int metadataLength, PodUsageBuffer usage, int usageLength) {
+        if (rows == pods.length) {
             int grown = rows * 2;
-            metas = Arrays.copyOf(metas, grown);
+            pods = Arrays.copyOf(pods, grown);
+            metadataLengths = Arrays.copyOf(metadataLengths, grown);
             timestamps = Arrays.copyOf(timestamps, grown);
             windows = Arrays.copyOf(windows, grown);
             usageLengths = Arrays.copyOf(usageLengths, grown);
@@ -57,7 +61,8 @@ final class PodTable {
             cpu = Arrays.copyOf(cpu, grown);
             memory = Arrays.copyOf(memory, grown);
         }
-        metas[rows] = meta;
+        pods[rows] = pod;
+        metadataLengths[rows] = metadataLength;
         timestamps[rows] = usage.timestampNanos();
         windows[rows] = usage.windowNanos();
         usageLengths[rows] = usageLength;
@@ -71,8 +76,12 @@ final class PodTable {
         firstContainer[rows] = containers;
     }
 
-    EncodedItems.Meta meta(int row) {
-        return metas[row];
+    PodInfo pod(int row) {
+        return pods[row];
+    }
+
+    int metadataLength(int row) {
+        return metadataLengths[row];
     }
 
     int usageLength(int row) {

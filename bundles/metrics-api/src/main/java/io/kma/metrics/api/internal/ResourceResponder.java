@@ -26,9 +26,9 @@ import io.undertow.util.Headers;
 /**
  * nodes and pods of metrics.k8s.io/v1beta1 (reference §4.1, §4.4, §4.5): candidates from the cluster
  * caches (already sorted), filtered by selectors, kept when the store has usage, streamed as they are found.
- * Pod lists in JSON and protobuf are each pod's metadata, encoded once ({@link EncodedItems}), and its usage
- * written as bytes ({@link PodListWriter}); YAML and Table are written item by item. Node lists are small and
- * encoded per request.
+ * Pod lists in JSON and protobuf are written as bytes ({@link PodListWriter}) from the cluster view's pods and
+ * the store's handles, paired once ({@link PodHandles}); YAML and Table are written item by item. Node lists
+ * are small and encoded per request.
  */
 final class ResourceResponder {
 
@@ -36,7 +36,6 @@ final class ResourceResponder {
     private final Generators generators;
     private final Histogram freshness;
     private final LongSupplier epochNanos;
-    private final EncodedItems podItems;
     /** The last full list's pairing of pods and store handles, reused while it is valid. */
     private volatile PodHandles pairing;
 
@@ -45,7 +44,6 @@ final class ResourceResponder {
         this.generators = generators;
         this.freshness = freshness;
         this.epochNanos = epochNanos;
-        this.podItems = new EncodedItems(generators);
     }
 
     /** nodes (cluster-scoped) and pods (namespaced or across namespaces), no subresources. */
@@ -189,11 +187,8 @@ final class ResourceResponder {
         if (n.protobuf() || (!n.yaml() && !n.table())) {
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE,
                     n.protobuf() ? MetricsProto.MEDIA_TYPE : Negotiation.JSON_TYPE);
-            int listed = writePodList(exchange.getOutputStream(), n.protobuf(), candidates, namespace.isEmpty(), labels,
-                    fields, store);
-            if (namespace.isEmpty() && labels.isEverything() && fields.isEverything()) {
-                prunePodItems(listed, cluster);
-            }
+            writePodList(exchange.getOutputStream(), n.protobuf(), candidates, namespace.isEmpty(), labels, fields,
+                    store);
             return;
         }
         try (JsonGenerator g = start(exchange, n)) {
@@ -252,13 +247,13 @@ final class ResourceResponder {
                 continue;
             }
             observe(now, usage.timestampNanos());
-            EncodedItems.Meta meta = handles != null ? handles.meta(i, podItems) : podItems.get(pod);
             if (protobuf) {
+                int metadataLength = writer.protoMetadataLength(pod);
                 int usageLength = PodUsageEncoder.length(usage);
-                table.add(meta, usage, usageLength);
-                protoLength += PodListWriter.protoItemLength(meta, usageLength);
+                table.add(pod, metadataLength, usage, usageLength);
+                protoLength += PodListWriter.protoItemLength(metadataLength, usageLength);
             } else {
-                writer.jsonItem(meta, usage);
+                writer.jsonItem(pod, usage);
             }
             written++;
         }
@@ -268,12 +263,6 @@ final class ResourceResponder {
             writer.jsonEnd();
         }
         return written;
-    }
-
-    private void prunePodItems(int listed, ClusterView cluster) {
-        if (podItems.size() > listed + listed / 4 + 64) {
-            podItems.prune(cluster);
-        }
     }
 
     /** A pod of a YAML or Table list, with its usage. */

@@ -58,6 +58,13 @@ public class PodListPathBenchmark {
     @Param({"70"})
     public int podsPerNode;
 
+    /**
+     * shared: pods with equal labels share one map instance, as kube-client's interner makes them (here 10
+     * distinct maps); unique: every pod its own map (the label cache's worst case).
+     */
+    @Param({"shared"})
+    public String labels;
+
     private static final long T0 = 1_764_700_000_000_000_000L;
     private static final String[] CONTAINERS = {"app", "sidecar"};
 
@@ -82,6 +89,10 @@ public class PodListPathBenchmark {
     public void setup() throws IOException {
         store = new InMemoryMetricsStore();
         TreeMap<String, PodInfo> sorted = new TreeMap<>();
+        List<Map<String, String>> labelMaps = new ArrayList<>();
+        for (int j = 0; j < 10; j++) {
+            labelMaps.add(Map.of("app", "sim-app-" + j, "pod-template-hash", "7d4b9c8f6d"));
+        }
         for (int scrape = 0; scrape < 2; scrape++) {
             long t = T0 + scrape * 15_000_000_000L;
             for (int node = 0; node < nodes; node++) {
@@ -96,8 +107,9 @@ public class PodListPathBenchmark {
                                         + 4096L * (j % 100), T0 - 86_400_000_000_000L)));
                     }
                     if (scrape == 0) {
-                        sorted.put(ns + "\0" + pod, new PodInfo(ns, pod, Map.of("app", "sim-app-" + j % 10), null,
-                                "sim-node-" + node));
+                        Map<String, String> podLabels = labels.equals("shared") ? labelMaps.get(j % 10)
+                                : Map.of("app", "sim-app-" + j % 10, "pod-template-hash", "7d4b9c8f6d");
+                        sorted.put(ns + "\0" + pod, new PodInfo(ns, pod, podLabels, null, "sim-node-" + node));
                     }
                 }
                 store.storeNode(new NodeScrape("sim-node-" + node, new MetricPoint(t, (scrape + 1) * 1_000_000_000L,

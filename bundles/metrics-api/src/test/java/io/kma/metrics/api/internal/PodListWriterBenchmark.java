@@ -46,7 +46,7 @@ public class PodListWriterBenchmark {
     @Param({"70000", "350000"})
     public int pods;
 
-    private List<EncodedItems.Meta> metas;
+    private List<PodInfo> infos;
     private List<PodUsageBuffer> usages;
     private final Generators generators = new Generators();
     private final CountingSink sink = new CountingSink();
@@ -65,8 +65,7 @@ public class PodListWriterBenchmark {
 
     @Setup
     public void setup() {
-        EncodedItems cache = new EncodedItems(generators);
-        metas = new ArrayList<>(pods);
+        infos = new ArrayList<>(pods);
         usages = new ArrayList<>(pods);
         long ts = 1_764_700_000_000_000_000L;
         for (int i = 0; i < pods; i++) {
@@ -76,7 +75,7 @@ public class PodListWriterBenchmark {
             PodUsage usage = new PodUsage(ns, name, ts - (i % 15) * 1_000_000_000L, 15_000_000_000L + (i % 40) * 1_000_000L,
                     List.of(new ContainerUsage("app", new Usage(4_710_169L + i, 12_533_760L + 4096L * (i % 100))),
                             new ContainerUsage("sidecar", new Usage(1_500_000L, 5 * 1024 * 1024L))));
-            metas.add(cache.get(info));
+            infos.add(info);
             usages.add(PodLists.buffer(usage));
         }
     }
@@ -86,7 +85,7 @@ public class PodListWriterBenchmark {
         PodListWriter w = new PodListWriter(sink, generators);
         w.jsonStart(1_764_700_004_000_000_000L);
         for (int i = 0; i < pods; i++) {
-            w.jsonItem(metas.get(i), usages.get(i));
+            w.jsonItem(infos.get(i), usages.get(i));
         }
         w.jsonEnd();
         return sink.bytes;
@@ -96,12 +95,14 @@ public class PodListWriterBenchmark {
     @Benchmark
     public long protobuf() throws IOException {
         PodTable table = new PodTable(pods);
+        PodListWriter w = new PodListWriter(sink, generators);
         long length = 0;
         for (int i = 0; i < pods; i++) {
+            int metadataLength = w.protoMetadataLength(infos.get(i));
             int usageLength = PodUsageEncoder.length(usages.get(i));
-            table.add(metas.get(i), usages.get(i), usageLength);
-            length += PodListWriter.protoItemLength(metas.get(i), usageLength);
+            table.add(infos.get(i), metadataLength, usages.get(i), usageLength);
+            length += PodListWriter.protoItemLength(metadataLength, usageLength);
         }
-        return new PodListWriter(sink, generators).protobuf(table, length, 1_764_700_004_000_000_000L);
+        return w.protobuf(table, length, 1_764_700_004_000_000_000L);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 
+import io.kma.api.cluster.PodInfo;
 import io.kma.api.store.ContainerUsage;
 import io.kma.api.store.PodUsage;
 import io.kma.api.store.PodUsageBuffer;
@@ -23,27 +24,29 @@ final class PodLists {
         return b;
     }
 
-    static void json(OutputStream out, Generators generators, List<EncodedItems.Meta> metas, List<PodUsage> usages,
+    static void json(OutputStream out, Generators generators, List<PodInfo> pods, List<PodUsage> usages,
             long nowNanos) throws IOException {
         PodListWriter w = new PodListWriter(out, generators);
         w.jsonStart(nowNanos);
-        for (int i = 0; i < metas.size(); i++) {
-            w.jsonItem(metas.get(i), buffer(usages.get(i)));
+        for (int i = 0; i < pods.size(); i++) {
+            w.jsonItem(pods.get(i), buffer(usages.get(i)));
         }
         w.jsonEnd();
     }
 
     /** @return the body's length as the writer states it */
-    static long protobuf(OutputStream out, Generators generators, List<EncodedItems.Meta> metas,
+    static long protobuf(OutputStream out, Generators generators, List<PodInfo> pods,
             List<PodUsage> usages, long nowNanos) throws IOException {
         PodTable table = new PodTable(1);
+        PodListWriter w = new PodListWriter(out, generators);
         long length = 0;
-        for (int i = 0; i < metas.size(); i++) {
+        for (int i = 0; i < pods.size(); i++) {
             PodUsageBuffer b = buffer(usages.get(i));
+            int metadataLength = w.protoMetadataLength(pods.get(i));
             int usageLength = PodUsageEncoder.length(b);
-            table.add(metas.get(i), b, usageLength);
-            length += PodListWriter.protoItemLength(metas.get(i), usageLength);
+            table.add(pods.get(i), metadataLength, b, usageLength);
+            length += PodListWriter.protoItemLength(metadataLength, usageLength);
         }
-        return new PodListWriter(out, generators).protobuf(table, length, nowNanos);
+        return w.protobuf(table, length, nowNanos);
     }
 }

@@ -108,20 +108,19 @@ class PodUsageEncoderTest {
     @Test
     void protobufListOfEdgeCasesIsTheItemEncodersAndDecodes() throws Exception {
         Generators generators = new Generators();
-        EncodedItems cache = new EncodedItems(generators);
         Map<String, String> manyLabels = new TreeMap<>();
         for (int i = 0; i < 40; i++) {
             manyLabels.put("label-" + i, "value-" + "x".repeat(i));
         }
         List<PodUsage> usages = usages();
-        List<EncodedItems.Meta> metas = new ArrayList<>();
+        List<PodInfo> pods = new ArrayList<>();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         List<MetricsProto.Split> splits = new ArrayList<>();
         for (int i = 0; i < usages.size(); i++) {
             PodUsage u = usages.get(i);
             PodInfo pod = new PodInfo("ns", "pod-" + i, i % 3 == 0 ? Map.of() : i % 3 == 1 ? manyLabels : null, null);
             splits.add(MetricsProto.pod(pod, u));
-            metas.add(cache.get(pod));
+            pods.add(pod);
         }
         MetricsProto.ListWriter w = new MetricsProto.ListWriter(expected);
         w.start("PodMetricsList", splits.stream().mapToLong(MetricsProto.ListWriter::itemLength).sum());
@@ -131,7 +130,7 @@ class PodUsageEncoderTest {
         w.end();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long length = PodLists.protobuf(out, generators, metas, usages, NOW);
+        long length = PodLists.protobuf(out, generators, pods, usages, NOW);
         assertArrayEquals(expected.toByteArray(), out.toByteArray());
         assertEquals(out.size(), length);
         MetricsWire.PodMetricsList list = MetricsWire.PodMetricsList.parseFrom(
