@@ -1,7 +1,6 @@
 package io.kma.store.internal;
 
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.List;
 
 import io.kma.api.store.ContainerUsage;
@@ -88,6 +87,7 @@ final class PodSeries implements PodSeriesRef {
                     return read;
                 }
             }
+            // A write of one pod takes well under a microsecond; yield if the writer was descheduled.
             if (attempt < 64) {
                 Thread.onSpinWait();
             } else {
@@ -96,24 +96,17 @@ final class PodSeries implements PodSeriesRef {
         }
     }
 
-    /** The pod's usage now, or null when it is not served. */
+    /** The pod's usage now, or null when it is not served: {@link #read} into a buffer of its own. */
     PodUsage usage() {
-        for (int attempt = 0;; attempt++) {
-            int v = version;
-            if ((v & 1) == 0) {
-                PodUsage u = served == 0 ? null : usageOf(this);
-                VarHandle.loadLoadFence(); // the pairs were read before the version is checked again
-                if (version == v) {
-                    return u;
-                }
-            }
-            // A write of one pod takes well under a microsecond; yield if the writer was descheduled.
-            if (attempt < 64) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+        PodUsageBuffer b = new PodUsageBuffer();
+        if (!read(b)) {
+            return null;
         }
+        ContainerUsage[] containers = new ContainerUsage[b.containers()];
+        for (int c = 0; c < containers.length; c++) {
+            containers[c] = new ContainerUsage(b.containerName(c), new Usage(b.cpuNanoCores(c), b.memoryBytes(c)));
+        }
+        return new PodUsage(namespace, name, b.timestampNanos(), b.windowNanos(), List.of(containers));
     }
 
     /**
@@ -135,7 +128,10 @@ final class PodSeries implements PodSeriesRef {
         return n;
     }
 
-    /** {@link #usageOf} into a buffer; same rules, same figures. */
+    /**
+     * The usage of the served containers into {@code into}. Timestamp and window come from the served container
+     * with the earliest last point, as upstream. May see a torn write; the caller then discards it.
+     */
     private static boolean readInto(PodSeries series, PodUsageBuffer into) {
         String[] containers = series.containers;
         long[] pairs = series.pairs;
@@ -157,36 +153,5 @@ final class PodSeries implements PodSeriesRef {
         }
         into.time(timestamp, window);
         return into.containers() > 0;
-    }
-
-    /**
-     * The usage of the served containers. Timestamp and window come from the served container with the
-     * earliest last point, as upstream. May see a torn write; the caller then discards it.
-     */
-    private static PodUsage usageOf(PodSeries series) {
-        String[] containers = series.containers;
-        long[] pairs = series.pairs;
-        ContainerUsage[] served = new ContainerUsage[containers.length];
-        int n = 0;
-        long timestamp = 0;
-        long window = 0;
-        for (int c = 0; c < containers.length; c++) {
-            int off = c * PointPairs.WIDTH;
-            long cpu = PointPairs.rateOf(pairs, off);
-            if (cpu < 0) {
-                continue;
-            }
-            served[n++] = new ContainerUsage(containers[c], new Usage(cpu, pairs[off + PointPairs.LAST_MEM]));
-            long lastT = pairs[off + PointPairs.LAST_T];
-            if (n == 1 || lastT < timestamp) {
-                timestamp = lastT;
-                window = PointPairs.window(pairs, off);
-            }
-        }
-        if (n == 0) {
-            return null;
-        }
-        return new PodUsage(series.namespace, series.name, timestamp, window,
-                List.of(n == served.length ? served : Arrays.copyOf(served, n)));
     }
 }

@@ -88,18 +88,15 @@ class PodListPathTest {
 
     /** The protobuf list as the item encoders write it from podUsage. */
     private byte[] expectedProto(MetricsStore store) throws Exception {
-        List<MetricsProto.Split> splits = new ArrayList<>();
+        List<PodInfo> served = new ArrayList<>();
+        List<PodUsage> usages = new ArrayList<>();
         for (PodInfo p : pods) {
-            store.podUsage(p.namespace(), p.name()).ifPresent(u -> splits.add(MetricsProto.pod(p, u)));
+            store.podUsage(p.namespace(), p.name()).ifPresent(u -> {
+                served.add(p);
+                usages.add(u);
+            });
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MetricsProto.ListWriter w = new MetricsProto.ListWriter(out);
-        w.start("PodMetricsList", splits.stream().mapToLong(MetricsProto.ListWriter::itemLength).sum());
-        for (MetricsProto.Split s : splits) {
-            w.item(s, MetricsProto.now(NOW));
-        }
-        w.end();
-        return out.toByteArray();
+        return PodLists.referenceProtobuf(served, usages, NOW);
     }
 
     private String json(MetricsStore store, LabelSelector labels, boolean all) throws Exception {

@@ -1,7 +1,6 @@
 package io.kma.metrics.api.internal;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,19 +48,7 @@ public class PodListWriterBenchmark {
     private List<PodInfo> infos;
     private List<PodUsageBuffer> usages;
     private final Generators generators = new Generators();
-    private final CountingSink sink = new CountingSink();
-
-    private static final class CountingSink extends OutputStream {
-        long bytes;
-
-        @Override public void write(int b) {
-            bytes++;
-        }
-
-        @Override public void write(byte[] b, int off, int len) {
-            bytes += len;
-        }
-    }
+    private final PodListPathBenchmark.CountingSink sink = new PodListPathBenchmark.CountingSink();
 
     @Setup
     public void setup() {

@@ -105,21 +105,9 @@ class PodListWriterTest {
     void protobufListIsByteForByteTheItemEncoders() throws Exception {
         List<PodInfo> pods = pods();
         List<PodUsage> usages = usages();
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        MetricsProto.ListWriter w = new MetricsProto.ListWriter(expected);
-        List<MetricsProto.Split> splits = new ArrayList<>();
-        for (int i = 0; i < pods.size(); i++) {
-            splits.add(MetricsProto.pod(pods.get(i), usages.get(i)));
-        }
-        w.start("PodMetricsList", splits.stream().mapToLong(MetricsProto.ListWriter::itemLength).sum());
-        for (MetricsProto.Split s : splits) {
-            w.item(s, MetricsProto.now(NOW));
-        }
-        w.end();
-
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long length = PodLists.protobuf(out, generators, pods, usages, NOW);
-        assertArrayEquals(expected.toByteArray(), out.toByteArray());
+        assertArrayEquals(PodLists.referenceProtobuf(pods, usages, NOW), out.toByteArray());
         assertEquals(out.size(), length);
         MetricsWire.PodMetricsList list = MetricsWire.PodMetricsList.parseFrom(
                 ProtobufWireTest.envelope(out.toByteArray()).getRaw());
@@ -148,20 +136,9 @@ class PodListWriterTest {
         assertEquals(expected, concatenated(pods, usages));
         assertTrue(expected.contains("\"pod\\\\é\""), expected.substring(0, 300));
 
-        List<MetricsProto.Split> splits = new ArrayList<>();
-        for (int i = 0; i < pods.size(); i++) {
-            splits.add(MetricsProto.pod(pods.get(i), usages.get(i)));
-        }
-        ByteArrayOutputStream reference = new ByteArrayOutputStream();
-        MetricsProto.ListWriter w = new MetricsProto.ListWriter(reference);
-        w.start("PodMetricsList", splits.stream().mapToLong(MetricsProto.ListWriter::itemLength).sum());
-        for (MetricsProto.Split s : splits) {
-            w.item(s, MetricsProto.now(NOW));
-        }
-        w.end();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PodLists.protobuf(out, generators, pods, usages, NOW);
-        assertArrayEquals(reference.toByteArray(), out.toByteArray());
+        assertArrayEquals(PodLists.referenceProtobuf(pods, usages, NOW), out.toByteArray());
         MetricsWire.PodMetricsList list = MetricsWire.PodMetricsList.parseFrom(
                 ProtobufWireTest.envelope(out.toByteArray()).getRaw());
         assertEquals("<&>", list.getItems(0).getMetadata().getLabelsMap().get("a/é"));

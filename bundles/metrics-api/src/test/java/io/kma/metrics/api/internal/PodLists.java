@@ -1,7 +1,9 @@
 package io.kma.metrics.api.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.kma.api.cluster.PodInfo;
@@ -48,5 +50,21 @@ final class PodLists {
             length += PodListWriter.protoItemLength(metadataLength, usageLength);
         }
         return w.protobuf(table, length, nowNanos);
+    }
+
+    /** The reference protobuf list: each item from {@link MetricsProto#pod}, through {@link MetricsProto.ListWriter}. */
+    static byte[] referenceProtobuf(List<PodInfo> pods, List<PodUsage> usages, long nowNanos) throws IOException {
+        List<MetricsProto.Split> splits = new ArrayList<>();
+        for (int i = 0; i < pods.size(); i++) {
+            splits.add(MetricsProto.pod(pods.get(i), usages.get(i)));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MetricsProto.ListWriter w = new MetricsProto.ListWriter(out);
+        w.start("PodMetricsList", splits.stream().mapToLong(MetricsProto.ListWriter::itemLength).sum());
+        for (MetricsProto.Split s : splits) {
+            w.item(s, MetricsProto.now(nowNanos));
+        }
+        w.end();
+        return out.toByteArray();
     }
 }

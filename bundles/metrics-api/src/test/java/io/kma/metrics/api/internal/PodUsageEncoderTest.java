@@ -114,24 +114,13 @@ class PodUsageEncoderTest {
         }
         List<PodUsage> usages = usages();
         List<PodInfo> pods = new ArrayList<>();
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        List<MetricsProto.Split> splits = new ArrayList<>();
         for (int i = 0; i < usages.size(); i++) {
-            PodUsage u = usages.get(i);
-            PodInfo pod = new PodInfo("ns", "pod-" + i, i % 3 == 0 ? Map.of() : i % 3 == 1 ? manyLabels : null, null);
-            splits.add(MetricsProto.pod(pod, u));
-            pods.add(pod);
+            pods.add(new PodInfo("ns", "pod-" + i, i % 3 == 0 ? Map.of() : i % 3 == 1 ? manyLabels : null, null));
         }
-        MetricsProto.ListWriter w = new MetricsProto.ListWriter(expected);
-        w.start("PodMetricsList", splits.stream().mapToLong(MetricsProto.ListWriter::itemLength).sum());
-        for (MetricsProto.Split s : splits) {
-            w.item(s, MetricsProto.now(NOW));
-        }
-        w.end();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long length = PodLists.protobuf(out, generators, pods, usages, NOW);
-        assertArrayEquals(expected.toByteArray(), out.toByteArray());
+        assertArrayEquals(PodLists.referenceProtobuf(pods, usages, NOW), out.toByteArray());
         assertEquals(out.size(), length);
         MetricsWire.PodMetricsList list = MetricsWire.PodMetricsList.parseFrom(
                 ProtobufWireTest.envelope(out.toByteArray()).getRaw());
