@@ -63,6 +63,11 @@ final class PodHandles {
         return c != 0 ? c : a.name().compareTo(b.name());
     }
 
+    /** True when the handles are {@code store}'s. */
+    boolean pairs(MetricsStore store) {
+        return this.store == store;
+    }
+
     int size() {
         return pods.length;
     }

@@ -63,6 +63,10 @@ final class ResourceResponder {
 
     void respond(HttpServerExchange exchange, Negotiation n, RequestAttributes a, ClusterView cluster, MetricsStore store)
             throws IOException {
+        PodHandles paired = pairing;
+        if (paired != null && !paired.pairs(store)) {
+            pairing = null; // a replaced store: its handles would keep the old store's series alive
+        }
         LabelSelector labels;
         FieldSelector fields;
         try {
