@@ -47,15 +47,6 @@ public final class PodUsageBuffer {
         containers++;
     }
 
-    /** Copies another buffer's figures into this one. */
-    public void copyOf(PodUsageBuffer other) {
-        clear();
-        time(other.timestampNanos, other.windowNanos);
-        for (int i = 0; i < other.containers; i++) {
-            addContainer(other.names[i], other.cpuNanoCores[i], other.memoryBytes[i]);
-        }
-    }
-
     /** Epoch nanoseconds of the pod's sample, as {@link PodUsage#timestampNanos()}. */
     public long timestampNanos() {
         return timestampNanos;
