@@ -73,7 +73,7 @@ class LauncherJvmOptionsTest {
             assertFalse(m.find(), "this JVM (" + v + ") should not have the option:\n" + tail(out));
         }
         assertTrue(out.contains("bool UseSerialGC                              = true"), tail(out));
-        assertTrue(Pattern.compile("size_t MaxNewSize\\s+= 67108864\\s").matcher(out).find(), tail(out));
+        assertTrue(Pattern.compile("size_t MaxNewSize\\s+= 134217728\\s").matcher(out).find(), tail(out));
     }
 
     private Path fakeJavaHome(String version) throws IOException {
