@@ -237,7 +237,28 @@ final class ApiServerHandler implements HttpHandler {
         String limitParam = Http.param(ex, "limit");
         int limit = limitParam == null ? 0 : Integer.parseInt(limitParam);
         String cont = Http.param(ex, "continue");
+        String rvParam = Http.param(ex, "resourceVersion");
         long rv = cluster.resourceVersion();
+        if (cont == null && rvParam != null && !rvParam.isEmpty()) {
+            // kube-apiserver's cacher (k8s.io/apiserver storage/cacher): resourceVersion=0 is served from the
+            // watch cache, which ignores limit (computeListLimit) and answers everything in one response;
+            // N > 0 without limit is "not older than N", also from the cache; N > 0 with limit is an exact
+            // read of etcd at N (this simulator has no history of objects: it serves the current state
+            // unless N is compacted away).
+            long asked = Http.resourceVersion(ex, rvParam);
+            if (asked < 0) {
+                return;
+            }
+            if (asked == 0) {
+                limit = 0;
+            } else if (asked > rv) {
+                Http.status(ex, 504, "Timeout", "Too large resource version: " + asked + ", current: " + rv);
+                return;
+            } else if (limit > 0 && asked < sim.cluster().oldestListableVersion()) {
+                Http.status(ex, 410, "Expired", "The resourceVersion for the provided list is too old.");
+                return;
+            }
+        }
         Iterator<?> it;
         if (cont != null) {
             Continue c = Continue.decode(cont);

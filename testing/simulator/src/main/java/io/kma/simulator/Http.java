@@ -54,6 +54,20 @@ final class Http {
         return d == null || d.isEmpty() ? null : d.getFirst();
     }
 
+    /** A resourceVersion parameter's number; -1 after answering 400 when it is not one. */
+    static long resourceVersion(HttpServerExchange ex, String value) throws IOException {
+        try {
+            long rv = Long.parseLong(value);
+            if (rv >= 0) {
+                return rv;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        status(ex, 400, "BadRequest", "invalid resource version \"" + value + "\"");
+        return -1;
+    }
+
     static boolean flag(HttpServerExchange ex, String name) {
         String v = param(ex, name);
         return v != null && (v.equals("true") || v.equals("1"));

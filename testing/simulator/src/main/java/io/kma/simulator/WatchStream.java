@@ -93,11 +93,8 @@ final class WatchStream {
         if (fromNow || sendInitial) {
             initial = cluster.snapshotAndSubscribe(resource, sink);
         } else {
-            long from;
-            try {
-                from = Long.parseLong(rvParam);
-            } catch (NumberFormatException e) {
-                Http.status(ex, 400, "BadRequest", "invalid resource version \"" + rvParam + "\"");
+            long from = Http.resourceVersion(ex, rvParam);
+            if (from < 0) {
                 return;
             }
             sub = cluster.subscribe(from, sink);

@@ -95,6 +95,29 @@ class ApiServerTest {
         assertEquals(5, pages);
     }
 
+    /** As kube-apiserver's watch cache: resourceVersion=0 ignores limit; other resourceVersions as its cacher/etcd answer. */
+    @Test
+    void listResourceVersionSemantics() throws Exception {
+        JsonNode all = getJson(appliance, "/api/v1/pods?resourceVersion=0&limit=7&fieldSelector=status.phase%3DRunning", Map.of());
+        assertEquals(30, all.get("items").size(), "resourceVersion=0: the whole list in one answer");
+        assertTrue(all.at("/metadata/continue").isMissingNode());
+        long rv = all.at("/metadata/resourceVersion").asLong();
+        JsonNode notOlder = getJson(appliance, "/api/v1/pods?resourceVersion=" + rv, Map.of());
+        assertEquals(30, notOlder.get("items").size());
+        JsonNode exactPaged = getJson(appliance, "/api/v1/pods?resourceVersion=" + rv + "&limit=7", Map.of());
+        assertEquals(7, exactPaged.get("items").size(), "an exact resourceVersion with limit is paged");
+        TestHttp.Response tooNew = TestHttp.get(api + "/api/v1/pods?resourceVersion=" + (rv + 1000), appliance, Map.of());
+        assertEquals(504, tooNew.code());
+        assertTrue(M.readTree(tooNew.body()).get("message").asText().startsWith("Too large resource version"), tooNew.body());
+        TestHttp.Response compacted = TestHttp.get(api + "/api/v1/pods?resourceVersion=1&limit=7", appliance, Map.of());
+        assertEquals(410, compacted.code());
+        assertEquals("Expired", M.readTree(compacted.body()).get("reason").asText());
+        assertEquals(400, TestHttp.get(api + "/api/v1/pods?resourceVersion=x", appliance, Map.of()).code());
+        assertEquals(400, TestHttp.get(api + "/api/v1/pods?resourceVersion=-1", appliance, Map.of()).code());
+        assertEquals(7, getJson(appliance, "/api/v1/pods?resourceVersion=&limit=7", Map.of()).get("items").size(),
+                "an empty resourceVersion is none: a consistent read, paged");
+    }
+
     @Test
     void selectorsFilter() throws Exception {
         JsonNode byLabel = getJson(appliance, "/api/v1/pods?labelSelector=app%3Dsim-app-1", Map.of());

@@ -20,11 +20,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * List-then-watch loop of one resource on its own daemon thread, like client-go's reflector: a paged
- * list fills the store, a watch from the list's resourceVersion keeps it current, a watch that ends or
- * drops is resumed from the last resourceVersion seen (bookmarks included), and a 410 Gone leads to a
- * new list that replaces the store at once. Failures back off with jitter; the store is never cleared
- * on an error, so readers keep the last known state.
+ * List-then-watch loop of one resource on its own daemon thread, like client-go's reflector: a list fills
+ * the store, a watch from the list's resourceVersion keeps it current, a watch that ends or drops is
+ * resumed from the last resourceVersion seen (bookmarks included), and a 410 Gone leads to a new list that
+ * replaces the store at once. Failures back off with jitter; the store is never cleared on an error, so
+ * readers keep the last known state.
+ *
+ * <p>Which list, as the reflector asks ({@code relistResourceVersion}): the first with
+ * {@code resourceVersion=0&limit=}page size, which kube-apiserver serves from its watch cache in one
+ * response (the cache ignores limit when resourceVersion is 0; 350,000 pods in 700 sequential pages of
+ * 500 took 36 s at cold start); a relist after a 410 from the last resourceVersion seen and without limit
+ * (also the cache); when that resourceVersion is itself too old or too new, a consistent read
+ * ({@code resourceVersion} unset) in pages, from etcd. A server that paged the first list (no watch
+ * cache) keeps being asked in pages.
  *
  * @param <T> the cached value type
  */
@@ -46,6 +54,14 @@ final class Informer<T> {
     /** Turns an object of the list or a watch event into a value; null skips it. */
     interface Decoder<T> {
         T decode(JsonNode object);
+
+        /**
+         * The same from a parser at the object's START_OBJECT, leaving it at the matching END_OBJECT. A list of
+         * 350,000 pods is read this way: a decoder that reads fields as they come builds no tree per item.
+         */
+        default T decode(JsonParser parser, ObjectMapper mapper) throws IOException {
+            return decode((JsonNode) mapper.readTree(parser));
+        }
     }
 
     /**
@@ -62,6 +78,12 @@ final class Informer<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Informer.class);
 
+    /**
+     * Silence allowed in a list answer. A list served whole from the watch cache is encoded before its first
+     * byte (350,000 pods: seconds); kube-apiserver ends any list at its own --request-timeout, 60 s by default.
+     */
+    static final Timeout LIST_TIMEOUT = Timeout.ofSeconds(60);
+
     private final Spec spec;
     private final Decoder<T> decoder;
     private final Store<T> store;
@@ -73,6 +95,12 @@ final class Informer<T> {
     private volatile boolean started;
     private volatile boolean synced;
     private volatile String resourceVersion;
+    /** The newest resourceVersion seen, kept across a 410 for the relist (client-go: lastSyncResourceVersion). */
+    private String lastSyncResourceVersion;
+    /** The last list at lastSyncResourceVersion was refused as too old or too new: list consistently. */
+    private boolean lastSyncUnavailable;
+    /** The first list at resourceVersion=0 came in pages: this server has no watch cache for the resource. */
+    private boolean paginatedResult;
     private volatile HttpUriRequestBase inFlight;
     private volatile String lastError;
     private java.net.URI lastServer;
@@ -158,6 +186,8 @@ final class Informer<T> {
                 // Another apiserver (the kubeconfig changed): its resourceVersions mean nothing here.
                 LOG.info("{} cache: kube-apiserver changed to {}, listing again", spec.logName(), client.server());
                 resourceVersion = null;
+                lastSyncResourceVersion = null;
+                paginatedResult = false;
             }
             lastServer = client.server();
             String phase = resourceVersion == null ? "list" : "watch";
@@ -237,23 +267,57 @@ final class Informer<T> {
         }
     }
 
-    /** Paged list (limit + continue); replaces the store only when every page arrived. */
+    /** The resourceVersion to list from (client-go's relistResourceVersion): "" is a consistent read. */
+    private String relistResourceVersion() {
+        if (lastSyncUnavailable) {
+            return "";
+        }
+        return lastSyncResourceVersion == null ? "0" : lastSyncResourceVersion;
+    }
+
+    /** A list (limit + continue when paged); replaces the store only when every page arrived. */
     private void list(ApiClient client) throws IOException {
+        String from = relistResourceVersion();
+        try {
+            list(client, from);
+        } catch (ApiException e) {
+            if (from.isEmpty() || !(e.isGone() || tooLargeResourceVersion(e)) || !running) {
+                throw e;
+            }
+            // As the reflector: the resourceVersion is unavailable, list the latest state at once.
+            LOG.info("{} list at resourceVersion {} refused ({}), listing the latest state", spec.logName(), from,
+                    e.getMessage());
+            lastSyncUnavailable = true;
+            list(client, "");
+        }
+    }
+
+    private void list(ApiClient client, String from) throws IOException {
+        // Not "0" nor "": the watch cache serves it only without limit (the reflector drops paging then too).
+        int limit = !from.isEmpty() && !from.equals("0") && !paginatedResult ? 0 : timing.pageSize();
         List<T> items = new ArrayList<>();
         String cont = null;
         String rv = null;
         int restarts = 0;
         int pages = 0;
         do {
-            StringBuilder q = new StringBuilder(spec.path()).append("?limit=").append(timing.pageSize());
+            StringBuilder q = new StringBuilder(spec.path()).append('?');
+            if (limit > 0) {
+                q.append("limit=").append(limit).append('&');
+            }
             if (spec.fieldSelector() != null) {
-                q.append("&fieldSelector=").append(enc(spec.fieldSelector()));
+                q.append("fieldSelector=").append(enc(spec.fieldSelector())).append('&');
             }
             if (cont != null) {
-                q.append("&continue=").append(enc(cont));
+                q.append("continue=").append(enc(cont)); // a continue token carries its resourceVersion
+            } else if (!from.isEmpty()) {
+                q.append("resourceVersion=").append(enc(from));
+            }
+            if (q.charAt(q.length() - 1) == '&' || q.charAt(q.length() - 1) == '?') {
+                q.setLength(q.length() - 1);
             }
             String[] meta;
-            try (ApiClient.Call call = client.open("list", q.toString(), spec.listAccept(), ApiClient.REQUEST_TIMEOUT,
+            try (ApiClient.Call call = client.open("list", q.toString(), spec.listAccept(), LIST_TIMEOUT,
                     this::track)) {
                 meta = readPage(client.mapper(), call.body(), items);
                 call.release();
@@ -281,12 +345,26 @@ final class Informer<T> {
         }
         store.replace(items);
         lastListNanos = System.nanoTime();
-        resourceVersion = rv;
+        if (from.equals("0") && pages > 1) {
+            paginatedResult = true;
+        }
+        lastSyncUnavailable = false;
+        seen(rv);
         synced = true;
         recovered("list succeeded");
         backoff.reset();
-        LOG.info("{} cache listed: {} objects in {} page(s) at resourceVersion {}", spec.logName(), items.size(),
-                pages, rv);
+        LOG.info("{} cache listed: {} objects in {} page(s) at resourceVersion {} (asked {})", spec.logName(),
+                items.size(), pages, rv, from.isEmpty() ? "the latest" : from);
+    }
+
+    private void seen(String rv) {
+        resourceVersion = rv;
+        lastSyncResourceVersion = rv;
+    }
+
+    /** kube-apiserver's answer to a resourceVersion newer than its cache (504, as client-go recognises it). */
+    private static boolean tooLargeResourceVersion(ApiException e) {
+        return e.code() == 504 && e.getMessage() != null && e.getMessage().contains("Too large resource version");
     }
 
     /** Streams one list page: items are decoded one by one; returns {resourceVersion, continue}. */
@@ -306,7 +384,7 @@ final class Informer<T> {
                     cont = text(meta, "continue");
                 } else if ("items".equals(field) && value == JsonToken.START_ARRAY) {
                     while (p.nextToken() == JsonToken.START_OBJECT) {
-                        T item = decoder.decode(mapper.readTree(p));
+                        T item = decoder.decode(p, mapper);
                         if (item != null) {
                             items.add(item);
                         }
@@ -381,7 +459,7 @@ final class Informer<T> {
         }
         String rv = text(object.path("metadata"), "resourceVersion");
         if (rv != null && !rv.isEmpty()) {
-            resourceVersion = rv;
+            seen(rv);
         }
     }
 

@@ -1,39 +1,104 @@
 package io.kma.kube.client.internal;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.kma.api.cluster.PodInfo;
 
 /**
- * Running pods by namespace, then name, both sorted, so that listing in API order needs no sort. One
- * writer (the informer); readers never block. A re-list swaps in a whole new map.
+ * Running pods by namespace, then name, in hash maps: the scraper looks up every pod of every scrape, so a
+ * lookup must be two hash probes, not a walk down a sorted map. Lists in API order come from sorted arrays
+ * built when first read after a change and kept until the next: after a few changes a namespace's array is
+ * patched (binary search, array copies), not sorted again. One writer (the informer); readers never wait
+ * for the network, only briefly for a namespace's patch.
  */
 final class PodCache implements Informer.Store<PodInfo> {
 
-    private volatile ConcurrentSkipListMap<String, ConcurrentSkipListMap<String, PodInfo>> byNamespace =
-            new ConcurrentSkipListMap<>();
-    /** Kept by the writer: ConcurrentSkipListMap.size() walks the whole map. */
+    private static final PodInfo[] NONE = new PodInfo[0];
+
+    private volatile ConcurrentHashMap<String, Namespace> byNamespace = new ConcurrentHashMap<>();
+    /** Kept by the writer, so that size() does not count. */
     private volatile int size;
     /** Bumped by the writer after every change; tells readers whether the cached full list is current. */
     private volatile long version;
-    /** The last full list built by a reader, reused until the next change (a 350,000-pod walk costs tens of ms). */
+    /** The last full list built by a reader, reused until the next change. */
     private volatile Snapshot snapshot;
 
     private record Snapshot(long version, List<PodInfo> pods) {
     }
 
+    /** One namespace's pods, and its sorted array as of {@code sortedVersion}. */
+    private static final class Namespace {
+        final ConcurrentHashMap<String, PodInfo> byName;
+        /** Bumped by the writer after each change of this namespace, under the lock. */
+        private long version;
+        /** The sorted pods as of {@link #sortedVersion}; null: sort all again. Guarded by this. */
+        private PodInfo[] sorted;
+        private long sortedVersion = -1;
+        private List<PodInfo> sortedView = List.of();
+        /** Names changed since {@link #sortedVersion}. Guarded by this. */
+        private final Set<String> changed = new HashSet<>();
+
+        Namespace(int expected) {
+            // (capacity, load factor) sizes the table for `expected` entries; (capacity) alone would add half again
+            byName = new ConcurrentHashMap<>(Math.max(16, expected), 0.75f, 1);
+        }
+
+        /** Writer: after {@code name} was put or removed. */
+        synchronized void changed(String name) {
+            if (sorted != null) {
+                if (changed.size() > byName.size() / 8) {
+                    // many changes: one sort is cheaper than as many patches
+                    sorted = null;
+                    changed.clear();
+                } else {
+                    changed.add(name);
+                }
+            }
+            version++;
+        }
+
+        synchronized List<PodInfo> sorted() {
+            sortedArray();
+            return sortedView;
+        }
+
+        /** The sorted array itself: callers must not change it. */
+        synchronized PodInfo[] sortedArray() {
+            if (sortedVersion == version) {
+                return sorted;
+            }
+            if (sorted == null) {
+                sorted = byName.values().toArray(NONE);
+                Arrays.sort(sorted, (a, b) -> a.name().compareTo(b.name()));
+            } else {
+                sorted = patch(sorted, changed, byName);
+            }
+            changed.clear();
+            sortedVersion = version;
+            sortedView = Collections.unmodifiableList(Arrays.asList(sorted));
+            return sorted;
+        }
+    }
+
     @Override
     public void replace(List<PodInfo> items) {
-        ConcurrentSkipListMap<String, ConcurrentSkipListMap<String, PodInfo>> fresh = new ConcurrentSkipListMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (PodInfo p : items) {
+            counts.merge(p.namespace(), 1, Integer::sum);
+        }
+        ConcurrentHashMap<String, Namespace> fresh = new ConcurrentHashMap<>();
         int n = 0;
         for (PodInfo p : items) {
-            if (fresh.computeIfAbsent(p.namespace(), k -> new ConcurrentSkipListMap<>()).put(p.name(), p) == null) {
+            if (fresh.computeIfAbsent(p.namespace(), k -> new Namespace(counts.get(k))).byName.put(p.name(), p) == null) {
                 n++;
             }
         }
@@ -44,19 +109,27 @@ final class PodCache implements Informer.Store<PodInfo> {
 
     @Override
     public void upsert(PodInfo item) {
-        if (byNamespace.computeIfAbsent(item.namespace(), k -> new ConcurrentSkipListMap<>()).put(item.name(),
-                item) == null) {
+        Namespace ns = byNamespace.computeIfAbsent(item.namespace(), k -> new Namespace(0));
+        PodInfo old = ns.byName.get(item.name());
+        if (old != null && old.equals(item)) {
+            // Most MODIFIED events change only the pod's status: keep the instance (and the lists) readers hold.
+            return;
+        }
+        ns.byName.put(item.name(), item);
+        if (old == null) {
             size++;
         }
+        ns.changed(item.name());
         version++;
     }
 
     @Override
     public void delete(PodInfo item) {
-        ConcurrentSkipListMap<String, PodInfo> ns = byNamespace.get(item.namespace());
-        if (ns != null && ns.remove(item.name()) != null) {
+        Namespace ns = byNamespace.get(item.namespace());
+        if (ns != null && ns.byName.remove(item.name()) != null) {
             size--;
-            if (ns.isEmpty()) {
+            ns.changed(item.name());
+            if (ns.byName.isEmpty()) {
                 // Only the informer thread writes, so nothing can be added between the check and the removal.
                 byNamespace.remove(item.namespace(), ns);
             }
@@ -73,28 +146,86 @@ final class PodCache implements Informer.Store<PodInfo> {
         return byNamespace.size();
     }
 
+    /** All pods sorted by namespace, then name; the same instance until the next change. */
     Collection<PodInfo> all() {
         long v = version; // read before walking: a change during the walk makes the next reader rebuild
         Snapshot s = snapshot;
         if (s != null && s.version() == v) {
             return s.pods();
         }
-        List<PodInfo> out = new ArrayList<>(size + 16);
-        for (Map<String, PodInfo> ns : byNamespace.values()) {
-            out.addAll(ns.values());
+        Map<String, Namespace> current = byNamespace;
+        String[] names = current.keySet().toArray(new String[0]);
+        Arrays.sort(names);
+        PodInfo[][] parts = new PodInfo[names.length][];
+        int total = 0;
+        for (int i = 0; i < names.length; i++) {
+            Namespace ns = current.get(names[i]);
+            parts[i] = ns == null ? NONE : ns.sortedArray();
+            total += parts[i].length;
         }
-        List<PodInfo> pods = Collections.unmodifiableList(out);
+        PodInfo[] all = new PodInfo[total];
+        int at = 0;
+        for (PodInfo[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        List<PodInfo> pods = Collections.unmodifiableList(Arrays.asList(all));
         snapshot = new Snapshot(v, pods);
         return pods;
     }
 
+    /** One namespace's pods sorted by name; the same instance until that namespace changes. */
     Collection<PodInfo> inNamespace(String namespace) {
-        ConcurrentSkipListMap<String, PodInfo> ns = byNamespace.get(namespace);
-        return ns == null ? List.of() : List.copyOf(ns.values());
+        Namespace ns = byNamespace.get(namespace);
+        return ns == null ? List.of() : ns.sorted();
     }
 
     Optional<PodInfo> get(String namespace, String name) {
-        ConcurrentSkipListMap<String, PodInfo> ns = byNamespace.get(namespace);
-        return ns == null ? Optional.empty() : Optional.ofNullable(ns.get(name));
+        Namespace ns = byNamespace.get(namespace);
+        return ns == null ? Optional.empty() : Optional.ofNullable(ns.byName.get(name));
+    }
+
+    /**
+     * A sorted array with the {@code changed} names brought up to date from {@code current}: each kept, replaced,
+     * dropped or inserted at its place, the runs between them copied as blocks.
+     */
+    static PodInfo[] patch(PodInfo[] old, Set<String> changed, Map<String, PodInfo> current) {
+        String[] names = changed.toArray(new String[0]);
+        Arrays.sort(names);
+        PodInfo[] out = new PodInfo[old.length + names.length];
+        int from = 0;
+        int at = 0;
+        for (String name : names) {
+            int i = search(old, from, name);
+            int run = (i >= 0 ? i : -i - 1) - from;
+            System.arraycopy(old, from, out, at, run);
+            at += run;
+            from += run + (i >= 0 ? 1 : 0); // an old entry of this name is dropped, then re-added if still there
+            PodInfo now = current.get(name);
+            if (now != null) {
+                out[at++] = now;
+            }
+        }
+        System.arraycopy(old, from, out, at, old.length - from);
+        at += old.length - from;
+        return at == out.length ? out : Arrays.copyOf(out, at);
+    }
+
+    /** Arrays.binarySearch over names from {@code from}: the index, or -(insertion point) - 1. */
+    private static int search(PodInfo[] a, int from, String name) {
+        int lo = from;
+        int hi = a.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = a[mid].name().compareTo(name);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
     }
 }

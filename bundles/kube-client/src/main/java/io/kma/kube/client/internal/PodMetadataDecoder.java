@@ -1,10 +1,22 @@
 package io.kma.kube.client.internal;
 
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kma.api.cluster.PodInfo;
 
-/** A pod → {@link PodInfo}: its metadata and {@code spec.nodeName}, with namespaces, labels and node names interned. */
+/**
+ * A pod → {@link PodInfo}: its metadata and {@code spec.nodeName}, with namespaces, labels and node names
+ * interned. Lists are read field by field ({@link #decode(JsonParser, ObjectMapper)}): of a full pod only
+ * five fields are kept, so building a tree of the rest per pod was most of the decoding.
+ */
 final class PodMetadataDecoder implements Informer.Decoder<PodInfo> {
 
     private final Interner interner;
@@ -16,17 +28,86 @@ final class PodMetadataDecoder implements Informer.Decoder<PodInfo> {
     @Override
     public PodInfo decode(JsonNode object) {
         JsonNode meta = object.path("metadata");
-        String namespace = Json.text(meta, "namespace");
-        String name = Json.text(meta, "name");
+        return pod(Json.text(meta, "namespace"), Json.text(meta, "name"), Json.stringMap(meta.get("labels"), interner),
+                Json.instant(meta, "creationTimestamp"), Json.text(object.path("spec"), "nodeName"));
+    }
+
+    @Override
+    public PodInfo decode(JsonParser p, ObjectMapper mapper) throws IOException {
+        String namespace = null;
+        String name = null;
+        Map<String, String> labels = Map.of();
+        Instant created = null;
+        String node = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (value == JsonToken.START_OBJECT && "metadata".equals(field)) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String m = p.currentName();
+                    JsonToken v = p.nextToken();
+                    switch (m) {
+                        case "namespace" -> namespace = scalar(p, v);
+                        case "name" -> name = scalar(p, v);
+                        case "creationTimestamp" -> created = Json.instant(scalar(p, v));
+                        case "labels" -> labels = v == JsonToken.START_OBJECT ? labels(p) : skip(p, Map.of());
+                        default -> p.skipChildren();
+                    }
+                }
+            } else if (value == JsonToken.START_OBJECT && "spec".equals(field)) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean isNode = "nodeName".equals(p.currentName());
+                    JsonToken v = p.nextToken();
+                    if (isNode) {
+                        node = scalar(p, v);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return pod(namespace, name, labels, created, node);
+    }
+
+    private PodInfo pod(String namespace, String name, Map<String, String> labels, Instant created, String node) {
         if (namespace == null || name == null || name.isEmpty()) {
             return null;
         }
-        return new PodInfo(interner.intern(namespace), name, Json.stringMap(meta.get("labels"), interner),
-                Json.instant(meta, "creationTimestamp"), nodeName(object));
+        return new PodInfo(interner.intern(namespace), name, labels, created,
+                node == null || node.isEmpty() ? null : interner.intern(node));
     }
 
-    private String nodeName(JsonNode pod) {
-        String node = Json.text(pod.path("spec"), "nodeName");
-        return node == null || node.isEmpty() ? null : interner.intern(node);
+    /** As {@link Json#stringMap} on a tree: null values are "", keys, values and the map interned. */
+    private Map<String, String> labels(JsonParser p) throws IOException {
+        Map<String, String> m = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String k = p.currentName();
+            JsonToken v = p.nextToken();
+            String value = v == JsonToken.VALUE_NULL ? "" : scalar(p, v);
+            if (m == null) {
+                m = new LinkedHashMap<>();
+            }
+            m.put(interner.intern(k), interner.intern(value == null ? "" : value));
+        }
+        return m == null ? Map.of() : interner.intern(Map.copyOf(m));
+    }
+
+    /** A scalar's text (as JsonNode.asText); null for JSON null; objects and arrays are skipped as "". */
+    private static String scalar(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return "";
+        }
+        return p.getText();
+    }
+
+    private static <V> V skip(JsonParser p, V value) throws IOException {
+        p.skipChildren();
+        return value;
     }
 }

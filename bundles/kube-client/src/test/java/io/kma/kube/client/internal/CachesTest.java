@@ -47,6 +47,132 @@ class CachesTest {
         assertEquals(1, cache.namespaces());
     }
 
+    /** Random changes against a sorted model, read after each: exercises patching (few changes) and sorting (many). */
+    @Test
+    void sortedListsFollowRandomChanges() {
+        java.util.Random random = new java.util.Random(42);
+        PodCache cache = new PodCache();
+        java.util.TreeMap<String, PodInfo> model = new java.util.TreeMap<>();
+        List<PodInfo> initial = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            PodInfo p = new PodInfo("ns-" + i % 3, "pod-" + random.nextInt(1000), Map.of(), null);
+            initial.add(p);
+            model.put(p.namespace() + "/" + p.name(), p);
+        }
+        cache.replace(initial);
+        for (int round = 0; round < 400; round++) {
+            int changes = round % 10 == 0 ? 60 : 1 + random.nextInt(4);
+            for (int c = 0; c < changes; c++) {
+                PodInfo p = new PodInfo("ns-" + random.nextInt(4), "pod-" + random.nextInt(1000),
+                        Map.of("v", Integer.toString(random.nextInt(3))), null);
+                String key = p.namespace() + "/" + p.name();
+                if (random.nextInt(3) == 0) {
+                    cache.delete(p);
+                    model.remove(key);
+                } else {
+                    cache.upsert(p);
+                    model.merge(key, p, (old, now) -> old.equals(now) ? old : now);
+                }
+            }
+            assertEquals(List.copyOf(model.values()), List.copyOf(cache.all()), "round " + round);
+            String ns = "ns-" + random.nextInt(4);
+            assertEquals(model.subMap(ns + "/", ns + "0").values().stream().toList(), List.copyOf(cache.inNamespace(ns)));
+            assertEquals(model.size(), cache.size());
+        }
+        for (PodInfo p : model.values()) {
+            assertSame(p, cache.get(p.namespace(), p.name()).orElseThrow());
+        }
+    }
+
+    /** Readers during the writer's changes always see sorted lists without duplicates, then the final state. */
+    @Test
+    void readersDuringChangesSeeSortedLists() throws Exception {
+        PodCache cache = new PodCache();
+        java.util.TreeMap<String, PodInfo> model = new java.util.TreeMap<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable reader = () -> {
+            try {
+                for (int i = 0; i < 200_000 && !done.get(); i++) {
+                    List<PodInfo> all = List.copyOf(cache.all());
+                    for (int j = 1; j < all.size(); j++) {
+                        String a = all.get(j - 1).namespace() + "/" + all.get(j - 1).name();
+                        String b = all.get(j).namespace() + "/" + all.get(j).name();
+                        assertTrue(a.compareTo(b) < 0, a + " before " + b);
+                    }
+                    List<PodInfo> ns = List.copyOf(cache.inNamespace("ns-1"));
+                    for (int j = 1; j < ns.size(); j++) {
+                        assertTrue(ns.get(j - 1).name().compareTo(ns.get(j).name()) < 0);
+                    }
+                    cache.get("ns-1", "pod-" + i % 500);
+                    reads.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        };
+        Thread r1 = new Thread(reader);
+        Thread r2 = new Thread(reader);
+        r1.start();
+        r2.start();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 50_000; i++) {
+            PodInfo p = new PodInfo("ns-" + random.nextInt(3), "pod-" + random.nextInt(500),
+                    Map.of("v", Integer.toString(random.nextInt(2))), null);
+            if (random.nextInt(3) == 0) {
+                cache.delete(p);
+                model.remove(p.namespace() + "/" + p.name());
+            } else {
+                cache.upsert(p);
+                model.merge(p.namespace() + "/" + p.name(), p, (old, now) -> old.equals(now) ? old : now);
+            }
+        }
+        done.set(true);
+        r1.join(10_000);
+        r2.join(10_000);
+        assertEquals(null, failure.get());
+        assertTrue(reads.get() > 0);
+        assertEquals(List.copyOf(model.values()), List.copyOf(cache.all()));
+    }
+
+    @Test
+    void anUnchangedPodKeepsItsInstanceAndTheLists() {
+        PodCache cache = new PodCache();
+        PodInfo first = new PodInfo("a", "1", Map.of("app", "x"), null, "node-1");
+        cache.replace(List.of(first));
+        Collection<PodInfo> all = cache.all();
+        Collection<PodInfo> ns = cache.inNamespace("a");
+        cache.upsert(new PodInfo("a", "1", Map.of("app", "x"), null, "node-1")); // a status-only MODIFIED event
+        assertSame(first, cache.get("a", "1").orElseThrow());
+        assertSame(all, cache.all());
+        assertSame(ns, cache.inNamespace("a"));
+        cache.upsert(new PodInfo("a", "1", Map.of("app", "y"), null, "node-1"));
+        assertEquals("y", cache.get("a", "1").orElseThrow().labels().get("app"));
+        assertNotSame(all, cache.all());
+        assertEquals(List.of(), cache.inNamespace("none"));
+    }
+
+    @Test
+    void nodesSortedAndReusedUntilAChange() {
+        NodeCache cache = new NodeCache();
+        cache.replace(List.of(node("b"), node("c"), node("a")));
+        Collection<io.kma.api.cluster.NodeInfo> first = cache.all();
+        assertEquals(List.of("a", "b", "c"), first.stream().map(io.kma.api.cluster.NodeInfo::name).toList());
+        assertSame(first, cache.all());
+        cache.upsert(node("b"));
+        assertSame(first, cache.all(), "an equal node changes nothing");
+        cache.delete(node("a"));
+        assertEquals(List.of("b", "c"), cache.all().stream().map(io.kma.api.cluster.NodeInfo::name).toList());
+        assertTrue(cache.get("a").isEmpty());
+        assertEquals("c", cache.get("c").orElseThrow().name());
+        assertEquals(2, cache.size());
+    }
+
+    private static io.kma.api.cluster.NodeInfo node(String name) {
+        return new io.kma.api.cluster.NodeInfo(name, Map.of(), Map.of(), List.of(), 10250, true, null);
+    }
+
     @Test
     void decodersTolerateMissingFields() throws Exception {
         ObjectMapper m = new ObjectMapper();
@@ -69,6 +195,51 @@ class CachesTest {
         assertEquals("worker-1", p.nodeName());
         assertEquals(null, d.decode(m.readTree("{\"metadata\":{\"namespace\":\"ns\",\"name\":\"p\"}}")).nodeName());
         assertEquals("application/json", ClusterCaches.POD_WATCH_ACCEPT, "full pods: PartialObjectMetadata has no spec");
+    }
+
+    /** The list path reads pods field by field; it must give what the tree path (watch events) gives. */
+    @Test
+    void streamingPodDecodeMatchesTheTree() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        PodMetadataDecoder d = new PodMetadataDecoder(new Interner());
+        String[] pods = {
+            "{\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\",\"uid\":\"u\",\"creationTimestamp\":\"2026-12-03T12:03:48Z\","
+                    + "\"labels\":{\"app\":\"a\",\"empty\":null,\"n\":5},\"ownerReferences\":[{\"name\":\"rs\"}]},"
+                    + "\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{}}],\"nodeName\":\"node-1\"},"
+                    + "\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\"}]}}",
+            "{\"spec\":{\"nodeName\":\"\"},\"metadata\":{\"namespace\":\"ns\",\"name\":\"late-metadata\",\"labels\":{}}}",
+            "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"bad-time\",\"creationTimestamp\":\"yesterday\",\"labels\":[1]},"
+                    + "\"spec\":{\"nodeName\":null}}",
+            "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"\"}}",
+            "{\"metadata\":{\"name\":\"no-namespace\"}}",
+            "{\"metadata\":[],\"spec\":[]}",
+        };
+        for (String json : pods) {
+            PodInfo fromTree = d.decode(m.readTree(json));
+            try (com.fasterxml.jackson.core.JsonParser p = m.getFactory().createParser(json)) {
+                p.nextToken();
+                assertEquals(fromTree, d.decode(p, m), json);
+                assertEquals(com.fasterxml.jackson.core.JsonToken.END_OBJECT, p.currentToken(), "left at the pod's end");
+                assertEquals(null, p.nextToken());
+            }
+        }
+        PodInfo first = d.decode(m.readTree(pods[0]));
+        assertEquals(Map.of("app", "a", "empty", "", "n", "5"), first.labels());
+        assertEquals(java.time.Instant.parse("2026-12-03T12:03:48Z"), first.creationTimestamp());
+        assertEquals("node-1", first.nodeName());
+    }
+
+    @Test
+    void timestampsParsedAsTheFullParserDoes() {
+        for (String t : new String[] {"2026-12-03T12:03:48Z", "2024-02-29T23:59:59Z", "1970-01-01T00:00:00Z",
+                "2026-11-02T10:00:00.123Z", "2026-11-02T10:00:00+02:00"}) {
+            assertEquals(java.time.OffsetDateTime.parse(t).toInstant(), Json.instant(t), t);
+        }
+        for (String bad : new String[] {"2026-02-30T10:00:00Z", "2026-13-01T10:00:00Z", "2026-12-03T24:00:00Z",
+                "2026-12-03T12:60:00Z", "2026-12-0xT12:00:00Z", "yesterday", ""}) {
+            assertEquals(null, Json.instant(bad), bad);
+        }
+        assertEquals(null, Json.utcSeconds("2026-11-02T10:00:00+02:00"), "other forms go to the full parser");
     }
 
     @Test

@@ -95,8 +95,10 @@ class InformerTest {
 
         List<FakeApiServer.Request> lists = server.requestsTo("/api/v1/nodes");
         assertEquals("2", lists.get(0).param("limit"));
+        assertEquals("0", lists.get(0).param("resourceVersion"), "the first list may come from the watch cache");
         assertEquals(null, lists.get(0).param("continue"));
         assertEquals("page-2", lists.get(1).param("continue"));
+        assertEquals(null, lists.get(1).param("resourceVersion"), "a continue token carries its own");
         assertTrue(lists.get(0).headers().get("user-agent").startsWith("kube-metrics-appliance/"));
 
         NodeInfo n1 = cache.get("n1").orElseThrow();
@@ -204,6 +206,46 @@ class InformerTest {
         assertTrue(await(() -> watchCount.get() >= 3, MAX));
         FakeApiServer.Request last = server.requestsTo("/api/v1/nodes").get(server.requestsTo("/api/v1/nodes").size() - 1);
         assertEquals("40", last.param("resourceVersion"));
+        List<FakeApiServer.Request> lists = server.requestsTo("/api/v1/nodes").stream().filter(r -> !r.isWatch()).toList();
+        assertEquals("0", lists.get(0).param("resourceVersion"));
+        // relists as the reflector: from the last resourceVersion seen, without limit (served by the watch cache)
+        assertEquals("10", lists.get(1).param("resourceVersion"));
+        assertEquals(null, lists.get(1).param("limit"));
+        assertEquals("30", lists.get(2).param("resourceVersion"));
+        assertEquals(null, lists.get(2).param("limit"));
+    }
+
+    @Test
+    void relistAtAnUnavailableResourceVersionListsTheLatestInPages() throws Exception {
+        server = new FakeApiServer(pki, 0);
+        FakeApiServer.WatchFeed feed = new FakeApiServer.WatchFeed();
+        AtomicInteger watchCount = new AtomicInteger();
+        server.on("/api/v1/nodes", (ex, r) -> {
+            if (r.isWatch()) {
+                if (watchCount.incrementAndGet() == 1) {
+                    json(ex, 410, FakeApiServer.status(410, "Expired", "too old resource version: 10 (50)"));
+                } else {
+                    server.stream(ex, feed);
+                }
+            } else if ("10".equals(r.param("resourceVersion"))) {
+                json(ex, 504, FakeApiServer.status(504, "Timeout", "Too large resource version: 10, current: 9"));
+            } else if (r.param("resourceVersion") == null) {
+                json(ex, 200, list("NodeList", "60", null, node("latest", "55")));
+            } else {
+                json(ex, 200, list("NodeList", "10", null, node("first", "5")));
+            }
+        });
+        NodeCache cache = new NodeCache();
+        Informer<NodeInfo> inf = nodeInformer(cache);
+        inf.start();
+        assertTrue(await(() -> "60".equals(inf.resourceVersion()), MAX));
+        assertEquals(List.of("latest"), names(cache));
+        List<FakeApiServer.Request> lists = server.requestsTo("/api/v1/nodes").stream().filter(r -> !r.isWatch()).toList();
+        assertEquals(3, lists.size());
+        assertEquals("10", lists.get(1).param("resourceVersion"));
+        assertEquals(null, lists.get(2).param("resourceVersion"), "a consistent read");
+        assertEquals("2", lists.get(2).param("limit"), "from etcd: in pages");
+        assertTrue(await(() -> watchCount.get() >= 2, MAX));
     }
 
     @Test
