@@ -41,6 +41,36 @@ public interface MetricsStore {
     /** Usage of a pod, when every one of its current containers has two usable points. */
     Optional<PodUsage> podUsage(String namespace, String pod);
 
+    /**
+     * A handle on the pod's series, to read its usage repeatedly without a lookup by name
+     * ({@link PodSeriesRef}); null when the store keeps no series for the pod. The default looks the pod up
+     * on every read.
+     *
+     * @since 1.2
+     */
+    default PodSeriesRef podSeries(String namespace, String pod) {
+        return new PodSeriesRef() {
+            @Override
+            public boolean read(PodUsageBuffer into) {
+                into.clear();
+                Optional<PodUsage> usage = podUsage(namespace, pod);
+                if (usage.isEmpty()) {
+                    return false;
+                }
+                into.time(usage.get().timestampNanos(), usage.get().windowNanos());
+                for (ContainerUsage c : usage.get().containers()) {
+                    into.addContainer(c.name(), c.usage().cpuNanoCores(), c.usage().memoryBytes());
+                }
+                return true;
+            }
+
+            @Override
+            public boolean current() {
+                return true;
+            }
+        };
+    }
+
     /** Number of nodes with servable usage. */
     int nodeSeries();
 

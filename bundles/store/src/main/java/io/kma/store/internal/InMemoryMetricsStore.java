@@ -15,6 +15,7 @@ import io.kma.api.config.Pids;
 import io.kma.api.store.MetricsStore;
 import io.kma.api.store.NodeScrape;
 import io.kma.api.store.NodeUsage;
+import io.kma.api.store.PodSeriesRef;
 import io.kma.api.store.PodUsage;
 import io.kma.api.store.ScrapeBatch;
 
@@ -152,6 +153,12 @@ public final class InMemoryMetricsStore implements MetricsStore {
     public Optional<PodUsage> podUsage(String namespace, String pod) {
         PodSeries series = index.pod(namespace, pod);
         return series == null ? Optional.empty() : Optional.ofNullable(series.usage());
+    }
+
+    /** The series itself is the handle: no object per pod, and no lookup while it is current. */
+    @Override
+    public PodSeriesRef podSeries(String namespace, String pod) {
+        return index.pod(namespace, pod);
     }
 
     @Override

@@ -1,11 +1,12 @@
 package io.kma.store.internal;
 
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.List;
 
 import io.kma.api.store.ContainerUsage;
+import io.kma.api.store.PodSeriesRef;
 import io.kma.api.store.PodUsage;
+import io.kma.api.store.PodUsageBuffer;
 import io.kma.api.store.Usage;
 
 /**
@@ -15,7 +16,7 @@ import io.kma.api.store.Usage;
  * out of the young generation and filled the old one every cycle. Only the writer touches the pairs, inside
  * {@link #beginWrite}/{@link #endWrite} (a sequence lock); readers retry when a write overlapped their read.
  */
-final class PodSeries {
+final class PodSeries implements PodSeriesRef {
 
     final String namespace;
     final String name;
@@ -31,6 +32,8 @@ final class PodSeries {
     private volatile int version;
     /** Containers with a usable rate; 0 when the pod is not served. */
     private volatile int served;
+    /** True while the index maps the pod to this series; false for good once it was replaced or removed. */
+    private volatile boolean indexed;
 
     PodSeries(String namespace, String name, String[] containers) {
         this.namespace = namespace;
@@ -59,15 +62,29 @@ final class PodSeries {
         return served;
     }
 
-    /** The pod's usage now, or null when it is not served. */
-    PodUsage usage() {
+    /** Writer only: the index now maps the pod to this series ({@code true}), or no longer does. */
+    void indexed(boolean indexed) {
+        this.indexed = indexed;
+    }
+
+    @Override
+    public boolean current() {
+        return indexed;
+    }
+
+    /** The pod's usage now into {@code into}, without creating an object: the list path's read. */
+    @Override
+    public boolean read(PodUsageBuffer into) {
         for (int attempt = 0;; attempt++) {
             int v = version;
             if ((v & 1) == 0) {
-                PodUsage u = served == 0 ? null : usageOf(this);
+                boolean read = served != 0 && readInto(this, into);
                 VarHandle.loadLoadFence(); // the pairs were read before the version is checked again
                 if (version == v) {
-                    return u;
+                    if (!read) {
+                        into.clear();
+                    }
+                    return read;
                 }
             }
             // A write of one pod takes well under a microsecond; yield if the writer was descheduled.
@@ -77,6 +94,19 @@ final class PodSeries {
                 Thread.yield();
             }
         }
+    }
+
+    /** The pod's usage now, or null when it is not served: {@link #read} into a buffer of its own. */
+    PodUsage usage() {
+        PodUsageBuffer b = new PodUsageBuffer();
+        if (!read(b)) {
+            return null;
+        }
+        ContainerUsage[] containers = new ContainerUsage[b.containers()];
+        for (int c = 0; c < containers.length; c++) {
+            containers[c] = new ContainerUsage(b.containerName(c), new Usage(b.cpuNanoCores(c), b.memoryBytes(c)));
+        }
+        return new PodUsage(namespace, name, b.timestampNanos(), b.windowNanos(), List.of(containers));
     }
 
     /**
@@ -99,14 +129,13 @@ final class PodSeries {
     }
 
     /**
-     * The usage of the served containers. Timestamp and window come from the served container with the
-     * earliest last point, as upstream. May see a torn write; the caller then discards it.
+     * The usage of the served containers into {@code into}. Timestamp and window come from the served container
+     * with the earliest last point, as upstream. May see a torn write; the caller then discards it.
      */
-    private static PodUsage usageOf(PodSeries series) {
+    private static boolean readInto(PodSeries series, PodUsageBuffer into) {
         String[] containers = series.containers;
         long[] pairs = series.pairs;
-        ContainerUsage[] served = new ContainerUsage[containers.length];
-        int n = 0;
+        into.clear();
         long timestamp = 0;
         long window = 0;
         for (int c = 0; c < containers.length; c++) {
@@ -115,17 +144,14 @@ final class PodSeries {
             if (cpu < 0) {
                 continue;
             }
-            served[n++] = new ContainerUsage(containers[c], new Usage(cpu, pairs[off + PointPairs.LAST_MEM]));
+            into.addContainer(containers[c], cpu, pairs[off + PointPairs.LAST_MEM]);
             long lastT = pairs[off + PointPairs.LAST_T];
-            if (n == 1 || lastT < timestamp) {
+            if (into.containers() == 1 || lastT < timestamp) {
                 timestamp = lastT;
                 window = PointPairs.window(pairs, off);
             }
         }
-        if (n == 0) {
-            return null;
-        }
-        return new PodUsage(series.namespace, series.name, timestamp, window,
-                List.of(n == served.length ? served : Arrays.copyOf(served, n)));
+        into.time(timestamp, window);
+        return into.containers() > 0;
     }
 }

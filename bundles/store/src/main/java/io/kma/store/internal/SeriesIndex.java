@@ -29,6 +29,9 @@ final class SeriesIndex {
     private final StringInterner names;
     private final Map<String, NodeSeries> nodes = new ConcurrentHashMap<>();
     private final Map<String, Map<String, PodSeries>> pods = new ConcurrentHashMap<>();
+    /** The pods of the node being stored as its previous scrape had them, and the walk's position in them. */
+    private List<PodSeries> lastScrape = List.of();
+    private int lastScrapeAt;
     private long cycle = 1;
     private volatile int servableNodes;
     private volatile int servablePods;
@@ -100,7 +103,10 @@ final class SeriesIndex {
         List<PodSeries> now = new ArrayList<>(Math.max(4, before.size()));
         List<ContainerSample> containers = scrape.containers();
         if (containers != null && !containers.isEmpty()) {
+            lastScrape = before;
+            lastScrapeAt = 0;
             storeContainers(node, containers, resolutionNanos, now);
+            lastScrape = List.of();
         }
         node.pods = now;
         for (PodSeries p : before) {
@@ -174,20 +180,64 @@ final class SeriesIndex {
         return c != 0 ? c : a.container().compareTo(b.container());
     }
 
+    /**
+     * The series the index maps this pod to, found without a lookup when the node's previous scrape had it
+     * (both are sorted by namespace, then pod: a walk beside it); null when that scrape did not have it.
+     */
+    private PodSeries inLastScrape(String namespace, String pod) {
+        while (lastScrapeAt < lastScrape.size()) {
+            PodSeries p = lastScrape.get(lastScrapeAt);
+            int c = p.namespace.compareTo(namespace);
+            if (c == 0) {
+                c = p.name.compareTo(pod);
+            }
+            if (c > 0) {
+                return null;
+            }
+            lastScrapeAt++;
+            if (c == 0) {
+                return p.current() ? p : null; // not current: replaced or removed since, so look it up
+            }
+        }
+        return null;
+    }
+
+    /** True when the distinct containers of {@code sorted[from, to)} are {@code names} (sorted). */
+    private static boolean sameContainers(ContainerSample[] sorted, int from, int to, String[] names) {
+        int c = 0;
+        for (int i = from; i < to; i++) {
+            if (i == from || !sorted[i].container().equals(sorted[i - 1].container())) {
+                if (c == names.length || !names[c].equals(sorted[i].container())) {
+                    return false;
+                }
+                c++;
+            }
+        }
+        return c == names.length;
+    }
+
     /** Stores one pod from {@code sorted[from, to)}; null when another node reported it first this cycle. */
     private PodSeries storePod(NodeSeries node, ContainerSample[] sorted, int from, int to, long resolutionNanos) {
-        String namespace = names.intern(sorted[from].namespace());
         String pod = sorted[from].pod();
-        Map<String, PodSeries> inNamespace = pods.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>());
-        PodSeries previous = inNamespace.get(pod);
+        PodSeries previous = inLastScrape(sorted[from].namespace(), pod);
+        String namespace;
+        if (previous != null) {
+            namespace = previous.namespace; // interned, and the same pod: no lookup in steady state
+        } else {
+            namespace = names.intern(sorted[from].namespace());
+            Map<String, PodSeries> inNamespace = pods.get(namespace);
+            previous = inNamespace == null ? null : inNamespace.get(pod);
+        }
         if (previous != null && previous.cycle == cycle) {
             // Two kubelets reported the same pod in one cycle: as upstream, the first one wins.
             duplicate("pod " + namespace + "/" + pod);
             return null;
         }
-        String[] containers = distinctContainers(sorted, from, to);
+        String[] containers = previous != null && sameContainers(sorted, from, to, previous.containers)
+                ? previous.containers
+                : distinctContainers(sorted, from, to);
         PodSeries series;
-        if (previous != null && Arrays.equals(previous.containers, containers)) {
+        if (previous != null && containers == previous.containers) {
             series = previous; // the common case: same containers, pairs overwritten in place
             series.beginWrite();
             int c = 0;
@@ -218,8 +268,10 @@ final class SeriesIndex {
         if (series != previous) {
             if (previous != null) {
                 setServed(previous, 0);
+                previous.indexed(false);
             }
-            inNamespace.put(pod, series);
+            pods.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>()).put(pod, series);
+            series.indexed(true);
         }
         return series;
     }
@@ -276,6 +328,7 @@ final class SeriesIndex {
         Map<String, PodSeries> ns = pods.get(p.namespace);
         if (ns != null && ns.remove(p.name, p)) {
             setServed(p, 0);
+            p.indexed(false);
             if (ns.isEmpty()) {
                 pods.remove(p.namespace, ns);
             }

@@ -4,6 +4,7 @@ import static io.kma.store.internal.Batches.at;
 import static io.kma.store.internal.Batches.batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -12,7 +13,10 @@ import org.junit.jupiter.api.Test;
 
 import io.kma.api.store.ContainerUsage;
 import io.kma.api.store.NodeUsage;
+import io.kma.api.store.PodSeriesRef;
 import io.kma.api.store.PodUsage;
+import io.kma.api.store.PodUsageBuffer;
+import io.kma.api.store.Usage;
 
 class InMemoryMetricsStoreTest {
 
@@ -389,5 +393,51 @@ class InMemoryMetricsStoreTest {
                 metrics_server_storage_points{type="container"} 2
                 metrics_server_storage_points{type="node"} 2
                 """, out.toString());
+    }
+
+    // ---- handles (PodSeriesRef): the list path's reads
+
+    /** What a handle reads, as the PodUsage it must equal. */
+    private static PodUsage read(PodSeriesRef ref, String ns, String name) {
+        PodUsageBuffer b = new PodUsageBuffer();
+        b.addContainer("left-over", 1, 1); // a read replaces whatever the buffer held
+        if (!ref.read(b)) {
+            assertEquals(0, b.containers(), "a failed read leaves the buffer empty");
+            return null;
+        }
+        List<ContainerUsage> containers = new java.util.ArrayList<>();
+        for (int i = 0; i < b.containers(); i++) {
+            containers.add(new ContainerUsage(b.containerName(i), new Usage(b.cpuNanoCores(i), b.memoryBytes(i))));
+        }
+        return new PodUsage(ns, name, b.timestampNanos(), b.windowNanos(), containers);
+    }
+
+    @Test
+    void handleReadsWhatPodUsageReturnsUntilTheSeriesIsReplacedOrGone() {
+        store.store(batch().node("n1", 0, 1, MIB).container("ns", "p", "b", 0, 1, MIB, NO_START)
+                .container("ns", "p", "a", 0, 2, MIB, NO_START).build());
+        PodSeriesRef ref = store.podSeries("ns", "p");
+        assertTrue(ref.current());
+        assertNull(read(ref, "ns", "p"), "one point: not served");
+        store.store(batch().node("n1", 15, 4, MIB).container("ns", "p", "b", 15, 4, 3 * MIB, NO_START)
+                .container("ns", "p", "a", 14, 5, 2 * MIB, NO_START).build());
+        assertEquals(pod("ns", "p"), read(ref, "ns", "p"), "the same figures as podUsage, in place");
+        assertEquals(List.of("a", "b"), names(read(ref, "ns", "p")));
+        assertTrue(ref.current());
+
+        // the containers change: a new series; the old handle is no longer current, for good
+        store.store(batch().node("n1", 30, 7, MIB).container("ns", "p", "a", 30, 8, MIB, NO_START)
+                .container("ns", "p", "c", 30, 1, MIB, NO_START).build());
+        assertFalse(ref.current());
+        PodSeriesRef replaced = store.podSeries("ns", "p");
+        assertTrue(replaced.current());
+        assertEquals(store.podUsage("ns", "p").orElse(null), read(replaced, "ns", "p"));
+
+        // the pod is no longer reported: gone
+        store.store(batch().node("n1", 45, 9, MIB).container("ns", "q", "a", 45, 1, MIB, NO_START).build());
+        assertFalse(replaced.current());
+        assertNull(store.podSeries("ns", "p"));
+        assertNull(read(replaced, "ns", "p"), "a removed series serves nothing");
+        assertFalse(ref.current());
     }
 }

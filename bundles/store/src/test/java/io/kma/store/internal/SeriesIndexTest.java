@@ -199,4 +199,40 @@ class SeriesIndexTest {
         assertNotSame(p1, index.pod("ns", "p1"), "another container set: a new series");
         assertSame(p2, index.pod("ns", "p2"));
     }
+
+    @Test
+    void aNodesPodsAreFoundBesideItsLastScrapeAndLookedUpWhenTheyChangedElsewhere() {
+        cycle(batch().node("n1", 0, 1, 1).container("ns", "a", "c1", 0, 1, 1, -100)
+                .container("ns", "b", "c1", 0, 1, 1, -100).container("ns", "c", "c1", 0, 1, 1, -100).build());
+        PodSeries a = index.pod("ns", "a");
+        PodSeries c = index.pod("ns", "c");
+        // n2 reports b first, with another container set (a new series); n1 still reports it, and a new pod d
+        int[] counters = cycle(batch().node("n2", 15, 1, 1).container("ns", "b", "c1", 15, 2, 1, -100)
+                .container("ns", "b", "c2", 15, 1, 1, -100)
+                .node("n1", 15, 2, 1).container("ns", "a", "c1", 15, 2, 1, -100)
+                .container("ns", "b", "c1", 15, 2, 1, -100).container("ns", "c", "c1", 15, 2, 1, -100)
+                .container("ns", "d", "c1", 15, 2, 1, -100).build());
+        assertEquals(1, counters[2], "b from n1 is a duplicate");
+        assertEquals("n2", index.pod("ns", "b").node.name);
+        assertEquals(2, index.pod("ns", "b").containers.length);
+        assertSame(a, index.pod("ns", "a"), "in place");
+        assertSame(c, index.pod("ns", "c"));
+        // n2 drops b, n1 reports it again with one container: a new series, found by lookup
+        cycle(batch().node("n2", 30, 2, 1).node("n1", 30, 3, 1).container("ns", "a", "c1", 30, 3, 1, -100)
+                .container("ns", "b", "c1", 30, 3, 1, -100).container("ns", "c", "c1", 30, 3, 1, -100)
+                .container("ns", "d", "c1", 30, 3, 1, -100).build());
+        PodSeries b = index.pod("ns", "b");
+        assertEquals("n1", b.node.name);
+        assertEquals(1, b.containers.length);
+        assertTrue(b.current());
+        assertSame(a, index.pod("ns", "a"));
+        assertEquals(4, index.podCount());
+        cycle(batch().node("n2", 45, 2, 1).node("n1", 45, 4, 1).container("ns", "a", "c1", 45, 4, 1, -100)
+                .container("ns", "b", "c1", 45, 4, 1, -100).container("ns", "c", "c1", 45, 4, 1, -100)
+                .container("ns", "d", "c1", 45, 4, 1, -100).build());
+        assertSame(b, index.pod("ns", "b"), "from then on in place");
+        for (String pod : List.of("a", "b", "c", "d")) {
+            assertTrue(store.podUsage("ns", pod).isPresent(), pod);
+        }
+    }
 }

@@ -75,16 +75,6 @@ final class MetricsWriter {
         this.freshness = freshness;
     }
 
-    /** Writes {@code now} verbatim as every creationTimestamp: items encoded once, with a marker to replace. */
-    MetricsWriter(JsonGenerator g, String now) {
-        this.g = g;
-        this.table = false;
-        this.include = IncludeObject.NONE;
-        this.nowNanos = 0;
-        this.now = now;
-        this.freshness = null;
-    }
-
     /** Starts a NodeMetricsList / PodMetricsList (or a Table). */
     void startList(String kind) throws IOException {
         g.writeStartObject();
@@ -224,17 +214,6 @@ final class MetricsWriter {
         }
         g.writeEndArray();
         g.writeEndObject();
-    }
-
-    /**
-     * The start of a list item up to its timestamp's value: {@code {"metadata":{…},"timestamp":null}; the
-     * encoded-items cache cuts the {@code null} off and writes the usage after it itself.
-     */
-    void podMetadata(PodInfo pod) throws IOException {
-        g.writeStartObject();
-        metadata(pod.name(), pod.namespace(), pod.labels());
-        g.writeFieldName(TIMESTAMP);
-        g.writeNull();
     }
 
     /** ObjectMeta in Go's field order: name, namespace, creationTimestamp (now, as upstream), labels. */

@@ -1,23 +1,18 @@
 package io.kma.metrics.api.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-
-import io.kma.api.store.ContainerUsage;
-import io.kma.api.store.PodUsage;
+import io.kma.api.cluster.PodInfo;
+import io.kma.api.store.PodUsageBuffer;
 import io.kma.shared.time.GoDurations;
 
 /**
- * Writes a PodMetricsList (JSON or Kubernetes protobuf) from each pod's encoded metadata
- * ({@link EncodedItems.Meta}) and the store's usage figures, written as bytes straight into one chunk
- * buffer that goes to the socket in large writes: no Jackson, no per-item strings, no copy of the whole
- * body. The JSON is byte for byte what {@link MetricsWriter} streams; the protobuf what
+ * Writes a PodMetricsList (JSON or Kubernetes protobuf) from each pod's metadata ({@link PodMetadataEncoder})
+ * and the store's usage figures, written as bytes straight into one chunk
+ * buffer that goes to the socket in large writes: no Jackson, no per-item strings or objects, no copy of
+ * the whole body. The JSON is byte for byte what {@link MetricsWriter} streams; the protobuf what
  * {@link MetricsProto#pod} encodes. One instance per response; not thread-safe.
  */
 final class PodListWriter {
@@ -25,18 +20,14 @@ final class PodListWriter {
     /** Bytes handed to the response stream at a time. */
     static final int CHUNK = 256 * 1024;
 
-    /** One pod of a list: its encoded metadata and its usage. */
-    record Item(EncodedItems.Meta meta, PodUsage usage) {
-    }
-
     private static final byte[] JSON_LIST_HEAD = ascii("{\"kind\":\"PodMetricsList\",\"apiVersion\":\""
             + MetricsWriter.GROUP_VERSION + "\",\"metadata\":{},\"items\":[");
     private static final byte[] JSON_LIST_END = ascii("]}\n");
     private static final byte[] NULL = ascii("null");
     private static final byte[] WINDOW = ascii(",\"window\":\"");
     private static final byte[] CONTAINERS = ascii("\",\"containers\":[");
-    private static final byte[] CONTAINER_NAME = ascii("{\"name\":\"");
-    private static final byte[] CPU = ascii("\",\"usage\":{\"cpu\":\"");
+    private static final byte[] CONTAINER_NAME = ascii("{\"name\":");
+    private static final byte[] CPU = ascii(",\"usage\":{\"cpu\":\"");
     private static final byte[] MEMORY = ascii("\",\"memory\":\"");
     private static final byte[] CONTAINER_END = ascii("\"}}");
     private static final byte[] ITEM_END = ascii("]}");
@@ -46,7 +37,7 @@ final class PodListWriter {
     private static final int CACHED = 64;
 
     private final OutputStream out;
-    private final Generators generators;
+    private final PodMetadataEncoder metadata;
     private final ProtoBuffer buf = new ProtoBuffer(CHUNK + 8 * 1024);
     private final char[] quantity = new char[Quantities.MAX_CHARS];
     private final Rfc3339 times = new Rfc3339();
@@ -56,36 +47,41 @@ final class PodListWriter {
     private final byte[][] timeText = new byte[CACHED][];
     private final long[] windowNanos = new long[CACHED];
     private final byte[][] windowText = new byte[CACHED][];
+    private byte[] jsonNow;
+    private int jsonItems;
 
     PodListWriter(OutputStream out, Generators generators) {
         this.out = out;
-        this.generators = generators;
+        this.metadata = new PodMetadataEncoder(generators);
     }
 
-    /** A JSON PodMetricsList; creationTimestamp is {@code nowNanos} for every item, as upstream. */
-    void json(List<Item> items, long nowNanos) throws IOException {
-        byte[] now = ascii(times.formatNanos(nowNanos));
+    /** Starts a JSON PodMetricsList; creationTimestamp is {@code nowNanos} for every item, as upstream. */
+    void jsonStart(long nowNanos) {
+        jsonNow = ascii(times.formatNanos(nowNanos));
+        jsonItems = 0;
         buf.raw(JSON_LIST_HEAD);
-        boolean first = true;
-        for (Item item : items) {
-            if (!first) {
-                buf.raw(',');
-            }
-            first = false;
-            EncodedItems.Meta meta = item.meta();
-            buf.raw(meta.jsonHead).raw(now).raw(meta.jsonTail);
-            jsonUsage(item.usage());
-            if (buf.size() >= CHUNK) {
-                buf.drainTo(out);
-            }
+    }
+
+    /** One item of the list: the pod's metadata, then its usage; handed to the stream in chunks. */
+    void jsonItem(PodInfo pod, PodUsageBuffer usage) throws IOException {
+        if (jsonItems++ > 0) {
+            buf.raw(',');
         }
+        metadata.json(buf, pod, jsonNow);
+        jsonUsage(usage);
+        if (buf.size() >= CHUNK) {
+            buf.drainTo(out);
+        }
+    }
+
+    void jsonEnd() throws IOException {
         buf.raw(JSON_LIST_END);
         buf.drainTo(out);
         out.flush();
     }
 
     /** The item after {@code "timestamp":}, as {@link MetricsWriter} writes it. */
-    private void jsonUsage(PodUsage usage) {
+    private void jsonUsage(PodUsageBuffer usage) {
         long ts = usage.timestampNanos();
         if (ts == 0) {
             buf.raw(NULL); // metav1.Time zero value
@@ -93,34 +89,17 @@ final class PodListWriter {
             buf.raw('"').raw(time(ts)).raw('"');
         }
         buf.raw(WINDOW).raw(window(usage.windowNanos())).raw(CONTAINERS);
-        boolean first = true;
-        for (ContainerUsage c : usage.containers()) {
-            if (!first) {
+        for (int c = 0; c < usage.containers(); c++) {
+            if (c > 0) {
                 buf.raw(',');
             }
-            first = false;
             buf.raw(CONTAINER_NAME);
-            jsonString(c.name());
-            buf.raw(CPU).ascii(quantity, Quantities.cpu(c.usage().cpuNanoCores(), quantity));
-            buf.raw(MEMORY).ascii(quantity, Quantities.memory(c.usage().memoryBytes(), quantity));
+            metadata.jsonQuoted(buf, usage.containerName(c));
+            buf.raw(CPU).ascii(quantity, Quantities.cpu(usage.cpuNanoCores(c), quantity));
+            buf.raw(MEMORY).ascii(quantity, Quantities.memory(usage.memoryBytes(c), quantity));
             buf.raw(CONTAINER_END);
         }
         buf.raw(ITEM_END);
-    }
-
-    /** A string's JSON text without quotes; names that need escaping (none that Kubernetes accepts) go through Jackson. */
-    private void jsonString(String s) {
-        if (buf.plainAscii(s)) {
-            return;
-        }
-        ByteArrayOutputStream b = new ByteArrayOutputStream(s.length() + 16);
-        try (JsonGenerator g = generators.createForMetrics(b, false)) {
-            g.writeString(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array does not fail
-        }
-        byte[] quoted = b.toByteArray();
-        buf.raw(quoted, 1, quoted.length - 2);
     }
 
     private byte[] time(long epochNanos) {
@@ -146,39 +125,43 @@ final class PodListWriter {
         return text;
     }
 
+    /** The bytes of the metadata of {@code pod} in a protobuf list item: for {@link PodTable#add}'s measuring pass. */
+    int protoMetadataLength(PodInfo pod) {
+        return metadata.protoLength(pod);
+    }
+
+    /** The bytes of a protobuf list item with these metadata and usage lengths: tag, length, item. */
+    static long protoItemLength(int metadataLength, int usageLength) {
+        return MetricsProto.ListWriter.itemLength(metadataLength + usageLength);
+    }
+
     /**
-     * A protobuf PodMetricsList in one formatting pass: the envelope states the list's length first, so each
-     * item's usage length is counted arithmetically ({@link PodUsageEncoder#length}) before the items are
-     * written, each quantity formatted once. The response stays chunked like the JSON list: with a
-     * Content-Length it cost more CPU than JSON in back-to-back curl runs at 1,000 nodes
+     * A protobuf PodMetricsList in one formatting pass: the envelope states the list's length first, so the
+     * table's measuring pass counted each item's usage length arithmetically ({@link PodUsageEncoder#length})
+     * before anything is written, each quantity formatted once here. The response stays chunked like the
+     * JSON list: with a Content-Length it cost more CPU than JSON in back-to-back curl runs at 1,000 nodes
      * (testing/benchmarks/README.md).
      *
+     * @param itemsLength the sum of {@link #protoItemLength} over the table's rows
      * @return the body's length
      */
-    long protobuf(List<Item> items, long nowNanos) throws IOException {
+    long protobuf(PodTable table, long itemsLength, long nowNanos) throws IOException {
         byte[] now = MetricsProto.now(nowNanos);
-        int[] usageLengths = new int[items.size()];
-        long itemsLength = 0;
-        int i = 0;
-        for (Item item : items) {
-            int length = PodUsageEncoder.length(item.usage());
-            usageLengths[i++] = length;
-            itemsLength += MetricsProto.ListWriter.itemLength(item.meta().protoLength() + length);
-        }
         MetricsProto.listStart(buf, "PodMetricsList", itemsLength);
         long bodyLength = buf.size() + itemsLength + MetricsProto.END_BYTES;
-        PodUsageEncoder usage = new PodUsageEncoder();
-        i = 0;
-        for (Item item : items) {
-            EncodedItems.Meta meta = item.meta();
-            int length = usageLengths[i++];
-            buf.raw(ITEM_TAG).varint(meta.protoLength() + length);
-            buf.raw(meta.protoHead).raw(now).raw(meta.protoTail);
+        PodUsageEncoder encoder = new PodUsageEncoder();
+        PodUsageBuffer usage = new PodUsageBuffer();
+        for (int row = 0; row < table.rows(); row++) {
+            int metadataLength = table.metadataLength(row);
+            int length = table.usageLength(row);
+            table.usage(row, usage);
+            buf.raw(ITEM_TAG).varint(metadataLength + length);
             int start = buf.size();
-            usage.write(buf, item.usage());
-            if (buf.size() - start != length) { // a wrong length would corrupt every byte after it
-                throw new IllegalStateException("a pod's usage took " + (buf.size() - start) + " bytes, counted "
-                        + length);
+            metadata.proto(buf, table.pod(row), now);
+            encoder.write(buf, usage);
+            if (buf.size() - start != metadataLength + length) { // a wrong length would corrupt every byte after it
+                throw new IllegalStateException("a pod took " + (buf.size() - start) + " bytes, counted "
+                        + (metadataLength + length));
             }
             if (buf.size() >= CHUNK) {
                 buf.drainTo(out);

@@ -2,8 +2,7 @@ package io.kma.metrics.api.internal;
 
 import java.nio.charset.StandardCharsets;
 
-import io.kma.api.store.ContainerUsage;
-import io.kma.api.store.PodUsage;
+import io.kma.api.store.PodUsageBuffer;
 
 /**
  * A PodMetrics' usage fields (timestamp, window, containers) in the list writer's single pass: the bytes of
@@ -29,24 +28,25 @@ final class PodUsageEncoder {
     private final char[] memory = new char[Quantities.MAX_CHARS];
 
     /** The number of bytes {@link #write} writes for {@code usage}. */
-    static int length(PodUsage usage) {
+    static int length(PodUsageBuffer usage) {
         long ts = usage.timestampNanos();
         int n = ts == 0 ? 2 : field(1 + ProtoBuffer.varintSize(Math.floorDiv(ts, 1_000_000_000L)) + 2);
         n += field(1 + ProtoBuffer.varintSize(usage.windowNanos()));
-        for (ContainerUsage c : usage.containers()) {
-            n += field(containerLength(c.name(), Quantities.cpuLength(c.usage().cpuNanoCores()),
-                    Quantities.memoryLength(c.usage().memoryBytes())));
+        for (int c = 0; c < usage.containers(); c++) {
+            n += field(containerLength(usage.containerName(c), Quantities.cpuLength(usage.cpuNanoCores(c)),
+                    Quantities.memoryLength(usage.memoryBytes(c))));
         }
         return n;
     }
 
-    void write(ProtoBuffer out, PodUsage usage) {
+    void write(ProtoBuffer out, PodUsageBuffer usage) {
         MetricsProto.time(out, 2, usage.timestampNanos());
         MetricsProto.duration(out, 3, usage.windowNanos());
-        for (ContainerUsage c : usage.containers()) {
-            int cpuLength = Quantities.cpu(c.usage().cpuNanoCores(), cpu);
-            int memoryLength = Quantities.memory(c.usage().memoryBytes(), memory);
-            out.raw(CONTAINER_TAG).varint(containerLength(c.name(), cpuLength, memoryLength)).string(1, c.name());
+        for (int c = 0; c < usage.containers(); c++) {
+            String name = usage.containerName(c);
+            int cpuLength = Quantities.cpu(usage.cpuNanoCores(c), cpu);
+            int memoryLength = Quantities.memory(usage.memoryBytes(c), memory);
+            out.raw(CONTAINER_TAG).varint(containerLength(name, cpuLength, memoryLength)).string(1, name);
             entry(out, CPU_KEY, cpu, cpuLength);
             entry(out, MEMORY_KEY, memory, memoryLength);
         }

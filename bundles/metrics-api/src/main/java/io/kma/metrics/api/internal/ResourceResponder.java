@@ -15,7 +15,9 @@ import io.kma.api.cluster.NodeInfo;
 import io.kma.api.cluster.PodInfo;
 import io.kma.api.store.MetricsStore;
 import io.kma.api.store.NodeUsage;
+import io.kma.api.store.PodSeriesRef;
 import io.kma.api.store.PodUsage;
+import io.kma.api.store.PodUsageBuffer;
 import io.kma.shared.labels.LabelSelector;
 import io.kma.shared.metrics.Histogram;
 import io.undertow.server.HttpServerExchange;
@@ -24,9 +26,9 @@ import io.undertow.util.Headers;
 /**
  * nodes and pods of metrics.k8s.io/v1beta1 (reference §4.1, §4.4, §4.5): candidates from the cluster
  * caches (already sorted), filtered by selectors, kept when the store has usage, streamed as they are found.
- * Pod lists in JSON and protobuf are each pod's metadata, encoded once ({@link EncodedItems}), and its usage
- * written as bytes ({@link PodListWriter}); YAML and Table are written item by item. Node lists are small and
- * encoded per request.
+ * Pod lists in JSON and protobuf are written as bytes ({@link PodListWriter}) from the cluster view's pods and
+ * the store's handles, paired once ({@link PodHandles}); YAML and Table are written item by item. Node lists
+ * are small and encoded per request.
  */
 final class ResourceResponder {
 
@@ -34,14 +36,14 @@ final class ResourceResponder {
     private final Generators generators;
     private final Histogram freshness;
     private final LongSupplier epochNanos;
-    private final EncodedItems podItems;
+    /** The last full list's pairing of pods and store handles, reused while it is valid. */
+    private volatile PodHandles pairing;
 
     ResourceResponder(ApiSettings settings, Generators generators, Histogram freshness, LongSupplier epochNanos) {
         this.settings = settings;
         this.generators = generators;
         this.freshness = freshness;
         this.epochNanos = epochNanos;
-        this.podItems = new EncodedItems(generators);
     }
 
     /** nodes (cluster-scoped) and pods (namespaced or across namespaces), no subresources. */
@@ -61,6 +63,10 @@ final class ResourceResponder {
 
     void respond(HttpServerExchange exchange, Negotiation n, RequestAttributes a, ClusterView cluster, MetricsStore store)
             throws IOException {
+        PodHandles paired = pairing;
+        if (paired != null && !paired.pairs(store)) {
+            pairing = null; // a replaced store: its handles would keep the old store's series alive
+        }
         LabelSelector labels;
         FieldSelector fields;
         try {
@@ -181,54 +187,103 @@ final class ResourceResponder {
     private void listPods(HttpServerExchange exchange, Negotiation n, MetricsWriter.IncludeObject include,
             String namespace, LabelSelector labels, FieldSelector fields, ClusterView cluster, MetricsStore store)
             throws IOException {
-        boolean everything = labels.isEverything() && fields.isEverything();
-        List<PodListWriter.Item> items = selectPods(namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace),
-                labels, fields, store);
+        Collection<PodInfo> candidates = namespace.isEmpty() ? cluster.pods() : cluster.pods(namespace);
         if (n.protobuf() || (!n.yaml() && !n.table())) {
-            long now = epochNanos.getAsLong();
-            for (PodListWriter.Item item : items) {
-                observe(now, item.usage().timestampNanos());
-            }
-            PodListWriter writer = new PodListWriter(exchange.getOutputStream(), generators);
-            if (n.protobuf()) {
-                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, MetricsProto.MEDIA_TYPE);
-                writer.protobuf(items, now);
-            } else {
-                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Negotiation.JSON_TYPE);
-                writer.json(items, now);
-            }
-        } else {
-            try (JsonGenerator g = start(exchange, n)) {
-                MetricsWriter w = writer(g, n, include);
-                w.startList("PodMetricsList");
-                for (PodListWriter.Item item : items) {
-                    w.pod(item.meta().info, item.usage());
-                }
-                w.endList();
-                Generators.finish(g, n.yaml());
-            }
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE,
+                    n.protobuf() ? MetricsProto.MEDIA_TYPE : Negotiation.JSON_TYPE);
+            writePodList(exchange.getOutputStream(), n.protobuf(), candidates, namespace.isEmpty(), labels, fields,
+                    store);
+            return;
         }
-        if (namespace.isEmpty() && everything && podItems.size() > items.size() + items.size() / 4 + 64) {
-            podItems.prune(cluster);
+        try (JsonGenerator g = start(exchange, n)) {
+            MetricsWriter w = writer(g, n, include);
+            w.startList("PodMetricsList");
+            for (Listed item : selectPods(candidates, labels, fields, store)) {
+                w.pod(item.pod(), item.usage());
+            }
+            w.endList();
+            Generators.finish(g, n.yaml());
         }
     }
 
-    /** The candidates (sorted) that match the selectors and have usage, with their encoded metadata. */
-    private List<PodListWriter.Item> selectPods(Collection<PodInfo> candidates, LabelSelector labels,
-            FieldSelector fields, MetricsStore store) {
+    /**
+     * A JSON or protobuf PodMetricsList of the candidates that match the selectors and have usage: the list
+     * path of every {@code kubectl top pod} and HPA, apart from the exchange so that it can be measured alone.
+     * Each pod's usage is read into one reused buffer (no object per pod); the cluster view's full collection
+     * is paired with the store's handles once ({@link PodHandles}). JSON is written as the pods are read;
+     * protobuf reads them into a {@link PodTable} first, because its envelope states the length up front.
+     *
+     * @param all true when {@code candidates} is the cluster view's collection of all pods (kept paired)
+     * @return the number of pods listed
+     */
+    int writePodList(OutputStream out, boolean protobuf, Collection<PodInfo> candidates, boolean all,
+            LabelSelector labels, FieldSelector fields, MetricsStore store) throws IOException {
+        PodHandles handles = null;
+        PodInfo[] listed = null;
+        if (all) {
+            handles = PodHandles.of(candidates, store, pairing);
+            pairing = handles;
+        } else {
+            listed = candidates.toArray(new PodInfo[0]);
+        }
+        int count = handles != null ? handles.size() : listed.length;
         boolean allLabels = labels.isEverything();
         boolean allFields = fields.isEverything();
-        List<PodListWriter.Item> items = new ArrayList<>(allLabels && allFields ? candidates.size() : 16);
-        for (PodInfo pod : candidates) {
+        long now = epochNanos.getAsLong();
+        PodListWriter writer = new PodListWriter(out, generators);
+        PodUsageBuffer usage = new PodUsageBuffer();
+        PodTable table = protobuf ? new PodTable(allLabels && allFields ? count : 16) : null;
+        long protoLength = 0;
+        if (!protobuf) {
+            writer.jsonStart(now);
+        }
+        int written = 0;
+        for (int i = 0; i < count; i++) {
+            PodInfo pod = handles != null ? handles.pod(i) : listed[i];
             if (!allFields && !fields.matches(pod.name(), pod.namespace())) {
                 continue;
             }
             if (!allLabels && !labels.matches(pod.labels())) {
                 continue;
             }
+            PodSeriesRef ref = handles != null ? handles.ref(i) : store.podSeries(pod.namespace(), pod.name());
+            if (ref == null || !ref.read(usage)) {
+                continue;
+            }
+            observe(now, usage.timestampNanos());
+            if (protobuf) {
+                int metadataLength = writer.protoMetadataLength(pod);
+                int usageLength = PodUsageEncoder.length(usage);
+                table.add(pod, metadataLength, usage, usageLength);
+                protoLength += PodListWriter.protoItemLength(metadataLength, usageLength);
+            } else {
+                writer.jsonItem(pod, usage);
+            }
+            written++;
+        }
+        if (protobuf) {
+            writer.protobuf(table, protoLength, now);
+        } else {
+            writer.jsonEnd();
+        }
+        return written;
+    }
+
+    /** A pod of a YAML or Table list, with its usage. */
+    private record Listed(PodInfo pod, PodUsage usage) {
+    }
+
+    /** The candidates (sorted) that match the selectors and have usage. */
+    private static List<Listed> selectPods(Collection<PodInfo> candidates, LabelSelector labels,
+            FieldSelector fields, MetricsStore store) {
+        List<Listed> items = new ArrayList<>();
+        for (PodInfo pod : candidates) {
+            if (!fields.matches(pod.name(), pod.namespace()) || !labels.matches(pod.labels())) {
+                continue;
+            }
             Optional<PodUsage> usage = store.podUsage(pod.namespace(), pod.name());
             if (usage.isPresent()) {
-                items.add(new PodListWriter.Item(podItems.get(pod), usage.get()));
+                items.add(new Listed(pod, usage.get()));
             }
         }
         return items;

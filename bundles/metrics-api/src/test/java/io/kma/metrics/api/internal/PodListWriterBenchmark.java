@@ -1,7 +1,6 @@
 package io.kma.metrics.api.internal;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.kma.api.cluster.PodInfo;
 import io.kma.api.store.ContainerUsage;
 import io.kma.api.store.PodUsage;
+import io.kma.api.store.PodUsageBuffer;
 import io.kma.api.store.Usage;
 
 /**
@@ -45,26 +45,15 @@ public class PodListWriterBenchmark {
     @Param({"70000", "350000"})
     public int pods;
 
-    private List<PodListWriter.Item> items;
+    private List<PodInfo> infos;
+    private List<PodUsageBuffer> usages;
     private final Generators generators = new Generators();
-    private final CountingSink sink = new CountingSink();
-
-    private static final class CountingSink extends OutputStream {
-        long bytes;
-
-        @Override public void write(int b) {
-            bytes++;
-        }
-
-        @Override public void write(byte[] b, int off, int len) {
-            bytes += len;
-        }
-    }
+    private final PodListPathBenchmark.CountingSink sink = new PodListPathBenchmark.CountingSink();
 
     @Setup
     public void setup() {
-        EncodedItems cache = new EncodedItems(generators);
-        items = new ArrayList<>(pods);
+        infos = new ArrayList<>(pods);
+        usages = new ArrayList<>(pods);
         long ts = 1_764_700_000_000_000_000L;
         for (int i = 0; i < pods; i++) {
             String ns = "sim-ns-" + i % 5;
@@ -73,18 +62,34 @@ public class PodListWriterBenchmark {
             PodUsage usage = new PodUsage(ns, name, ts - (i % 15) * 1_000_000_000L, 15_000_000_000L + (i % 40) * 1_000_000L,
                     List.of(new ContainerUsage("app", new Usage(4_710_169L + i, 12_533_760L + 4096L * (i % 100))),
                             new ContainerUsage("sidecar", new Usage(1_500_000L, 5 * 1024 * 1024L))));
-            items.add(new PodListWriter.Item(cache.get(info), usage));
+            infos.add(info);
+            usages.add(PodLists.buffer(usage));
         }
     }
 
     @Benchmark
     public long json() throws IOException {
-        new PodListWriter(sink, generators).json(items, 1_764_700_004_000_000_000L);
+        PodListWriter w = new PodListWriter(sink, generators);
+        w.jsonStart(1_764_700_004_000_000_000L);
+        for (int i = 0; i < pods; i++) {
+            w.jsonItem(infos.get(i), usages.get(i));
+        }
+        w.jsonEnd();
         return sink.bytes;
     }
 
+    /** The responder's measuring pass (into a {@link PodTable}) and the writing pass. */
     @Benchmark
     public long protobuf() throws IOException {
-        return new PodListWriter(sink, generators).protobuf(items, 1_764_700_004_000_000_000L);
+        PodTable table = new PodTable(pods);
+        PodListWriter w = new PodListWriter(sink, generators);
+        long length = 0;
+        for (int i = 0; i < pods; i++) {
+            int metadataLength = w.protoMetadataLength(infos.get(i));
+            int usageLength = PodUsageEncoder.length(usages.get(i));
+            table.add(infos.get(i), metadataLength, usages.get(i), usageLength);
+            length += PodListWriter.protoItemLength(metadataLength, usageLength);
+        }
+        return w.protobuf(table, length, 1_764_700_004_000_000_000L);
     }
 }

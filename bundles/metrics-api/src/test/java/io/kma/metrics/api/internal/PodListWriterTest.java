@@ -2,8 +2,6 @@ package io.kma.metrics.api.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -56,17 +54,9 @@ class PodListWriterTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static List<PodListWriter.Item> items(EncodedItems cache, List<PodInfo> pods, List<PodUsage> usages) {
-        List<PodListWriter.Item> items = new ArrayList<>();
-        for (int i = 0; i < pods.size(); i++) {
-            items.add(new PodListWriter.Item(cache.get(pods.get(i)), usages.get(i)));
-        }
-        return items;
-    }
-
-    private String concatenated(EncodedItems cache, List<PodInfo> pods, List<PodUsage> usages) throws Exception {
+    private String concatenated(List<PodInfo> pods, List<PodUsage> usages) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new PodListWriter(out, generators).json(items(cache, pods, usages), NOW);
+        PodLists.json(out, generators, pods, usages, NOW);
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -88,15 +78,14 @@ class PodListWriterTest {
 
     @Test
     void jsonListIsByteForByteTheStreamedOne() throws Exception {
-        EncodedItems cache = new EncodedItems(generators);
         String expected = streamed(pods(), usages());
-        assertEquals(expected, concatenated(cache, pods(), usages()));
+        assertEquals(expected, concatenated(pods(), usages()));
         assertTrue(expected.contains("\"window\":\"900µs\""), expected);
-        assertEquals(streamed(List.of(), List.of()), concatenated(cache, List.of(), List.of()), "empty list");
+        assertEquals(streamed(List.of(), List.of()), concatenated(List.of(), List.of()), "empty list");
         assertEquals("{\"kind\":\"PodMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"metadata\":{},\"items\":[]}\n",
-                concatenated(cache, List.of(), List.of()));
-        // a second list reuses the metadata and only changes creationTimestamp
-        assertEquals(expected, concatenated(cache, pods(), usages()));
+                concatenated(List.of(), List.of()));
+        // a second list from the same writer's inputs is the same
+        assertEquals(expected, concatenated(pods(), usages()));
     }
 
     @Test
@@ -109,28 +98,16 @@ class PodListWriterTest {
         }
         String expected = streamed(pods, usages);
         assertTrue(expected.length() > 2 * PodListWriter.CHUNK, "the test spans chunks: " + expected.length());
-        assertEquals(expected, concatenated(new EncodedItems(generators), pods, usages));
+        assertEquals(expected, concatenated(pods, usages));
     }
 
     @Test
     void protobufListIsByteForByteTheItemEncoders() throws Exception {
         List<PodInfo> pods = pods();
         List<PodUsage> usages = usages();
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        MetricsProto.ListWriter w = new MetricsProto.ListWriter(expected);
-        List<MetricsProto.Split> splits = new ArrayList<>();
-        for (int i = 0; i < pods.size(); i++) {
-            splits.add(MetricsProto.pod(pods.get(i), usages.get(i)));
-        }
-        w.start("PodMetricsList", splits.stream().mapToLong(MetricsProto.ListWriter::itemLength).sum());
-        for (MetricsProto.Split s : splits) {
-            w.item(s, MetricsProto.now(NOW));
-        }
-        w.end();
-
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long length = new PodListWriter(out, generators).protobuf(items(new EncodedItems(generators), pods, usages), NOW);
-        assertArrayEquals(expected.toByteArray(), out.toByteArray());
+        long length = PodLists.protobuf(out, generators, pods, usages, NOW);
+        assertArrayEquals(PodLists.referenceProtobuf(pods, usages, NOW), out.toByteArray());
         assertEquals(out.size(), length);
         MetricsWire.PodMetricsList list = MetricsWire.PodMetricsList.parseFrom(
                 ProtobufWireTest.envelope(out.toByteArray()).getRaw());
@@ -139,30 +116,31 @@ class PodListWriterTest {
     }
 
     @Test
-    void metadataIsEncodedOnceAndAgainWhenThePodChanges() {
-        EncodedItems cache = new EncodedItems(generators);
-        PodInfo info = pod("ns", "p", Map.of("app", "a"));
-        EncodedItems.Meta first = cache.get(info);
-        assertSame(first, cache.get(info), "encoded once per pod version");
-        PodInfo relabelled = pod("ns", "p", Map.of("app", "b"));
-        EncodedItems.Meta second = cache.get(relabelled);
-        assertNotSame(first, second);
-        assertTrue(new String(second.jsonTail, StandardCharsets.UTF_8).contains("\"app\":\"b\""));
-        assertEquals(1, cache.size());
-    }
+    void namesAndLabelsThatNeedEscapingAreWrittenAsJacksonWritesThem() throws Exception {
+        Map<String, String> odd = new LinkedHashMap<>();
+        odd.put("z\"quote", "tab\there");
+        odd.put("a/é", "<&>");
+        odd.put("m", "x");
+        List<PodInfo> pods = new ArrayList<>(List.of(pod("ns\"1", "pod\\é", odd), pod("", "no-namespace", null),
+                pod(null, "null-namespace", Map.of("k", "v")), pod("ns", "same-labels-1", odd),
+                pod("ns", "same-labels-2", odd)));
+        List<PodUsage> usages = new ArrayList<>();
+        for (PodInfo p : pods) {
+            usages.add(usage(p.namespace(), p.name(), NOW - 1_000_000_000L, "c"));
+        }
+        for (int i = 0; i < 600; i++) { // more label maps than the label cache has slots
+            pods.add(pod("many", "pod-" + i, Map.of("app", "a" + i, "tier", "t" + i % 3)));
+            usages.add(usage("many", "pod-" + i, NOW, "app"));
+        }
+        String expected = streamed(pods, usages);
+        assertEquals(expected, concatenated(pods, usages));
+        assertTrue(expected.contains("\"pod\\\\é\""), expected.substring(0, 300));
 
-    @Test
-    void pruneForgetsPodsTheClusterNoLongerHolds() {
-        EncodedItems cache = new EncodedItems(generators);
-        Fakes.Cluster cluster = new Fakes.Cluster();
-        PodInfo kept = pod("ns", "kept", Map.of());
-        cluster.add(kept);
-        cache.get(kept);
-        cache.get(pod("ns", "gone", Map.of()));
-        cache.get(pod("other", "stale", Map.of()));
-        cluster.add(pod("other", "stale", Map.of("new", "version")));
-        assertEquals(3, cache.size());
-        cache.prune(cluster);
-        assertEquals(1, cache.size());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PodLists.protobuf(out, generators, pods, usages, NOW);
+        assertArrayEquals(PodLists.referenceProtobuf(pods, usages, NOW), out.toByteArray());
+        MetricsWire.PodMetricsList list = MetricsWire.PodMetricsList.parseFrom(
+                ProtobufWireTest.envelope(out.toByteArray()).getRaw());
+        assertEquals("<&>", list.getItems(0).getMetadata().getLabelsMap().get("a/é"));
     }
 }

@@ -98,41 +98,29 @@ class PodUsageEncoderTest {
             MetricsProto.podUsage(expected, u, new MetricsProto.Scratch());
             actual.reset();
             actual.raw(0x7f); // written after other bytes, as in a list
-            encoder.write(actual, u);
+            encoder.write(actual, PodLists.buffer(u));
             byte[] written = actual.copyOfRange(1, actual.size());
             assertArrayEquals(expected.toByteArray(), written, u.toString());
-            assertEquals(written.length, PodUsageEncoder.length(u), u.toString());
+            assertEquals(written.length, PodUsageEncoder.length(PodLists.buffer(u)), u.toString());
         }
     }
 
     @Test
     void protobufListOfEdgeCasesIsTheItemEncodersAndDecodes() throws Exception {
         Generators generators = new Generators();
-        EncodedItems cache = new EncodedItems(generators);
         Map<String, String> manyLabels = new TreeMap<>();
         for (int i = 0; i < 40; i++) {
             manyLabels.put("label-" + i, "value-" + "x".repeat(i));
         }
         List<PodUsage> usages = usages();
-        List<PodListWriter.Item> items = new ArrayList<>();
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        List<MetricsProto.Split> splits = new ArrayList<>();
+        List<PodInfo> pods = new ArrayList<>();
         for (int i = 0; i < usages.size(); i++) {
-            PodUsage u = usages.get(i);
-            PodInfo pod = new PodInfo("ns", "pod-" + i, i % 3 == 0 ? Map.of() : i % 3 == 1 ? manyLabels : null, null);
-            splits.add(MetricsProto.pod(pod, u));
-            items.add(new PodListWriter.Item(cache.get(pod), u));
+            pods.add(new PodInfo("ns", "pod-" + i, i % 3 == 0 ? Map.of() : i % 3 == 1 ? manyLabels : null, null));
         }
-        MetricsProto.ListWriter w = new MetricsProto.ListWriter(expected);
-        w.start("PodMetricsList", splits.stream().mapToLong(MetricsProto.ListWriter::itemLength).sum());
-        for (MetricsProto.Split s : splits) {
-            w.item(s, MetricsProto.now(NOW));
-        }
-        w.end();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long length = new PodListWriter(out, generators).protobuf(items, NOW);
-        assertArrayEquals(expected.toByteArray(), out.toByteArray());
+        long length = PodLists.protobuf(out, generators, pods, usages, NOW);
+        assertArrayEquals(PodLists.referenceProtobuf(pods, usages, NOW), out.toByteArray());
         assertEquals(out.size(), length);
         MetricsWire.PodMetricsList list = MetricsWire.PodMetricsList.parseFrom(
                 ProtobufWireTest.envelope(out.toByteArray()).getRaw());

@@ -1,0 +1,99 @@
+package io.kma.metrics.api.internal;
+
+import java.util.Arrays;
+
+import io.kma.api.cluster.PodInfo;
+import io.kma.api.store.PodUsageBuffer;
+
+/**
+ * The pods of one protobuf list as read in its measuring pass: each pod, the lengths of its metadata and of
+ * its usage fields, and its usage figures, in a few flat arrays (no object per pod). The writing pass writes exactly
+ * these figures, so a scrape stored between the two passes cannot make an item differ from the length the
+ * envelope already stated. One per response; not thread-safe.
+ */
+final class PodTable {
+
+    private PodInfo[] pods;
+    private int[] metadataLengths;
+    private long[] timestamps;
+    private long[] windows;
+    private int[] usageLengths;
+    /** Row r's containers are {@code [firstContainer[r], firstContainer[r + 1])}. */
+    private int[] firstContainer;
+    private String[] names;
+    private long[] cpu;
+    private long[] memory;
+    private int rows;
+    private int containers;
+
+    PodTable(int expectedRows) {
+        int n = Math.max(16, expectedRows);
+        pods = new PodInfo[n];
+        metadataLengths = new int[n];
+        timestamps = new long[n];
+        windows = new long[n];
+        usageLengths = new int[n];
+        firstContainer = new int[n + 1];
+        names = new String[2 * n];
+        cpu = new long[2 * n];
+        memory = new long[2 * n];
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    /** Appends a pod; the usage buffer is copied, not kept. */
+    void add(PodInfo pod, int metadataLength, PodUsageBuffer usage, int usageLength) {
+        if (rows == pods.length) {
+            int grown = rows * 2;
+            pods = Arrays.copyOf(pods, grown);
+            metadataLengths = Arrays.copyOf(metadataLengths, grown);
+            timestamps = Arrays.copyOf(timestamps, grown);
+            windows = Arrays.copyOf(windows, grown);
+            usageLengths = Arrays.copyOf(usageLengths, grown);
+            firstContainer = Arrays.copyOf(firstContainer, grown + 1);
+        }
+        int n = usage.containers();
+        if (containers + n > names.length) {
+            int grown = Math.max(names.length * 2, containers + n);
+            names = Arrays.copyOf(names, grown);
+            cpu = Arrays.copyOf(cpu, grown);
+            memory = Arrays.copyOf(memory, grown);
+        }
+        pods[rows] = pod;
+        metadataLengths[rows] = metadataLength;
+        timestamps[rows] = usage.timestampNanos();
+        windows[rows] = usage.windowNanos();
+        usageLengths[rows] = usageLength;
+        for (int c = 0; c < n; c++) {
+            names[containers] = usage.containerName(c);
+            cpu[containers] = usage.cpuNanoCores(c);
+            memory[containers] = usage.memoryBytes(c);
+            containers++;
+        }
+        rows++;
+        firstContainer[rows] = containers;
+    }
+
+    PodInfo pod(int row) {
+        return pods[row];
+    }
+
+    int metadataLength(int row) {
+        return metadataLengths[row];
+    }
+
+    int usageLength(int row) {
+        return usageLengths[row];
+    }
+
+    /** Row {@code row}'s usage, into a reader's buffer. */
+    void usage(int row, PodUsageBuffer into) {
+        into.clear();
+        into.time(timestamps[row], windows[row]);
+        for (int c = firstContainer[row]; c < firstContainer[row + 1]; c++) {
+            into.addContainer(names[c], cpu[c], memory[c]);
+        }
+    }
+}
