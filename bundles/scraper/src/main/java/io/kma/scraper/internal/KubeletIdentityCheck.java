@@ -31,8 +31,13 @@ final class KubeletIdentityCheck implements AsyncExecChainHandler {
     /** HttpClientContext attribute: the {@link Identity} of the node a request scrapes. */
     static final String NODE = "io.kma.scraper.node";
 
-    /** Session value: whether the configured CA vouches for the peer's chain, computed once per session. */
-    private static final String CA_VERIFIED = "io.kma.scraper.ca-verified";
+    /**
+     * Session value: whether the configured CA vouches for the peer's chain, computed once per session (in the
+     * handshake by {@link KubeletTrustManager}, or here when the session arrived without it).
+     */
+    static final String CA_VERIFIED = "io.kma.scraper.ca-verified";
+    /** Session value: the peer certificate's names ({@link NodeNameVerifier#certificateNames}). */
+    private static final String CERT_NAMES = "io.kma.scraper.cert-names";
 
     /**
      * The names a node's kubelet certificate may carry: the node's name, its Hostname addresses, and the
@@ -71,7 +76,7 @@ final class KubeletIdentityCheck implements AsyncExecChainHandler {
         }
         X509Certificate[] chain = chainOf(session);
         X509Certificate leaf = chain[0];
-        List<NodeNameVerifier.CertName> names = NodeNameVerifier.certificateNames(leaf);
+        List<NodeNameVerifier.CertName> names = certificateNames(session, leaf);
         if (!namesNode(leaf, names, who)) {
             throw new NodeNameVerifier.NameMismatchException("certificate names " + names + ", not node " + who.node()
                     + " (expected one of " + who.names() + "): a kubelet speaks only for its own node");
@@ -92,6 +97,18 @@ final class KubeletIdentityCheck implements AsyncExecChainHandler {
             chain[i] = (X509Certificate) peer[i];
         }
         return chain;
+    }
+
+    /** The leaf's names, read once per session (every scrape of a kept-alive kubelet checks them). */
+    @SuppressWarnings("unchecked")
+    private static List<NodeNameVerifier.CertName> certificateNames(SSLSession session, X509Certificate leaf) {
+        Object known = session.getValue(CERT_NAMES);
+        if (known instanceof List<?> l) {
+            return (List<NodeNameVerifier.CertName>) l;
+        }
+        List<NodeNameVerifier.CertName> names = List.copyOf(NodeNameVerifier.certificateNames(leaf));
+        session.putValue(CERT_NAMES, names);
+        return names;
     }
 
     private boolean caVerified(SSLSession session, X509Certificate[] chain) {

@@ -49,6 +49,21 @@ final class KubeletTrustManager extends X509ExtendedTrustManager {
             delegate.checkServerTrusted(chain, authType, engine);
         } catch (CertificateException e) {
             rethrow(explain(chain, e));
+            remember(engine, false);
+            return;
+        }
+        remember(engine, true);
+    }
+
+    /**
+     * Records the CA's verdict in the session being negotiated, so that {@link KubeletIdentityCheck} does not
+     * validate the same chain against the same CA again (a second PKIX validation per handshake, thousands at
+     * a cold start).
+     */
+    private static void remember(SSLEngine engine, boolean caVerified) {
+        javax.net.ssl.SSLSession session = engine == null ? null : engine.getHandshakeSession();
+        if (session != null) {
+            session.putValue(KubeletIdentityCheck.CA_VERIFIED, caVerified);
         }
     }
 

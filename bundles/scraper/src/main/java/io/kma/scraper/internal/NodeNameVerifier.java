@@ -6,6 +6,8 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -59,11 +61,41 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
     record Expected(String node, Set<String> names) {
     }
 
+    /**
+     * The names of the nodes dialled at one host, indexed: kubelets sharing an address (one per port behind
+     * NAT, or the scale benchmark's 5,000 kubelets on 127.0.0.1) made each handshake walk every node's names.
+     *
+     * @param dns  names that are not IP literals, lower case, without a trailing dot
+     * @param ips  names that are IP literals, matched as before
+     */
+    private record HostNames(Set<String> dns, List<String> ips) {
+    }
+
+    /** How many expected names a mismatch message lists. */
+    static final int MAX_NAMES_SHOWN = 8;
+
     private volatile Map<String, List<Expected>> byHost = Map.of();
+    private volatile Map<String, HostNames> namesByHost = Map.of();
 
     /** Replaces the expectations: dialled host (lower case) → nodes dialled there. */
     void expect(Map<String, List<Expected>> hostToNodes) {
+        Map<String, HostNames> index = new HashMap<>(hostToNodes.size() * 2);
+        for (Map.Entry<String, List<Expected>> e : hostToNodes.entrySet()) {
+            Set<String> dns = new HashSet<>();
+            List<String> ips = new ArrayList<>(0);
+            for (Expected x : e.getValue()) {
+                for (String name : x.names()) {
+                    if (isIpLiteral(name)) {
+                        ips.add(name);
+                    } else {
+                        dns.add(normalized(name));
+                    }
+                }
+            }
+            index.put(e.getKey(), new HostNames(dns, ips));
+        }
         byHost = new ConcurrentHashMap<>(hostToNodes);
+        namesByHost = index;
     }
 
     /**
@@ -101,14 +133,11 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
         if (matchesAny(certNames, host)) {
             return;
         }
-        List<Expected> nodes = byHost.getOrDefault(host.toLowerCase(Locale.ROOT), List.of());
-        for (Expected e : nodes) {
-            for (String name : e.names()) {
-                if (matchesAny(certNames, name)) {
-                    return;
-                }
-            }
+        HostNames expected = namesByHost.get(host.toLowerCase(Locale.ROOT));
+        if (expected != null && namesAny(certNames, expected)) {
+            return;
         }
+        List<Expected> nodes = byHost.getOrDefault(host.toLowerCase(Locale.ROOT), List.of());
         StringBuilder msg = new StringBuilder("certificate names ").append(certNames).append(" match neither ").append(host);
         Set<String> shown = new LinkedHashSet<>();
         for (Expected e : nodes) {
@@ -119,10 +148,47 @@ final class NodeNameVerifier implements HttpClientHostnameVerifier {
                 }
             }
         }
+        int listed = 0;
         for (String s : shown) {
+            if (listed++ == MAX_NAMES_SHOWN) {
+                // kubelets sharing an address: thousands of names would make each failure line hundreds of KiB
+                msg.append(" nor ").append(shown.size() - MAX_NAMES_SHOWN).append(" more names of nodes dialled there");
+                break;
+            }
             msg.append(" nor ").append(s);
         }
         throw new NameMismatchException(msg.toString());
+    }
+
+    /** Whether a certificate name matches one of the names expected at a host, as {@link #matchesAny} would. */
+    private static boolean namesAny(List<CertName> certNames, HostNames expected) {
+        for (CertName n : certNames) {
+            if (n.kind() == Kind.IP) {
+                continue;
+            }
+            String p = normalized(n.value());
+            if (p.startsWith("*.") && p.indexOf('.', 2) > 0) {
+                // a wildcard: rare for kubelets, so the walk over the names stays
+                for (String name : expected.dns()) {
+                    if (dnsMatches(p, name)) {
+                        return true;
+                    }
+                }
+            } else if (expected.dns().contains(p)) {
+                return true;
+            }
+        }
+        for (String ip : expected.ips()) {
+            if (matchesAny(certNames, ip)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String normalized(String dnsName) {
+        String n = dnsName.toLowerCase(Locale.ROOT);
+        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
     }
 
     /** DNS and IP SANs; the subject CN only when the certificate has neither (RFC 6125 §6.4.4). */

@@ -44,6 +44,8 @@ final class NodeScraper {
     private final long maxBytes;
     /** Exchanges of this cycle still running, so the cycle can abort them at its deadline. */
     private final Set<CompletableFuture<KubeletResponse>> inFlight = ConcurrentHashMap.newKeySet();
+    /** The containers of the last body parsed, any node: nodes are alike enough to size the next one's tables. */
+    private volatile int containersHint = 16;
 
     NodeScraper(KubeletHttpClient http, EndpointMemory memory, Interner interner, JsonFactory json,
             long timeoutMillis, long maxBytes) {
@@ -133,7 +135,7 @@ final class NodeScraper {
             }
             try {
                 if (resp.status() == 200) {
-                    NodeScrapeAssembler assembler = new NodeScrapeAssembler(node.name());
+                    NodeScrapeAssembler assembler = new NodeScrapeAssembler(node.name(), containersHint);
                     try {
                         if (summary) {
                             new SummaryParser(json, interner).parse(resp.body(), resp.length(), assembler);
@@ -144,6 +146,7 @@ final class NodeScraper {
                         throw new CompletionException(new ScrapeFailure(Outcome.PARSE_ERROR, url,
                                 "unparsable " + (summary ? "summary" : "metrics") + " response: " + e.getMessage(), false));
                     }
+                    containersHint = assembler.containers();
                     NodeScrape scrape = assembler.build();
                     return CompletableFuture.completedFuture(new Success(ownPods == null ? scrape : ownPods.keepOwn(scrape), url));
                 }

@@ -21,6 +21,9 @@ final class ResourceMetricsParser {
     private static final byte[] LABEL_CONTAINER = ascii("container");
     private static final byte[] LABEL_NAMESPACE = ascii("namespace");
     private static final byte[] LABEL_POD = ascii("pod");
+    private static final byte[] OPEN_CONTAINER = ascii("container=\"");
+    private static final byte[] OPEN_NAMESPACE = ascii("namespace=\"");
+    private static final byte[] OPEN_POD = ascii("pod=\"");
 
     private static final int OTHER = -1;
     private static final int F_NODE_CPU = 0;
@@ -185,26 +188,50 @@ final class ResourceMetricsParser {
                 return p + 1;
             }
             int nameStart = p;
-            if (!isLabelStart(b[p])) {
-                throw error("expected a label name, found " + describe(p, end));
-            }
-            while (p < end && isLabelChar(b[p])) {
+            int nameEnd;
+            int which;
+            // the kubelet writes exactly container=", namespace=", pod=": one comparison each instead of a
+            // character-class check per byte; anything else takes the general path below
+            if (startsWith(OPEN_CONTAINER, p, end)) {
+                which = 1;
+                nameEnd = p + LABEL_CONTAINER.length;
+                p += OPEN_CONTAINER.length;
+            } else if (startsWith(OPEN_NAMESPACE, p, end)) {
+                which = 2;
+                nameEnd = p + LABEL_NAMESPACE.length;
+                p += OPEN_NAMESPACE.length;
+            } else if (startsWith(OPEN_POD, p, end)) {
+                which = 3;
+                nameEnd = p + LABEL_POD.length;
+                p += OPEN_POD.length;
+            } else {
+                if (!isLabelStart(b[p])) {
+                    throw error("expected a label name, found " + describe(p, end));
+                }
+                while (p < end && isLabelChar(b[p])) {
+                    p++;
+                }
+                nameEnd = p;
+                which = labelOf(nameStart, nameEnd);
+                p = skipBlanks(p, end);
+                if (p >= end || b[p] != '=') {
+                    throw error("expected '=' after label " + text(nameStart, nameEnd) + ", found " + describe(p, end));
+                }
+                p = skipBlanks(p + 1, end);
+                if (p >= end || b[p] != '"') {
+                    throw error("expected '\"' to open the value of label " + text(nameStart, nameEnd)
+                            + ", found " + describe(p, end));
+                }
                 p++;
             }
-            int nameEnd = p;
-            p = skipBlanks(p, end);
-            if (p >= end || b[p] != '=') {
-                throw error("expected '=' after label " + text(nameStart, nameEnd) + ", found " + describe(p, end));
-            }
-            p = skipBlanks(p + 1, end);
-            if (p >= end || b[p] != '"') {
-                throw error("expected '\"' to open the value of label " + text(nameStart, nameEnd)
-                        + ", found " + describe(p, end));
-            }
-            int valueStart = ++p;
+            int valueStart = p;
             boolean escaped = false;
-            while (p < end && b[p] != '"') {
-                if (b[p] == '\\') {
+            // the interner's hash, computed in this one pass over the value (bytes < 0 are not ASCII)
+            int hash = 0;
+            int high = 0;
+            byte c;
+            while (p < end && (c = b[p]) != '"') {
+                if (c == '\\') {
                     escaped = true;
                     p++;
                     if (p >= end) {
@@ -214,15 +241,18 @@ final class ResourceMetricsParser {
                         throw error("invalid escape \\" + (char) b[p] + " in the value of label " + text(nameStart, nameEnd));
                     }
                 }
+                hash = 31 * hash + c;
+                high |= c;
                 p++;
             }
             if (p >= end) {
                 throw error("unterminated value of label " + text(nameStart, nameEnd) + " (missing '\"')");
             }
             int valueEnd = p++;
-            int which = labelOf(nameStart, nameEnd);
             if (which != 0) {
-                String v = escaped ? unescape(valueStart, valueEnd) : interner.intern(b, valueStart, valueEnd);
+                String v = escaped ? unescape(valueStart, valueEnd)
+                        : high >= 0 ? interner.internAscii(b, valueStart, valueEnd, hash)
+                        : new String(b, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8);
                 if (which == 1) {
                     container = v;
                 } else if (which == 2) {
@@ -419,6 +449,10 @@ final class ResourceMetricsParser {
             }
         }
         return true;
+    }
+
+    private boolean startsWith(byte[] prefix, int from, int end) {
+        return end - from >= prefix.length && same(prefix, from, prefix.length);
     }
 
     private int skipBlanks(int p, int end) {

@@ -40,6 +40,7 @@ import io.kma.api.kubelet.AddressResolver;
 import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.metrics.MetricsSource;
 import io.kma.api.store.MetricsStore;
+import io.kma.api.store.NodeScrape;
 import io.kma.api.store.ScrapeBatch;
 import io.kma.api.tls.TlsException;
 import io.kma.api.tls.TlsMaterials;
@@ -99,7 +100,8 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
     /** Scrapes in flight, adapted across cycles (a cold start's handshake storm backs it off). */
     private final ConcurrencyLimit concurrency = new ConcurrencyLimit(256, TimeUnit.SECONDS.toNanos(1));
     private final BufferPool buffers = new BufferPool(64, 4 * 1024 * 1024);
-    private final Interner interner = new Interner(18);
+    /** Sized to the cluster after each cycle. */
+    private final Interner interner = new Interner(Interner.MIN_LOG2);
     private final JsonFactory json = new JsonFactory();
     private final EndpointMemory memory = new EndpointMemory(SUMMARY_RECHECK_MILLIS);
     private final KubeletClients clients = new KubeletClients(verifier, buffers);
@@ -334,6 +336,15 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
                 Math.min(500, s.resolutionMillis() / 10));
         ScrapeBatch batch = cycle.run(nodes, resolver, creds, deadline, st::storeNode);
         st.endCycle(batch.failedNodes());
+        long containers = 0;
+        for (NodeScrape scraped : batch.scraped()) {
+            containers += scraped.containers().size();
+        }
+        if (!batch.scraped().isEmpty()) {
+            // extrapolated to every selected node: a cold start scrapes a few hundred nodes per cycle, and each
+            // name dropped from a too small cache comes back as a second copy of a name the store holds
+            interner.fit((int) Math.min(Integer.MAX_VALUE, containers * nodes.size() / batch.scraped().size()));
+        }
         http.closeIdle(3 * s.resolutionMillis());
         if (LOG.isDebugEnabled()) {
             LOG.debug("scrape cycle: {} nodes scraped, {} failed, {}", batch.scraped().size(), batch.failedNodes().size(),

@@ -79,4 +79,33 @@ class NodeNameVerifierTest {
         var cert = TestPki.server(pki, "x", "dns:10.0.0.5").cert();
         assertThrows(NodeNameVerifier.NameMismatchException.class, () -> new NodeNameVerifier().verify("10.0.0.5", cert));
     }
+
+    /** Kubelets sharing one address (one port each): the handshake looks the names up instead of walking them. */
+    @Test
+    void manyNodesDialledAtOneHostAreMatchedByName() throws Exception {
+        NodeNameVerifier v = new NodeNameVerifier();
+        List<NodeNameVerifier.Expected> there = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            there.add(new NodeNameVerifier.Expected("sim-node-" + i, Set.of("sim-node-" + i, "Host-" + i + ".Example.Lan.")));
+        }
+        there.add(new NodeNameVerifier.Expected("odd-node", Set.of("odd-node", "10.1.2.3")));
+        v.expect(Map.of("127.0.0.1", there));
+        v.verify("127.0.0.1", TestPki.server(pki, "x", "sim-node-4321").cert());
+        // case and a trailing dot do not matter, on either side
+        v.verify("127.0.0.1", TestPki.server(pki, "x", "host-17.example.lan").cert());
+        v.verify("127.0.0.1", TestPki.server(pki, "x", "SIM-NODE-9.").cert());
+        v.verify("127.0.0.1", TestPki.server(pki, "x", "*.example.lan").cert());
+        v.verify("127.0.0.1", TestPki.server(pki, "x", "10.1.2.3").cert());
+        NodeNameVerifier.NameMismatchException e = assertThrows(NodeNameVerifier.NameMismatchException.class,
+                () -> v.verify("127.0.0.1", TestPki.server(pki, "x", "sim-node-5000", "*.other.example").cert()));
+        // bounded: eight names, then how many more
+        assertEquals("certificate names [sim-node-5000, *.other.example] match neither 127.0.0.1 nor node sim-node-0"
+                + " nor hostname Host-0.Example.Lan. nor node sim-node-1 nor hostname Host-1.Example.Lan. nor node sim-node-2"
+                + " nor hostname Host-2.Example.Lan. nor node sim-node-3 nor hostname Host-3.Example.Lan."
+                + " nor 9994 more names of nodes dialled there", e.getMessage());
+        // a name expected at another host does not count here
+        v.expect(Map.of("127.0.0.2", there));
+        assertThrows(NodeNameVerifier.NameMismatchException.class,
+                () -> v.verify("127.0.0.1", TestPki.server(pki, "x", "sim-node-1").cert()));
+    }
 }

@@ -247,4 +247,100 @@ class ResourceMetricsParserTest {
         System.out.printf("parse of a 140-container body (%d bytes): %.1f us (unwarmed average of 200)%n",
                 body.length(), (System.nanoTime() - t0) / 200 / 1e3);
     }
+
+    @Test
+    void kubeletOrderComesOutGroupedByPodInFirstAppearanceOrder() throws Exception {
+        byte[] b = ResourceMetricsParserBenchmark.simulatedBody(3, 70);
+        NodeScrapeAssembler a = new NodeScrapeAssembler("n1", 1);
+        new ResourceMetricsParser(interner).parse(b, b.length, DEFAULT_TS, a);
+        NodeScrape s = a.build();
+        assertEquals(140, s.containers().size());
+        for (int p = 0; p < 70; p++) {
+            ContainerSample app = s.containers().get(2 * p);
+            ContainerSample sidecar = s.containers().get(2 * p + 1);
+            assertEquals("sim-pod-3-" + p, app.pod());
+            assertEquals("app", app.container());
+            assertEquals("sim-pod-3-" + p, sidecar.pod());
+            assertEquals("sidecar", sidecar.container());
+            assertEquals(14_864_384L, sidecar.point().memoryBytes());
+            assertEquals(1_700_000_100_000_000_000L, sidecar.point().startTimeNanos());
+        }
+    }
+
+    @Test
+    void linesOutOfSeriesOrderAndRepeatedLinesMeetTheirContainer() throws Exception {
+        NodeScrape s = parse("""
+                container_cpu_usage_seconds_total{container="a",namespace="n",pod="p"} 1 1
+                container_cpu_usage_seconds_total{container="b",namespace="n",pod="q"} 2 1
+                container_cpu_usage_seconds_total{container="c",namespace="n",pod="p"} 3 1
+                container_memory_working_set_bytes{container="c",namespace="n",pod="p"} 30 2
+                container_memory_working_set_bytes{container="a",namespace="n",pod="p"} 10 2
+                container_memory_working_set_bytes{container="b",namespace="m",pod="q"} 20 2
+                container_memory_working_set_bytes{container="b",namespace="n",pod="q"} 21 2
+                container_cpu_usage_seconds_total{container="a",namespace="n",pod="p"} 4 3
+                """);
+        // one entry per container however its lines are ordered; the last line of a value wins
+        assertEquals(java.util.List.of("n/p/a", "n/p/c", "n/q/b"), s.containers().stream()
+                .map(c -> c.namespace() + "/" + c.pod() + "/" + c.container()).toList());
+        Map<String, ContainerSample> c = byName(s);
+        assertEquals(4_000_000_000L, c.get("n/p/a").point().cpuNanoSeconds());
+        assertEquals(3_000_000L, c.get("n/p/a").point().timestampNanos());
+        assertEquals(10, c.get("n/p/a").point().memoryBytes());
+        assertEquals(21, c.get("n/q/b").point().memoryBytes());
+        // m/q/b has memory only: its pod is dropped, n's pod of the same name is not
+        assertNull(c.get("m/q/b"));
+    }
+
+    @Test
+    void manyContainersGrowTheTables() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String f : new String[] {"container_cpu_usage_seconds_total", "container_memory_working_set_bytes"}) {
+            for (int i = 0; i < 5000; i++) {
+                sb.append(f).append("{container=\"c\",namespace=\"n").append(i % 3).append("\",pod=\"p").append(i)
+                        .append("\"} ").append(i + 1).append(" 1\n");
+            }
+        }
+        NodeScrape s = parse(sb.toString());
+        assertEquals(5000, s.containers().size());
+        assertEquals("p4999", s.containers().get(4999).pod());
+        assertEquals(5000, s.containers().get(4999).point().memoryBytes());
+    }
+
+    @Test
+    void internerFitsTheClusterWithinBounds() {
+        Interner i = new Interner(Interner.MIN_LOG2);
+        i.fit(10);
+        assertEquals(1 << Interner.MIN_LOG2, i.size());
+        i.fit(700_000);
+        assertEquals(1 << 20, i.size());
+        i.fit(50_000_000);
+        assertEquals(1 << Interner.MAX_LOG2, i.size());
+        // a cluster that shrank a little keeps its slots; one that shrank to a quarter gives them back
+        i.fit(400_000);
+        assertEquals(1 << 20, i.size());
+        i.fit(200_000);
+        assertEquals(1 << 18, i.size());
+        byte[] name = "pod-a".getBytes(StandardCharsets.US_ASCII);
+        assertSame(i.intern(name, 0, name.length), i.intern(name, 0, name.length));
+    }
+
+    @Test
+    void internedNamesSurviveAResize() {
+        Interner i = new Interner(Interner.MIN_LOG2);
+        String[] held = new String[1000];
+        for (int k = 0; k < held.length; k++) {
+            byte[] b = ("sim-pod-7-" + k).getBytes(StandardCharsets.US_ASCII);
+            held[k] = i.intern(b, 0, b.length);
+        }
+        i.fit(1 << 18);
+        assertEquals(1 << 18, i.size());
+        int same = 0;
+        for (int k = 0; k < held.length; k++) {
+            byte[] b = ("sim-pod-7-" + k).getBytes(StandardCharsets.US_ASCII);
+            same += i.intern(b, 0, b.length) == held[k] ? 1 : 0;
+        }
+        // the store holds these instances: after the resize the parser hands out the same ones (all that did
+        // not collide in the small table: 1,000 names in 4,096 slots)
+        assertTrue(same > 850, same + " of 1000 names kept their instance");
+    }
 }

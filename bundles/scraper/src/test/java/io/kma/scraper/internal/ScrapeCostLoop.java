@@ -1,0 +1,70 @@
+package io.kma.scraper.internal;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+
+import io.kma.api.cluster.NodeAddress;
+import io.kma.api.cluster.NodeInfo;
+import io.kma.api.kubelet.KubeletEndpoint;
+import io.kma.testsupport.TestPki;
+
+/**
+ * CPU of the client's I/O threads (TLS, HTTP, parse, assemble) per scrape of a 70-pod body over one kept-alive
+ * TLS connection, as a timed loop: not a test and not run by the build. Compare two builds (e.g. two values of
+ * {@link KubeletHttpClient#HTTP1_BUFFER_BYTES}) by running it alternately:
+ * <pre>
+ * mvn -o -q -pl bundles/scraper test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -cp bundles/scraper/target/test-classes:bundles/scraper/target/classes:$(cat bundles/scraper/target/cp.txt) \
+ *      io.kma.scraper.internal.ScrapeCostLoop 1500
+ * </pre>
+ */
+public class ScrapeCostLoop {
+    public static void main(String[] a) throws Exception {
+        int n = Integer.parseInt(a[0]);
+        TestPki.Issued kubeletCa = TestPki.ca("kubelet-ca");
+        TestPki.Issued clientCa = TestPki.ca("client-ca");
+        TestPki.Issued client = TestPki.client(clientCa, "CN=c");
+        var credentials = Fixtures.credentials(client.keyManager(), null, "c");
+        KubeletStandIn kubelet = new KubeletStandIn(TestPki.server(kubeletCa, "sim-node-1", "sim-node-1"), kubeletCa.cert(), clientCa.cert());
+        byte[] body = ResourceMetricsParserBenchmark.simulatedBody(1, 70);
+        kubelet.answers.put("/metrics/resource", new KubeletStandIn.Answer(200, body, 0));
+        NodeNameVerifier verifier = new NodeNameVerifier();
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(new javax.net.ssl.KeyManager[] {new CredentialsKeyManager(credentials)},
+                new javax.net.ssl.TrustManager[] {new KubeletTrustManager(TestPki.trustManager(kubeletCa.cert()), "ca")}, null);
+        KubeletHttpClient http = new KubeletHttpClient(ctx, verifier, 8000, 16, new BufferPool(4, 1 << 20));
+        NodeScraper scraper = new NodeScraper(http, new EndpointMemory(3_600_000), new Interner(12), new JsonFactory(), 8000, 1 << 20);
+        NodeInfo node = new NodeInfo("sim-node-1", Map.of(), Map.of(),
+                List.of(new NodeAddress("InternalIP", "127.0.0.1"), new NodeAddress("Hostname", "sim-node-1")), 0, true, null);
+        verifier.expect(Map.of("127.0.0.1", List.of(new NodeNameVerifier.Expected("sim-node-1", ScrapeCycle.acceptableNames(node)))));
+        List<KubeletEndpoint> eps = List.of(new KubeletEndpoint("127.0.0.1", kubelet.port(), "InternalIP"));
+        ThreadMXBean t = ManagementFactory.getThreadMXBean();
+        for (int round = 0; round < 4; round++) {
+            long cpu0 = ioCpu(t);
+            for (int i = 0; i < n; i++) {
+                NodeResult r = scraper.scrape(node, eps, credentials).get(10, TimeUnit.SECONDS);
+                if (r.failure() != null) throw r.failure();
+            }
+            long cpu1 = ioCpu(t);
+            System.out.printf("HTTP/1.1 buffers %d B: round %d: %.1f us CPU on kma-kubelet-io per scrape (%d scrapes of %d bytes)%n",
+                    KubeletHttpClient.HTTP1_BUFFER_BYTES, round, (cpu1 - cpu0) / 1e3 / n, n, body.length);
+        }
+        http.close();
+        kubelet.close();
+    }
+    static long ioCpu(ThreadMXBean t) {
+        long sum = 0;
+        for (ThreadInfo i : t.getThreadInfo(t.getAllThreadIds())) {
+            if (i != null && i.getThreadName().startsWith("kma-kubelet-io")) {
+                sum += t.getThreadCpuTime(i.getThreadId());
+            }
+        }
+        return sum;
+    }
+}
