@@ -149,7 +149,7 @@ final class MetricsProto {
     }
 
     private static void quantityEntry(ProtoBuffer out, int field, byte[] key, char[] q, int qLength, ProtoBuffer entry) {
-        int quantityMessage = 1 + ProtoBuffer.varintSize(qLength) + qLength;
+        int quantityMessage = ProtoBuffer.fieldSize(qLength);
         entry.reset();
         entry.bytes(1, key, 0, key.length);
         entry.tag(2, ProtoBuffer.LEN).varint(quantityMessage).tag(1, ProtoBuffer.LEN).varint(qLength).ascii(q, qLength);
@@ -195,7 +195,7 @@ final class MetricsProto {
 
         /** An item's bytes in the list: tag, length and the item itself of {@code length} bytes. */
         static long itemLength(int length) {
-            return 1 + ProtoBuffer.varintSize(length) + length;
+            return ProtoBuffer.fieldSize(length);
         }
 
         void item(Split item, byte[] now) throws IOException {

@@ -74,8 +74,7 @@ final class PodMetadataEncoder {
 
     /** The bytes of {@link #proto} for this pod: PodMetrics field 1 with its tag and length. */
     int protoLength(PodInfo pod) {
-        int body = protoBodyLength(pod);
-        return 1 + ProtoBuffer.varintSize(body) + body;
+        return ProtoBuffer.fieldSize(protoBodyLength(pod));
     }
 
     /** PodMetrics field 1 (ObjectMeta) as {@link MetricsProto#metadata} encodes it, with {@code now} in the hole. */
@@ -92,8 +91,7 @@ final class PodMetadataEncoder {
     }
 
     private static int stringField(String s) {
-        int n = PodUsageEncoder.utf8Length(s);
-        return 1 + ProtoBuffer.varintSize(n) + n;
+        return ProtoBuffer.fieldSize(PodUsageEncoder.utf8Length(s));
     }
 
     /** A JSON string with its quotes as Jackson writes it for metrics ({@code null} for null). */

@@ -1,5 +1,7 @@
 package io.kma.metrics.api.internal;
 
+import static io.kma.metrics.api.internal.ProtoBuffer.fieldSize;
+
 import java.nio.charset.StandardCharsets;
 
 import io.kma.api.store.PodUsageBuffer;
@@ -30,10 +32,10 @@ final class PodUsageEncoder {
     /** The number of bytes {@link #write} writes for {@code usage}. */
     static int length(PodUsageBuffer usage) {
         long ts = usage.timestampNanos();
-        int n = ts == 0 ? 2 : field(1 + ProtoBuffer.varintSize(Math.floorDiv(ts, 1_000_000_000L)) + 2);
-        n += field(1 + ProtoBuffer.varintSize(usage.windowNanos()));
+        int n = ts == 0 ? 2 : fieldSize(1 + ProtoBuffer.varintSize(Math.floorDiv(ts, 1_000_000_000L)) + 2);
+        n += fieldSize(1 + ProtoBuffer.varintSize(usage.windowNanos()));
         for (int c = 0; c < usage.containers(); c++) {
-            n += field(containerLength(usage.containerName(c), Quantities.cpuLength(usage.cpuNanoCores(c)),
+            n += fieldSize(containerLength(usage.containerName(c), Quantities.cpuLength(usage.cpuNanoCores(c)),
                     Quantities.memoryLength(usage.memoryBytes(c))));
         }
         return n;
@@ -54,22 +56,17 @@ final class PodUsageEncoder {
 
     private static void entry(ProtoBuffer out, byte[] key, char[] quantity, int length) {
         out.raw(USAGE_TAG).varint(entryLength(key, length)).raw(key)
-                .raw(VALUE_TAG).varint(field(length)).raw(STRING_TAG).varint(length).ascii(quantity, length);
+                .raw(VALUE_TAG).varint(fieldSize(length)).raw(STRING_TAG).varint(length).ascii(quantity, length);
     }
 
     /** A ContainerMetrics' body: name (field 1), then the cpu and memory entries of usage (field 2). */
     private static int containerLength(String name, int cpuLength, int memoryLength) {
-        return field(utf8Length(name)) + field(entryLength(CPU_KEY, cpuLength))
-                + field(entryLength(MEMORY_KEY, memoryLength));
+        return fieldSize(utf8Length(name)) + fieldSize(entryLength(CPU_KEY, cpuLength))
+                + fieldSize(entryLength(MEMORY_KEY, memoryLength));
     }
 
     private static int entryLength(byte[] key, int quantityLength) {
-        return key.length + field(field(quantityLength));
-    }
-
-    /** A length-delimited field of a one-byte tag: tag, length, body. */
-    private static int field(int bodyLength) {
-        return 1 + ProtoBuffer.varintSize(bodyLength) + bodyLength;
+        return key.length + fieldSize(fieldSize(quantityLength));
     }
 
     /** The bytes {@link ProtoBuffer#string} writes for {@code s} (null as empty). */

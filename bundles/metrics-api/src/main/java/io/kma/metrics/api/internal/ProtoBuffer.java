@@ -153,6 +153,11 @@ final class ProtoBuffer {
         return bytes(field, child.bytes, 0, child.size);
     }
 
+    /** Bytes of a length-delimited field with a one-byte tag (field numbers 1 to 15): tag, length, body. */
+    static int fieldSize(int bodyLength) {
+        return 1 + varintSize(bodyLength) + bodyLength;
+    }
+
     static int varintSize(long v) {
         return (64 - Long.numberOfLeadingZeros(v | 1) + 6) / 7; // 7 bits a byte; negatives take all 64
     }
