@@ -42,10 +42,14 @@ final class CompressibleBody extends OutputStream {
         if (acceptEncoding == null) {
             return false;
         }
-        for (String token : acceptEncoding.split(",", 16)) {
-            if (token.trim().equals("gzip")) {
+        int start = 0;
+        while (start <= acceptEncoding.length()) {
+            int comma = acceptEncoding.indexOf(',', start);
+            int end = comma < 0 ? acceptEncoding.length() : comma;
+            if (acceptEncoding.substring(start, end).trim().equals("gzip")) {
                 return true;
             }
+            start = end + 1;
         }
         return false;
     }
