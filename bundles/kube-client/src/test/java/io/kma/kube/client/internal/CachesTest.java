@@ -228,6 +228,22 @@ class CachesTest {
         assertEquals("99", version[0]);
     }
 
+    @Test
+    void podsCreatedInTheSameSecondShareTheirInstant() throws Exception {
+        PodMetadataDecoder d = new PodMetadataDecoder(new Interner());
+        String pod = "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"%s\",\"creationTimestamp\":\"%s\"}}";
+        PodInfo a = decode(d, pod.formatted("a", "2026-12-03T12:03:48Z"));
+        PodInfo b = decode(d, pod.formatted("b", "2026-12-03T12:03:48Z"));
+        PodInfo c = decode(d, pod.formatted("c", "2026-12-03T12:03:49Z"));
+        PodInfo e = decode(d, pod.formatted("e", "2026-12-03T12:20:52Z")); // 1,024 s later: the same slot
+        PodInfo f = decode(d, pod.formatted("f", "2026-12-03T12:03:48Z"));
+        assertSame(a.creationTimestamp(), b.creationTimestamp());
+        assertEquals(java.time.Instant.parse("2026-12-03T12:03:49Z"), c.creationTimestamp());
+        assertEquals(java.time.Instant.parse("2026-12-03T12:20:52Z"), e.creationTimestamp());
+        assertEquals(a.creationTimestamp(), f.creationTimestamp());
+        assertNotSame(a.creationTimestamp(), f.creationTimestamp(), "the slot was taken over in between");
+    }
+
     /** Skipped parts are still bounded by the parser's nesting limit: an error, never a stack overflow. */
     @Test
     void deeplyNestedPodIsRefused() {
