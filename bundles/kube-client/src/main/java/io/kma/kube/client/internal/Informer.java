@@ -110,6 +110,8 @@ final class Informer<T> {
     private java.net.URI lastServer;
     private long lastListNanos;
     private int failures;
+    /** Polls for a client so far. */
+    private int waits;
     private String lastLogged;
     private long lastLoggedNanos;
     private Thread thread;
@@ -181,8 +183,10 @@ final class Informer<T> {
         while (running) {
             ApiClient client = clients.get();
             if (client == null) {
-                // No usable kubeconfig yet; the connection reports why.
-                pause(1_000);
+                // No usable kubeconfig yet; the connection reports why. At start it is usually a moment away (the
+                // kubeconfig is read on another thread): look often for a few seconds so the first list is not
+                // held up, then once a second.
+                pause(waits++ < 50 ? 100 : 1_000);
                 continue;
             }
             started = true;
