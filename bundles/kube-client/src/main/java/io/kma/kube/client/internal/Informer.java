@@ -88,6 +88,9 @@ final class Informer<T> {
      */
     static final Timeout LIST_TIMEOUT = Timeout.ofSeconds(60);
 
+    /** Characters kept of an ERROR event's message. */
+    static final int MAX_MESSAGE = 1_024;
+
     private final Spec spec;
     private final Decoder<T> decoder;
     private final Store<T> store;
@@ -438,9 +441,10 @@ final class Informer<T> {
 
     /**
      * One watch event from a parser at its START_OBJECT, read as it streams: kube-apiserver writes {@code type}
-     * before {@code object}; an object that comes first is buffered as tokens until the type is known.
+     * before {@code object}; an object that comes first is buffered as tokens until the type is known. Anything
+     * malformed is an IOException (the watch then ends and is resumed); package-private for WatchEventFuzzTest.
      */
-    private void event(JsonParser p, ObjectMapper mapper) throws IOException {
+    void event(JsonParser p, ObjectMapper mapper) throws IOException {
         String type = null;
         boolean hasObject = false;
         TokenBuffer early = null;
@@ -495,6 +499,10 @@ final class Informer<T> {
                 JsonNode status = mapper.readTree(p);
                 int code = status.path("code").asInt(500);
                 String msg = text(status, "message");
+                if (msg != null && msg.length() > MAX_MESSAGE) {
+                    // it ends up in a log line and a health-check reason
+                    msg = msg.substring(0, MAX_MESSAGE) + "...";
+                }
                 throw new ApiException(code, "watch error " + code + (msg == null ? "" : ": " + msg));
             }
             default -> throw new IOException("watch stream: unknown event type " + type);

@@ -340,6 +340,22 @@ class InformerTest {
     }
 
     @Test
+    void watchErrorMessageIsBounded() throws Exception {
+        Informer<PodInfo> inf = new Informer<>(ClusterCaches.PODS, new PodMetadataDecoder(new Interner()), new PodCache(),
+                () -> null, FAST);
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        String event = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":500,\"message\":\""
+                + "x".repeat(100_000) + "\"}}";
+        try (com.fasterxml.jackson.core.JsonParser p = m.getFactory().createParser(event)) {
+            p.nextToken();
+            ApiException e = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> inf.event(p, m));
+            assertEquals(500, e.code());
+            assertTrue(e.getMessage().length() < Informer.MAX_MESSAGE + 64, "message of " + e.getMessage().length());
+            assertTrue(e.getMessage().startsWith("watch error 500: xxx"), e.getMessage().substring(0, 40));
+        }
+    }
+
+    @Test
     void stopUnblocksAnOpenWatchPromptly() throws Exception {
         server = new FakeApiServer(pki, 0);
         FakeApiServer.WatchFeed feed = new FakeApiServer.WatchFeed();
