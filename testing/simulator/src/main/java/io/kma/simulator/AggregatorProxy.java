@@ -28,9 +28,13 @@ import java.util.Set;
  */
 final class AggregatorProxy {
     private static final Logger LOG = LoggerFactory.getLogger(AggregatorProxy.class);
-    /** Caller headers passed through; everything else (Authorization, Impersonate-*, X-Remote-*) is dropped. */
-    private static final Set<String> PASS = Set.of("accept", "user-agent", "kubectl-command", "kubectl-session",
-            "content-type", "audit-id");
+    /**
+     * Caller headers passed through; everything else (Authorization, Impersonate-*, X-Remote-*) is dropped.
+     * Accept-Encoding too, as kube-apiserver's proxy clones it: a gzip answer goes back to the caller as it
+     * came (Content-Encoding is copied back), and the caller's HTTP client decompresses it.
+     */
+    private static final Set<String> PASS = Set.of("accept", "accept-encoding", "user-agent", "kubectl-command",
+            "kubectl-session", "content-type", "audit-id");
 
     private final Simulator sim;
     private final HttpClient client;

@@ -61,7 +61,7 @@ class AggregatorProxyTest {
             String token = Files.readString(dir.resolve("kubelet-token")).trim();
             TestHttp.Response r = TestHttp.get(api + "/apis/metrics.k8s.io/v1beta1/nodes?labelSelector=a%3Db", noCert,
                     Map.of("Authorization", "Bearer " + token, "Accept", "application/vnd.kubernetes.protobuf, */*",
-                            "X-Remote-User", "mallory", "Impersonate-User", "mallory"));
+                            "Accept-Encoding", "gzip", "X-Remote-User", "mallory", "Impersonate-User", "mallory"));
             assertEquals(200, r.code(), r.body());
             assertEquals("application/json", r.contentType());
             assertEquals("NodeMetricsList", M.readTree(r.body()).get("kind").asText());
@@ -74,6 +74,7 @@ class AggregatorProxyTest {
             assertNull(s.headers().get("Authorization"));
             assertNull(s.headers().get("Impersonate-User"));
             assertEquals(List.of("application/vnd.kubernetes.protobuf, */*"), s.headers().get("Accept"));
+            assertEquals(List.of("gzip"), s.headers().get("Accept-Encoding"), "passed on, as kube-apiserver's proxy");
             assertEquals(List.of("https"), s.headers().get("X-Forwarded-Proto"));
             assertEquals(List.of("/apis/metrics.k8s.io/v1beta1/nodes"), s.headers().get("X-Forwarded-Uri"));
             assertEquals(List.of("127.0.0.1"), s.headers().get("X-Forwarded-For"));

@@ -39,6 +39,26 @@ final class HttpsServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpsServer.class);
     static final int WRITE_TIMEOUT_MILLIS = 30_000;
+    /*
+     * Heap buffers, not direct ones, on both sides of the TLS engine. JDK 17 authenticates an AES-GCM record
+     * written into a direct buffer with GHASH.processBlocksDirect, which copies the record into a new 1 KiB
+     * array at a time and ran C1-compiled for minutes in a running appliance (lists are rare next to scrapes);
+     * into a heap buffer it takes GHASH.update(byte[]) over the whole record, the path the scraper's reads
+     * already get intrinsified. A heap buffer costs one copy into the JDK's per-thread temporary direct buffer
+     * per socket write (one record, at most RECORD_BUFFER_BYTES). testing/benchmarks/README.md, branch i14n.
+     */
+    /** Undertow's HTTP buffers: one TLS record's worth of plaintext (2^14). */
+    static final int APP_BUFFER_BYTES = 16 * 1024;
+    /** The TLS engine's buffers: a whole record with its header, padding and tag (the JDK's 16,709 fits). */
+    static final int RECORD_BUFFER_BYTES = 17 * 1024;
+    /*
+     * What the pools keep when buffers come back: at most this many in each shared queue plus a few per
+     * thread (4 I/O + up to 32 workers); beyond that a returned buffer is garbage, so many slow readers cost
+     * heap while they hold their connections (bounded by the connection caps), and nothing after they go.
+     * Undertow's defaults (-1) keep every buffer ever needed at once, for good.
+     */
+    static final int POOLED_BUFFERS = 64;
+    static final int THREAD_CACHED_BUFFERS = 4;
 
     static {
         // TLS renegotiation off (upstream's Go server never renegotiates). The JDK reads this once, when
@@ -56,6 +76,7 @@ final class HttpsServer {
     private AcceptingChannel<SslConnection> channel;
     private UndertowXnioSsl ssl;
     private ByteBufferPool bufferPool;
+    private ByteBufferPool recordPool;
     private ConnectionLimiter limiter;
     private XnioWorker worker;
     private InetSocketAddress address;
@@ -132,7 +153,8 @@ final class HttpsServer {
                 .getMap();
         // Built as Undertow.start() builds an HTTPS listener, with the ConnectionLimiter between the
         // accepting channel and the open listener: Undertow's builder has no hook there.
-        ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
+        ByteBufferPool buffers = new DefaultByteBufferPool(false, APP_BUFFER_BYTES, POOLED_BUFFERS, THREAD_CACHED_BUFFERS);
+        ByteBufferPool records = new DefaultByteBufferPool(false, RECORD_BUFFER_BYTES, POOLED_BUFFERS, THREAD_CACHED_BUFFERS);
         HttpOpenListener http1 = new HttpOpenListener(buffers, undertowOptions);
         http1.setRootHandler(graceful);
         Http2OpenListener http2 = new Http2OpenListener(buffers, undertowOptions);
@@ -142,8 +164,7 @@ final class HttpsServer {
         alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
         limiter = new ConnectionLimiter(alpn, settings.limits().maxConnections(), settings.limits().maxConnectionsPerClient(),
                 metrics.refusedConnections, headerMillis);
-        UndertowXnioSsl xnioSsl = new UndertowXnioSsl(xnio, OptionMap.create(Options.USE_DIRECT_BUFFERS, true),
-                serving.context());
+        UndertowXnioSsl xnioSsl = new UndertowXnioSsl(xnio, OptionMap.EMPTY, records, serving.context());
         AcceptingChannel<SslConnection> server;
         try {
             @SuppressWarnings({"unchecked", "rawtypes"})
@@ -153,12 +174,14 @@ final class HttpsServer {
             server.resumeAccepts();
         } catch (IOException | RuntimeException e) {
             buffers.close();
+            records.close();
             worker.shutdownNow();
             throw new ListenerException("cannot listen on " + settings.authority() + ": " + e.getMessage());
         }
         channel = server;
         ssl = xnioSsl;
         bufferPool = buffers;
+        recordPool = records;
         address = server.getLocalAddress(InetSocketAddress.class);
         LOG.info("Serving HTTPS on {} (TLS {}+, {})", authority(address), settings.tls13Only() ? "1.3" : "1.2",
                 serving.description());
@@ -220,6 +243,7 @@ final class HttpsServer {
                     millis, drain.toMillis());
         }
         bufferPool.close();
+        recordPool.close();
         channel = null;
     }
 

@@ -9,7 +9,7 @@ import io.kma.api.store.PodUsageBuffer;
  * The pods of one protobuf list as read in its measuring pass: each pod, the lengths of its metadata and of
  * its usage fields, and its usage figures, in a few flat arrays (no object per pod). The writing pass writes exactly
  * these figures, so a scrape stored between the two passes cannot make an item differ from the length the
- * envelope already stated. One per response; not thread-safe.
+ * envelope already stated. Used by one response at a time ({@link #clear()} between them); not thread-safe.
  */
 final class PodTable {
 
@@ -41,6 +41,14 @@ final class PodTable {
 
     int rows() {
         return rows;
+    }
+
+    /** Empties the table for another list, keeping its arrays and dropping its references to pods and names. */
+    void clear() {
+        Arrays.fill(pods, 0, rows, null);
+        Arrays.fill(names, 0, containers, null);
+        rows = 0;
+        containers = 0;
     }
 
     /** Appends a pod; the usage buffer is copied, not kept. */

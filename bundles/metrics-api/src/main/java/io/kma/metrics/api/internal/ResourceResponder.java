@@ -2,10 +2,12 @@ package io.kma.metrics.api.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -27,8 +29,8 @@ import io.undertow.util.Headers;
  * nodes and pods of metrics.k8s.io/v1beta1 (reference §4.1, §4.4, §4.5): candidates from the cluster
  * caches (already sorted), filtered by selectors, kept when the store has usage, streamed as they are found.
  * Pod lists in JSON and protobuf are written as bytes ({@link PodListWriter}) from the cluster view's pods and
- * the store's handles, paired once ({@link PodHandles}); YAML and Table are written item by item. Node lists
- * are small and encoded per request.
+ * the store's handles, paired once ({@link PodHandles}), gzip-compressed when large and the client asks
+ * ({@link CompressibleBody}); YAML and Table are written item by item. Node lists are small and encoded per request.
  */
 final class ResourceResponder {
 
@@ -38,6 +40,14 @@ final class ResourceResponder {
     private final LongSupplier epochNanos;
     /** The last full list's pairing of pods and store handles, reused while it is valid. */
     private volatile PodHandles pairing;
+    /**
+     * The measuring table of the last full protobuf list, for the next one (taken by one request at a time;
+     * another at the same time makes its own). A new one per list was ~73 bytes per pod of young garbage (25 MB
+     * at 350,000 pods) live for the whole write, so a young collection during a list promoted it and the old
+     * generation filled towards a full collection: the protobuf lists' wide spread. Soft, so that a cluster
+     * nobody lists in protobuf does not keep it, and the collector may take it back when memory is short.
+     */
+    private final AtomicReference<SoftReference<PodTable>> spareTable = new AtomicReference<>();
 
     ResourceResponder(ApiSettings settings, Generators generators, Histogram freshness, LongSupplier epochNanos) {
         this.settings = settings;
@@ -191,8 +201,10 @@ final class ResourceResponder {
         if (n.protobuf() || (!n.yaml() && !n.table())) {
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE,
                     n.protobuf() ? MetricsProto.MEDIA_TYPE : Negotiation.JSON_TYPE);
-            writePodList(exchange.getOutputStream(), n.protobuf(), candidates, namespace.isEmpty(), labels, fields,
-                    store);
+            try (CompressibleBody body = new CompressibleBody(exchange)) {
+                writePodList(body, n.protobuf(), candidates, namespace.isEmpty(), labels, fields, store);
+                body.finish();
+            }
             return;
         }
         try (JsonGenerator g = start(exchange, n)) {
@@ -211,7 +223,8 @@ final class ResourceResponder {
      * path of every {@code kubectl top pod} and HPA, apart from the exchange so that it can be measured alone.
      * Each pod's usage is read into one reused buffer (no object per pod); the cluster view's full collection
      * is paired with the store's handles once ({@link PodHandles}). JSON is written as the pods are read;
-     * protobuf reads them into a {@link PodTable} first, because its envelope states the length up front.
+     * protobuf reads them into a {@link PodTable} first, because its envelope states the length up front (a full
+     * list's table is kept for the next full list, see {@link #spareTable}).
      *
      * @param all true when {@code candidates} is the cluster view's collection of all pods (kept paired)
      * @return the number of pods listed
@@ -227,12 +240,33 @@ final class ResourceResponder {
             listed = candidates.toArray(new PodInfo[0]);
         }
         int count = handles != null ? handles.size() : listed.length;
-        boolean allLabels = labels.isEverything();
-        boolean allFields = fields.isEverything();
         long now = epochNanos.getAsLong();
         PodListWriter writer = new PodListWriter(out, generators);
+        boolean full = all && labels.isEverything() && fields.isEverything();
+        PodTable table = !protobuf ? null : full ? takeTable(count) : new PodTable(16);
+        try {
+            return writeItems(writer, table, handles, listed, count, labels, fields, store, now);
+        } finally {
+            if (table != null && full) {
+                table.clear();
+                spareTable.set(new SoftReference<>(table));
+            }
+        }
+    }
+
+    private PodTable takeTable(int rows) {
+        SoftReference<PodTable> spare = spareTable.getAndSet(null);
+        PodTable table = spare == null ? null : spare.get();
+        return table != null ? table : new PodTable(rows);
+    }
+
+    /** The list's items, JSON when {@code table} is null, else protobuf measured into the table first. */
+    private int writeItems(PodListWriter writer, PodTable table, PodHandles handles, PodInfo[] listed, int count,
+            LabelSelector labels, FieldSelector fields, MetricsStore store, long now) throws IOException {
+        boolean protobuf = table != null;
+        boolean allLabels = labels.isEverything();
+        boolean allFields = fields.isEverything();
         PodUsageBuffer usage = new PodUsageBuffer();
-        PodTable table = protobuf ? new PodTable(allLabels && allFields ? count : 16) : null;
         long protoLength = 0;
         if (!protobuf) {
             writer.jsonStart(now);

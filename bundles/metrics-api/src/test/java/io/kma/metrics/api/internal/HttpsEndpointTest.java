@@ -1,5 +1,6 @@
 package io.kma.metrics.api.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -553,6 +554,43 @@ class HttpsEndpointTest {
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("Content-Length").isEmpty(), "streamed, not buffered: no Content-Length");
         assertTrue(bytes > 300L * count, "all pods arrived: " + bytes);
+    }
+
+    @Test
+    void largePodListsAreGzippedWhenTheClientAsksAsKubeApiserverDoes() throws Exception {
+        for (int i = 0; i < 2_000; i++) {
+            pod("bulk-" + (i / 70), "pod-" + i, Map.of("app", "bulk"), true);
+        }
+        for (String accept : List.of("application/json", "application/vnd.kubernetes.protobuf, */*")) {
+            HttpResponse<byte[]> plain = bytes("/apis/metrics.k8s.io/v1beta1/pods", "Accept", accept);
+            HttpResponse<byte[]> gzipped = bytes("/apis/metrics.k8s.io/v1beta1/pods", "Accept", accept,
+                    "Accept-Encoding", "deflate, gzip");
+            assertEquals(200, gzipped.statusCode());
+            assertTrue(plain.headers().firstValue("Content-Encoding").isEmpty(), accept);
+            assertTrue(plain.body().length > CompressibleBody.THRESHOLD, "large enough to compress: " + plain.body().length);
+            assertEquals("gzip", gzipped.headers().firstValue("Content-Encoding").orElse(""), accept);
+            assertEquals("Accept-Encoding", gzipped.headers().firstValue("Vary").orElse(""));
+            assertEquals(plain.headers().firstValue("Content-Type"), gzipped.headers().firstValue("Content-Type"));
+            assertTrue(gzipped.body().length * 4 < plain.body().length, "compressed: " + gzipped.body().length);
+            try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+                assertArrayEquals(plain.body(), in.readAllBytes(), "the same body, " + accept);
+            }
+        }
+        // a small list (one namespace, under upstream's 128 KiB threshold) and a refusal are sent as they are
+        HttpResponse<byte[]> small = bytes("/apis/metrics.k8s.io/v1beta1/namespaces/ns1/pods", "Accept-Encoding", "gzip");
+        assertTrue(small.headers().firstValue("Content-Encoding").isEmpty());
+        assertTrue(new String(small.body(), java.nio.charset.StandardCharsets.UTF_8).startsWith("{\"kind\":\"PodMetricsList\""));
+        HttpResponse<byte[]> refused = bytes("/apis/metrics.k8s.io/v1beta1/pods", "Accept-Encoding", "gzip;q=0");
+        assertTrue(refused.headers().firstValue("Content-Encoding").isEmpty(), "gzip;q=0 is not gzip (upstream reads tokens)");
+    }
+
+    private static HttpResponse<byte[]> bytes(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+                .header("X-Remote-User", "admin").header("X-Remote-Group", "system:masters").timeout(Duration.ofSeconds(30));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return frontProxy.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test

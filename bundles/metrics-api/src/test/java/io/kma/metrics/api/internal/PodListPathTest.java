@@ -118,6 +118,7 @@ class PodListPathTest {
         assertEquals(json, json(store, LabelSelector.everything(), false), "without a pairing (a namespace list)");
         byte[] proto = proto(store);
         assertArrayEquals(expectedProto(store), proto);
+        assertArrayEquals(proto, proto(store), "the kept measuring table lists the same");
         assertEquals(expectedPods, MetricsWire.PodMetricsList.parseFrom(ProtobufWireTest.envelope(proto).getRaw())
                 .getItemsCount());
         LabelSelector web = LabelSelector.parse("app=web");
