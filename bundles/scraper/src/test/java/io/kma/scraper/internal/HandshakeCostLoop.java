@@ -18,10 +18,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * CPU per TLS 1.3 handshake of a JDK client like the scraper's (EC P-256 client certificate, CA-signed
  * P-256 kubelet certificate), measured as thread CPU time spent in the client's and the server's SSLEngine
  * calls separately, in memory (no sockets). A timed loop, not a test and not run by the build; arguments: the
- * named groups the client offers (jdk.tls.namedGroups, e.g. x25519 or secp256r1) and the number of handshakes:
+ * named groups the client offers (jdk.tls.namedGroups, e.g. x25519 or secp256r1), the number of handshakes, and
+ * {@code bc} to install the tls bundle's {@code EcdsaVerifyProvider} first (both sides, one JVM) or {@code jdk}:
  * <pre>
  * java -cp bundles/scraper/target/test-classes:bundles/scraper/target/classes:$(cat bundles/scraper/target/cp.txt) \
- *      io.kma.scraper.internal.HandshakeCostLoop x25519 300
+ *      io.kma.scraper.internal.HandshakeCostLoop x25519 300 bc
  * </pre>
  */
 public class HandshakeCostLoop {
@@ -51,6 +52,8 @@ public class HandshakeCostLoop {
         String groups = a.length > 0 ? a[0] : null;
         int n = a.length > 1 ? Integer.parseInt(a[1]) : 400;
         if (groups != null) System.setProperty("jdk.tls.namedGroups", groups);
+        boolean bc = a.length > 2 && a[2].equals("bc");
+        if (bc) Security.insertProviderAt(new io.kma.tls.internal.EcdsaVerifyProvider(), 1);
         KeyPair caKp = kp();
         X509Certificate ca = cert("ca", caKp, "ca", caKp.getPrivate(), true, null);
         KeyPair srv = kp(); KeyPair cli = kp();
@@ -58,8 +61,8 @@ public class HandshakeCostLoop {
         SSLContext client = ctx(new X509Certificate[]{cert("appliance", cli, "ca", caKp.getPrivate(), false, null), ca}, cli.getPrivate(), ca);
         long[] warm = run(server, client, n); // JIT
         long[] r = run(server, client, n);
-        System.out.printf("groups=%s: client %.2f ms, server %.2f ms CPU per handshake (%d handshakes; warm-up run %.2f / %.2f)%n",
-                groups, r[0] / 1e6 / n, r[1] / 1e6 / n, n, warm[0] / 1e6 / n, warm[1] / 1e6 / n);
+        System.out.printf("groups=%s, ECDSA verify %s: client %.2f ms, server %.2f ms CPU per handshake (%d handshakes; warm-up run %.2f / %.2f)%n",
+                groups, bc ? "Bouncy Castle" : "JDK", r[0] / 1e6 / n, r[1] / 1e6 / n, n, warm[0] / 1e6 / n, warm[1] / 1e6 / n);
     }
     static long[] run(SSLContext server, SSLContext client, int n) throws Exception {
         long c = 0, s = 0;
