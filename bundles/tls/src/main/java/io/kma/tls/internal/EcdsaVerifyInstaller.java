@@ -25,8 +25,9 @@ public final class EcdsaVerifyInstaller {
     @Activate
     void activate() {
         installed = install();
-        LOG.debug("ECDSA verification with public keys goes to Bouncy Castle (provider {} first in the JVM's list)",
-                EcdsaVerifyProvider.NAME);
+        // one line at start: a JVM-wide change an operator should be able to see
+        LOG.info("ECDSA signature verification (TLS handshakes, certificate chains) on Bouncy Castle: provider {} first"
+                + " in the JVM's list; signing stays with the JDK", EcdsaVerifyProvider.NAME);
     }
 
     @Deactivate
