@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 /**
  * List-then-watch loop of one resource on its own daemon thread, like client-go's reflector: a list fills
@@ -51,17 +53,19 @@ final class Informer<T> {
         int size();
     }
 
-    /** Turns an object of the list or a watch event into a value; null skips it. */
+    /**
+     * Turns an object of the list or of a watch event into a value; null skips it. Both read the object field by
+     * field from the stream: of a full pod only five fields are kept, so a tree of the rest per object (350,000 at
+     * the first list, one per watch event after) would be most of the work.
+     */
     interface Decoder<T> {
-        T decode(JsonNode object);
-
         /**
-         * The same from a parser at the object's START_OBJECT, leaving it at the matching END_OBJECT. A list of
-         * 350,000 pods is read this way: a decoder that reads fields as they come builds no tree per item.
+         * Reads the object from a parser at its START_OBJECT, leaving the parser at the matching END_OBJECT.
+         *
+         * @param resourceVersion receives {@code metadata.resourceVersion} when the object has one (watch events
+         *                        resume from it); null when the caller does not need it (list items)
          */
-        default T decode(JsonParser parser, ObjectMapper mapper) throws IOException {
-            return decode((JsonNode) mapper.readTree(parser));
-        }
+        T decode(JsonParser parser, ObjectMapper mapper, Consumer<String> resourceVersion) throws IOException;
     }
 
     /**
@@ -83,6 +87,9 @@ final class Informer<T> {
      * byte (350,000 pods: seconds); kube-apiserver ends any list at its own --request-timeout, 60 s by default.
      */
     static final Timeout LIST_TIMEOUT = Timeout.ofSeconds(60);
+
+    /** Characters kept of an ERROR event's message. */
+    static final int MAX_MESSAGE = 1_024;
 
     private final Spec spec;
     private final Decoder<T> decoder;
@@ -106,6 +113,8 @@ final class Informer<T> {
     private java.net.URI lastServer;
     private long lastListNanos;
     private int failures;
+    /** Polls for a client so far. */
+    private int waits;
     private String lastLogged;
     private long lastLoggedNanos;
     private Thread thread;
@@ -177,8 +186,10 @@ final class Informer<T> {
         while (running) {
             ApiClient client = clients.get();
             if (client == null) {
-                // No usable kubeconfig yet; the connection reports why.
-                pause(1_000);
+                // No usable kubeconfig yet; the connection reports why. At start it is usually a moment away (the
+                // kubeconfig is read on another thread): look often for a few seconds so the first list is not
+                // held up, then once a second.
+                pause(waits++ < 50 ? 100 : 1_000);
                 continue;
             }
             started = true;
@@ -384,7 +395,7 @@ final class Informer<T> {
                     cont = text(meta, "continue");
                 } else if ("items".equals(field) && value == JsonToken.START_ARRAY) {
                     while (p.nextToken() == JsonToken.START_OBJECT) {
-                        T item = decoder.decode(p, mapper);
+                        T item = decoder.decode(p, mapper, null);
                         if (item != null) {
                             items.add(item);
                         }
@@ -418,7 +429,7 @@ final class Informer<T> {
                     if (t != JsonToken.START_OBJECT) {
                         throw new IOException("watch stream: expected an event object, got " + t);
                     }
-                    handle(mapper.readTree(p));
+                    event(p, mapper);
                     events++;
                 }
             }
@@ -428,39 +439,98 @@ final class Informer<T> {
         return events;
     }
 
-    private void handle(JsonNode event) throws IOException {
-        String type = text(event, "type");
-        JsonNode object = event.get("object");
-        if (type == null || object == null || !object.isObject()) {
+    /**
+     * One watch event from a parser at its START_OBJECT, read as it streams: kube-apiserver writes {@code type}
+     * before {@code object}; an object that comes first is buffered as tokens until the type is known. Anything
+     * malformed is an IOException (the watch then ends and is resumed); package-private for WatchEventFuzzTest.
+     */
+    void event(JsonParser p, ObjectMapper mapper) throws IOException {
+        String type = null;
+        boolean hasObject = false;
+        TokenBuffer early = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if ("type".equals(field) && value == JsonToken.VALUE_STRING) {
+                type = p.getText();
+            } else if ("object".equals(field) && value == JsonToken.START_OBJECT && !hasObject) {
+                hasObject = true;
+                if (type == null) {
+                    early = new TokenBuffer(p);
+                    early.copyCurrentStructure(p);
+                } else {
+                    object(type, p, mapper);
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (type == null || !hasObject) {
             throw new IOException("watch stream: event without type or object");
         }
+        if (early != null) {
+            try (JsonParser buffered = early.asParser(p.getCodec())) {
+                buffered.nextToken();
+                object(type, buffered, mapper);
+            }
+        }
+    }
+
+    /** The event's object, at its START_OBJECT; the store changes first, then the resourceVersion moves on. */
+    private void object(String type, JsonParser p, ObjectMapper mapper) throws IOException {
+        String[] version = new String[1];
+        Consumer<String> versionSink = v -> version[0] = v;
         switch (type) {
             case "ADDED", "MODIFIED" -> {
-                T item = decoder.decode(object);
+                T item = decoder.decode(p, mapper, versionSink);
                 if (item != null) {
                     store.upsert(item);
                 }
             }
             case "DELETED" -> {
-                T item = decoder.decode(object);
+                T item = decoder.decode(p, mapper, versionSink);
                 if (item != null) {
                     store.delete(item);
                 }
             }
-            case "BOOKMARK" -> {
-                // only the resourceVersion matters
-            }
+            case "BOOKMARK" -> version[0] = metadataResourceVersion(p); // only the resourceVersion matters
             case "ERROR" -> {
-                int code = object.path("code").asInt(500);
-                String msg = text(object, "message");
+                // a Status: small, and the watch ends with it
+                JsonNode status = mapper.readTree(p);
+                int code = status.path("code").asInt(500);
+                String msg = text(status, "message");
+                if (msg != null && msg.length() > MAX_MESSAGE) {
+                    // it ends up in a log line and a health-check reason
+                    msg = msg.substring(0, MAX_MESSAGE) + "...";
+                }
                 throw new ApiException(code, "watch error " + code + (msg == null ? "" : ": " + msg));
             }
             default -> throw new IOException("watch stream: unknown event type " + type);
         }
-        String rv = text(object.path("metadata"), "resourceVersion");
-        if (rv != null && !rv.isEmpty()) {
-            seen(rv);
+        if (version[0] != null && !version[0].isEmpty()) {
+            seen(version[0]);
         }
+    }
+
+    /** {@code metadata.resourceVersion} of an object at its START_OBJECT, skipping everything else. */
+    private static String metadataResourceVersion(JsonParser p) throws IOException {
+        String rv = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            boolean meta = "metadata".equals(p.currentName());
+            if (p.nextToken() == JsonToken.START_OBJECT && meta) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean isVersion = "resourceVersion".equals(p.currentName());
+                    if (p.nextToken() == JsonToken.VALUE_STRING && isVersion) {
+                        rv = p.getText();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return rv;
     }
 
     /**

@@ -79,18 +79,13 @@ final class Json {
         return v;
     }
 
-    /** A string map (labels, annotations), each key and value passed through {@code interner} when given. */
-    static Map<String, String> stringMap(JsonNode node, Interner interner) {
+    /** A string map (labels, annotations) of a node; null values are "". */
+    static Map<String, String> stringMap(JsonNode node) {
         if (node == null || !node.isObject() || node.isEmpty()) {
             return Map.of();
         }
         Map<String, String> m = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> {
-            String k = e.getKey();
-            String v = e.getValue().isNull() ? "" : e.getValue().asText();
-            m.put(interner == null ? k : interner.intern(k), interner == null ? v : interner.intern(v));
-        });
-        Map<String, String> copy = Map.copyOf(m);
-        return interner == null ? copy : interner.intern(copy);
+        node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
+        return Map.copyOf(m);
     }
 }

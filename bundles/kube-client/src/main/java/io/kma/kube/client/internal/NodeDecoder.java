@@ -1,18 +1,34 @@
 package io.kma.kube.client.internal;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kma.api.cluster.NodeAddress;
 import io.kma.api.cluster.NodeInfo;
 
-/** Node object → {@link NodeInfo}. */
+/**
+ * Node object → {@link NodeInfo}, through a tree: a node is read whole (addresses, conditions, labels and
+ * annotations), and there are thousands of nodes, not hundreds of thousands.
+ */
 final class NodeDecoder implements Informer.Decoder<NodeInfo> {
 
     @Override
-    public NodeInfo decode(JsonNode node) {
+    public NodeInfo decode(JsonParser parser, ObjectMapper mapper, Consumer<String> resourceVersion)
+            throws IOException {
+        JsonNode node = mapper.readTree(parser);
+        if (resourceVersion != null) {
+            resourceVersion.accept(Json.text(node.path("metadata"), "resourceVersion"));
+        }
+        return decode(node);
+    }
+
+    NodeInfo decode(JsonNode node) {
         JsonNode meta = node.path("metadata");
         String name = Json.text(meta, "name");
         if (name == null || name.isEmpty()) {
@@ -34,7 +50,7 @@ final class NodeDecoder implements Informer.Decoder<NodeInfo> {
                 ready = "True".equals(Json.text(c, "status"));
             }
         }
-        return new NodeInfo(name, Json.stringMap(meta.get("labels"), null), Json.stringMap(meta.get("annotations"), null),
+        return new NodeInfo(name, Json.stringMap(meta.get("labels")), Json.stringMap(meta.get("annotations")),
                 List.copyOf(addresses), port, ready, Json.instant(meta, "creationTimestamp"));
     }
 }

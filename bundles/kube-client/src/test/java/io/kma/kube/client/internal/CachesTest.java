@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kma.api.cluster.PodInfo;
@@ -183,50 +184,86 @@ class CachesTest {
         assertEquals(Map.of(), n.labels());
         assertEquals(List.of(), n.addresses());
         assertEquals(null, n.creationTimestamp());
-        assertEquals(null, new PodMetadataDecoder(new Interner()).decode(m.readTree("{\"metadata\":{\"name\":\"x\"}}")));
+        assertEquals(null, decode(new PodMetadataDecoder(new Interner()), "{\"metadata\":{\"name\":\"x\"}}"));
     }
 
     @Test
     void podsKeepTheirNodeName() throws Exception {
-        ObjectMapper m = new ObjectMapper();
         PodMetadataDecoder d = new PodMetadataDecoder(new Interner());
-        var p = d.decode(m.readTree("{\"metadata\":{\"namespace\":\"ns\",\"name\":\"p\"},\"spec\":{\"nodeName\":\"worker-1\","
-                + "\"containers\":[{\"name\":\"c\"}]},\"status\":{\"phase\":\"Running\"}}"));
+        var p = decode(d, "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"p\"},\"spec\":{\"nodeName\":\"worker-1\","
+                + "\"containers\":[{\"name\":\"c\"}]},\"status\":{\"phase\":\"Running\"}}");
         assertEquals("worker-1", p.nodeName());
-        assertEquals(null, d.decode(m.readTree("{\"metadata\":{\"namespace\":\"ns\",\"name\":\"p\"}}")).nodeName());
+        assertEquals(null, decode(d, "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"p\"}}").nodeName());
         assertEquals("application/json", ClusterCaches.POD_WATCH_ACCEPT, "full pods: PartialObjectMetadata has no spec");
     }
 
-    /** The list path reads pods field by field; it must give what the tree path (watch events) gives. */
+    /**
+     * The one pod decoder (list items and watch events): fields in any order, unknown fields and fields of the
+     * wrong shape skipped, the parser left at the pod's end, the resourceVersion handed out when asked for.
+     */
     @Test
-    void streamingPodDecodeMatchesTheTree() throws Exception {
-        ObjectMapper m = new ObjectMapper();
+    void podDecoderReadsWhatItKeepsAndSkipsTheRest() throws Exception {
         PodMetadataDecoder d = new PodMetadataDecoder(new Interner());
-        String[] pods = {
-            "{\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\",\"uid\":\"u\",\"creationTimestamp\":\"2026-12-03T12:03:48Z\","
-                    + "\"labels\":{\"app\":\"a\",\"empty\":null,\"n\":5},\"ownerReferences\":[{\"name\":\"rs\"}]},"
-                    + "\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{}}],\"nodeName\":\"node-1\"},"
-                    + "\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\"}]}}",
-            "{\"spec\":{\"nodeName\":\"\"},\"metadata\":{\"namespace\":\"ns\",\"name\":\"late-metadata\",\"labels\":{}}}",
-            "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"bad-time\",\"creationTimestamp\":\"yesterday\",\"labels\":[1]},"
-                    + "\"spec\":{\"nodeName\":null}}",
-            "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"\"}}",
-            "{\"metadata\":{\"name\":\"no-namespace\"}}",
-            "{\"metadata\":[],\"spec\":[]}",
-        };
-        for (String json : pods) {
-            PodInfo fromTree = d.decode(m.readTree(json));
-            try (com.fasterxml.jackson.core.JsonParser p = m.getFactory().createParser(json)) {
-                p.nextToken();
-                assertEquals(fromTree, d.decode(p, m), json);
-                assertEquals(com.fasterxml.jackson.core.JsonToken.END_OBJECT, p.currentToken(), "left at the pod's end");
-                assertEquals(null, p.nextToken());
-            }
+        PodInfo full = decode(d, "{\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\",\"uid\":\"u\",\"resourceVersion\":\"77\","
+                + "\"creationTimestamp\":\"2026-12-03T12:03:48Z\",\"labels\":{\"app\":\"a\",\"empty\":null,\"n\":5},"
+                + "\"ownerReferences\":[{\"name\":\"rs\"}]},\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{}}],"
+                + "\"nodeName\":\"node-1\"},\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\"}]}}");
+        assertEquals(new PodInfo("ns", "p", Map.of("app", "a", "empty", "", "n", "5"),
+                java.time.Instant.parse("2026-12-03T12:03:48Z"), "node-1"), full);
+        assertEquals(new PodInfo("ns", "late-metadata", Map.of(), null, null), decode(d,
+                "{\"spec\":{\"nodeName\":\"\"},\"metadata\":{\"namespace\":\"ns\",\"name\":\"late-metadata\",\"labels\":{}}}"));
+        assertEquals(new PodInfo("ns", "bad-time", Map.of(), null, null), decode(d, "{\"metadata\":{\"namespace\":\"ns\","
+                + "\"name\":\"bad-time\",\"creationTimestamp\":\"yesterday\",\"labels\":[1]},\"spec\":{\"nodeName\":null}}"));
+        for (String absent : new String[] {"{\"metadata\":{\"namespace\":\"ns\",\"name\":\"\"}}",
+            "{\"metadata\":{\"name\":\"no-namespace\"}}", "{\"metadata\":[],\"spec\":[]}",
+            "{\"metadata\":{\"namespace\":\"ns\",\"name\":{\"a\":[1,{\"b\":2}]}}}", "{}"}) {
+            assertEquals(null, decode(d, absent), absent);
         }
-        PodInfo first = d.decode(m.readTree(pods[0]));
-        assertEquals(Map.of("app", "a", "empty", "", "n", "5"), first.labels());
-        assertEquals(java.time.Instant.parse("2026-12-03T12:03:48Z"), first.creationTimestamp());
-        assertEquals("node-1", first.nodeName());
+        String[] version = new String[1];
+        try (JsonParser p = new ObjectMapper().getFactory().createParser(
+                "{\"kind\":\"Pod\",\"metadata\":{\"resourceVersion\":\"99\",\"namespace\":\"ns\",\"name\":\"p\"}}")) {
+            p.nextToken();
+            assertEquals("p", d.decode(p, new ObjectMapper(), v -> version[0] = v).name());
+        }
+        assertEquals("99", version[0]);
+    }
+
+    @Test
+    void podsCreatedInTheSameSecondShareTheirInstant() throws Exception {
+        PodMetadataDecoder d = new PodMetadataDecoder(new Interner());
+        String pod = "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"%s\",\"creationTimestamp\":\"%s\"}}";
+        PodInfo a = decode(d, pod.formatted("a", "2026-12-03T12:03:48Z"));
+        PodInfo b = decode(d, pod.formatted("b", "2026-12-03T12:03:48Z"));
+        PodInfo c = decode(d, pod.formatted("c", "2026-12-03T12:03:49Z"));
+        PodInfo e = decode(d, pod.formatted("e", "2026-12-03T12:20:52Z")); // 1,024 s later: the same slot
+        PodInfo f = decode(d, pod.formatted("f", "2026-12-03T12:03:48Z"));
+        assertSame(a.creationTimestamp(), b.creationTimestamp());
+        assertEquals(java.time.Instant.parse("2026-12-03T12:03:49Z"), c.creationTimestamp());
+        assertEquals(java.time.Instant.parse("2026-12-03T12:20:52Z"), e.creationTimestamp());
+        assertEquals(a.creationTimestamp(), f.creationTimestamp());
+        assertNotSame(a.creationTimestamp(), f.creationTimestamp(), "the slot was taken over in between");
+    }
+
+    /** Skipped parts are still bounded by the parser's nesting limit: an error, never a stack overflow. */
+    @Test
+    void deeplyNestedPodIsRefused() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        String json = "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"p\"},\"status\":{\"x\":" + deep + "}}";
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> decode(new PodMetadataDecoder(new Interner()), json));
+        assertTrue(e.getMessage().contains("nesting depth"), e.getMessage());
+    }
+
+    /** Decodes one object as the informer does, checking that the parser is left at its end. */
+    static <T> T decode(Informer.Decoder<T> decoder, String json) throws java.io.IOException {
+        ObjectMapper m = new ObjectMapper();
+        try (JsonParser p = m.getFactory().createParser(json)) {
+            p.nextToken();
+            T value = decoder.decode(p, m, null);
+            assertEquals(com.fasterxml.jackson.core.JsonToken.END_OBJECT, p.currentToken(), "left at the object's end: " + json);
+            assertEquals(null, p.nextToken(), json);
+            return value;
+        }
     }
 
     @Test

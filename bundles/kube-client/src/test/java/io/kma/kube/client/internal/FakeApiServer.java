@@ -71,6 +71,11 @@ final class FakeApiServer implements AutoCloseable {
             events.add("{\"type\":\"" + type + "\",\"object\":" + objectJson + "}");
         }
 
+        /** An event written as given, e.g. with its fields in another order. */
+        void raw(String eventJson) {
+            events.add(eventJson);
+        }
+
         void bookmark(String rv) {
             send("BOOKMARK", "{\"kind\":\"Node\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"" + rv + "\"}}");
         }

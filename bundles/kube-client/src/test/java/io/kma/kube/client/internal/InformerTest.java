@@ -8,6 +8,7 @@ import static io.kma.kube.client.internal.TestClients.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -319,6 +320,16 @@ class InformerTest {
         assertTrue(await(() -> "602".equals(inf.resourceVersion()), MAX));
         assertEquals(List.of("default/web-a", "default/web-b", "monitoring/prom-0"),
                 cache.all().stream().map(p -> p.namespace() + "/" + p.name()).toList());
+        // Events are decoded as they stream, by the list's decoder: the same pod from a watch event equals the
+        // listed one (and is not replaced); an object before its type and unknown fields are read as well.
+        var listed = cache.all();
+        feed.send("MODIFIED", pod("default", "web-a", "603", "web"));
+        feed.raw("{\"object\":" + pod("default", "web-b", "604", "db") + ",\"extra\":[{\"x\":1}],\"type\":\"MODIFIED\"}");
+        assertTrue(await(() -> "604".equals(inf.resourceVersion()), MAX));
+        assertSame(a, cache.get("default", "web-a").orElseThrow(), "an unchanged pod keeps its instance");
+        assertEquals(Map.of("app", "db", "pod-template-hash", "5d8f"), cache.get("default", "web-b").orElseThrow().labels());
+        assertEquals(Instant.parse("2026-11-02T10:00:00Z"), cache.get("default", "web-b").orElseThrow().creationTimestamp());
+        assertNotSame(listed, cache.all(), "a changed pod makes a new list");
         assertEquals(List.of(), cache.inNamespace("kube-system"));
         assertEquals(2, cache.namespaces(), "empty namespaces are dropped");
         assertEquals(3, cache.size());
@@ -326,6 +337,22 @@ class InformerTest {
         assertTrue(watch.isWatch());
         assertEquals(ClusterCaches.POD_WATCH_ACCEPT, watch.headers().get("accept"));
         assertEquals("status.phase=Running", watch.param("fieldSelector"));
+    }
+
+    @Test
+    void watchErrorMessageIsBounded() throws Exception {
+        Informer<PodInfo> inf = new Informer<>(ClusterCaches.PODS, new PodMetadataDecoder(new Interner()), new PodCache(),
+                () -> null, FAST);
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        String event = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":500,\"message\":\""
+                + "x".repeat(100_000) + "\"}}";
+        try (com.fasterxml.jackson.core.JsonParser p = m.getFactory().createParser(event)) {
+            p.nextToken();
+            ApiException e = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> inf.event(p, m));
+            assertEquals(500, e.code());
+            assertTrue(e.getMessage().length() < Informer.MAX_MESSAGE + 64, "message of " + e.getMessage().length());
+            assertTrue(e.getMessage().startsWith("watch error 500: xxx"), e.getMessage().substring(0, 40));
+        }
     }
 
     @Test
