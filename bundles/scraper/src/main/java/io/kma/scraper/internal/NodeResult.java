@@ -1,5 +1,7 @@
 package io.kma.scraper.internal;
 
+import java.util.Collections;
+
 import io.kma.api.store.NodeScrape;
 
 /**
@@ -10,6 +12,13 @@ import io.kma.api.store.NodeScrape;
  * @param durationNanos time from the first dial to the end
  */
 record NodeResult(String node, NodeScrape scrape, ScrapeFailure failure, String url, int tried, long durationNanos) {
+
+    /** This result once the store has its samples: the same counts, no samples (a list of the same size). */
+    NodeResult stored() {
+        NodeScrape s = new NodeScrape(scrape.node(), scrape.nodePoint(),
+                Collections.nCopies(scrape.containers().size(), null));
+        return new NodeResult(node, s, failure, url, tried, durationNanos);
+    }
 
     Outcome outcome() {
         return failure == null ? Outcome.SUCCESS : failure.outcome;

@@ -164,6 +164,10 @@ final class ScrapeCycle {
                 if (state.compareAndSet(i, RUNNING, DONE)) {
                     if (r != null && r.failure() == null) {
                         sink.accept(r.scrape());
+                        // stored: keep no samples until the cycle ends (they would outlive several young
+                        // collections and be promoted, to die in the old generation: a full collection per 3 cycles)
+                        r = r.stored();
+                        futures[i] = null;
                     }
                     results.set(i, r); // never null: a scrape's future does not complete exceptionally
                     done.countDown();

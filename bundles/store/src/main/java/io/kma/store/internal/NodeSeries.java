@@ -17,8 +17,8 @@ final class NodeSeries {
     volatile NodeUsage usage;
     /** The pods this node reported in its last stored scrape (and still owns). */
     List<PodSeries> pods = new ArrayList<>();
-    /** The cycle in which it was last stored. */
-    long cycle;
+    /** The cycle in which it was last stored (compared for equality only, so wrapping is harmless). */
+    int cycle;
     /** True while a failed scrape is being bridged with the previous points. */
     boolean carried;
 

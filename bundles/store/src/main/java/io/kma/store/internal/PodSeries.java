@@ -26,8 +26,8 @@ final class PodSeries implements PodSeriesRef {
     final long[] pairs;
     /** The node that reported the pod last (to carry it over, and to detect a duplicate). */
     NodeSeries node;
-    /** The cycle in which it was last stored. */
-    long cycle;
+    /** The cycle in which it was last stored (compared for equality only, so wrapping is harmless). */
+    int cycle;
     /** Odd while the writer changes {@link #pairs} or {@link #served}. */
     private volatile int version;
     /** Containers with a usable rate; 0 when the pod is not served. */

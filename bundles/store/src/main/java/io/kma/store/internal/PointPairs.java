@@ -8,20 +8,21 @@ import io.kma.api.store.MetricPoint;
  * — kept as eight consecutive longs in a long[] so that no object exists per point.
  *
  * <p>Layout from the pair's offset: last timestamp, last cpu, last memory, last start time, then the
- * same four for the previous point. A pair without a previous point has {@link #NO_PREV} as previous
- * timestamp.
+ * previous point's timestamp, cpu and start time. The previous memory is not kept: usage serves the last
+ * point's memory, and the rate needs only the previous cpu, timestamp and start time (7 longs instead of 8:
+ * 16 bytes less per two-container pod, ~5.6 MB at 350,000 pods). A pair without a previous point has
+ * {@link #NO_PREV} as previous timestamp.
  */
 final class PointPairs {
 
-    static final int WIDTH = 8;
+    static final int WIDTH = 7;
     static final int LAST_T = 0;
     static final int LAST_CPU = 1;
     static final int LAST_MEM = 2;
     static final int LAST_START = 3;
     static final int PREV_T = 4;
     static final int PREV_CPU = 5;
-    static final int PREV_MEM = 6;
-    static final int PREV_START = 7;
+    static final int PREV_START = 6;
 
     /** Previous timestamp of a pair that has no previous point. */
     static final long NO_PREV = Long.MIN_VALUE;
@@ -57,11 +58,9 @@ final class PointPairs {
         boolean hasOld = old != null;
         long lastT = hasOld ? old[oldOffset + LAST_T] : 0;
         long lastCpu = hasOld ? old[oldOffset + LAST_CPU] : 0;
-        long lastMem = hasOld ? old[oldOffset + LAST_MEM] : 0;
         long lastStart = hasOld ? old[oldOffset + LAST_START] : 0;
         long prevT = hasOld ? old[oldOffset + PREV_T] : NO_PREV;
         long prevCpu = hasOld ? old[oldOffset + PREV_CPU] : 0;
-        long prevMem = hasOld ? old[oldOffset + PREV_MEM] : 0;
         long prevStart = hasOld ? old[oldOffset + PREV_START] : 0;
         long t = x.timestampNanos();
         long s = x.startTimeNanos();
@@ -73,14 +72,14 @@ final class PointPairs {
         if (container && s < t && age >= FRESH_CONTAINER_MIN_NANOS && age < resolutionNanos) {
             // A container younger than one resolution: its start is a known point with cpu 0, so
             // it is served from its first scrape (this also covers a restart seen in this scrape).
-            setPrev(dst, dstOffset, s, 0, x.memoryBytes(), s);
+            setPrev(dst, dstOffset, s, 0, s);
         } else if (hasOld && (!container || s < lastT)) {
             // Same node, or same container instance: it started before the stored last point.
             if (t > lastT) {
-                setPrev(dst, dstOffset, lastT, lastCpu, lastMem, lastStart);
+                setPrev(dst, dstOffset, lastT, lastCpu, lastStart);
             } else if (prevT != NO_PREV && prevT < t) {
                 // Out of order but newer than the previous point: keep the previous point.
-                setPrev(dst, dstOffset, prevT, prevCpu, prevMem, prevStart);
+                setPrev(dst, dstOffset, prevT, prevCpu, prevStart);
             } else {
                 dst[dstOffset + PREV_T] = NO_PREV;
             }
@@ -90,10 +89,9 @@ final class PointPairs {
         }
     }
 
-    private static void setPrev(long[] dst, int off, long t, long cpu, long mem, long start) {
+    private static void setPrev(long[] dst, int off, long t, long cpu, long start) {
         dst[off + PREV_T] = t;
         dst[off + PREV_CPU] = cpu;
-        dst[off + PREV_MEM] = mem;
         dst[off + PREV_START] = start;
     }
 

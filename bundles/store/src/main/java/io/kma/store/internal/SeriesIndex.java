@@ -32,7 +32,7 @@ final class SeriesIndex {
     /** The pods of the node being stored as its previous scrape had them, and the walk's position in them. */
     private List<PodSeries> lastScrape = List.of();
     private int lastScrapeAt;
-    private long cycle = 1;
+    private int cycle = 1;
     private volatile int servableNodes;
     private volatile int servablePods;
     private volatile int servableContainers;
