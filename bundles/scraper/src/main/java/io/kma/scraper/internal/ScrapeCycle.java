@@ -55,6 +55,11 @@ final class ScrapeCycle {
     private final ScrapeFailureLog failures;
     private final CarriedScrapes first;
 
+    /** Start groups, in start order: see {@link #startOrder}. */
+    static final int CARRIED = 0;
+    static final int KNOWN = 1;
+    static final int NEW = 2;
+
     private static final int RUNNING = 0;
     private static final int DONE = 1;
     private static final int LATE = 2;
@@ -106,7 +111,6 @@ final class ScrapeCycle {
         }
         first.retain(selected);
 
-        Integer[] order = new Integer[n];
         long[] offsets = new long[n];
         long window = TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNanos - System.nanoTime()));
         long spreadMillis = jitter ? Math.min(8L * n, 4000L) : 0;
@@ -117,14 +121,17 @@ final class ScrapeCycle {
         // a first scrape is a TLS handshake: at 10 ms each they get two thirds of the cycle instead of all
         // starting within upstream's 4 s, so a cold start's handshakes do not all compete for the CPU at once
         long firstSpreadMillis = jitter ? Math.max(spreadMillis, Math.min(10L * firstTimers, window * 2 / 3)) : 0;
+        // upstream's stagger over the nodes scraped before: all of them in the steady state; on a cold start
+        // the few scraped so far, so that the first scrapes queued behind them do not wait for 4 s to pass
+        long knownSpreadMillis = jitter ? Math.min(8L * (n - firstTimers), 4000L) : 0;
+        int[] groups = new int[n];
         for (int i = 0; i < n; i++) {
-            order[i] = i;
             String name = nodes.get(i).name();
-            long spread = first.finishedBefore(name) ? spreadMillis : firstSpreadMillis;
-            // carried scrapes are already running: taken first, so that no deadline leaves them behind
-            offsets[i] = spread == 0 || first.hasCarried(name) ? 0 : ThreadLocalRandom.current().nextLong(spread);
+            groups[i] = first.hasCarried(name) ? CARRIED : first.finishedBefore(name) ? KNOWN : NEW;
+            long spread = groups[i] == KNOWN ? knownSpreadMillis : firstSpreadMillis;
+            offsets[i] = spread == 0 || groups[i] == CARRIED ? 0 : ThreadLocalRandom.current().nextLong(spread);
         }
-        Arrays.sort(order, Comparator.comparingLong(i -> offsets[i]));
+        Integer[] order = startOrder(groups, offsets);
 
         AtomicReferenceArray<NodeResult> results = new AtomicReferenceArray<>(n);
         @SuppressWarnings("unchecked")
@@ -211,6 +218,29 @@ final class ScrapeCycle {
         failures.endCycle(n);
         metrics.retainNodes(names);
         return new ScrapeBatch(scraped, failed);
+    }
+
+    /**
+     * The order in which the cycle starts its nodes: scrapes carried from the last cycle (already running,
+     * so that no deadline leaves them behind), then nodes scraped before (a kept-alive connection, a fraction
+     * of a millisecond of CPU each), then first scrapes (a TLS handshake each, milliseconds of CPU), each group
+     * by its random offset. On a cold start whose handshakes cannot all finish in one cycle, the nodes that have
+     * one sample get their second before any slot or CPU goes to another handshake: interleaved by offset alone,
+     * known nodes waited behind handshakes for slots, stayed pending twice, and the store dropped their first
+     * sample, so their handshake was wasted. A first scrape whose offset passed while the known nodes were
+     * started starts at once, within the concurrency limit.
+     *
+     * @param groups  per node {@link #CARRIED}, {@link #KNOWN} or {@link #NEW}
+     * @param offsets per node its start offset from the cycle's start, in ms
+     * @return node indexes in start order
+     */
+    static Integer[] startOrder(int[] groups, long[] offsets) {
+        Integer[] order = new Integer[groups.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.<Integer>comparingInt(i -> groups[i]).thenComparingLong(i -> offsets[i]));
+        return order;
     }
 
     private static String url(List<KubeletEndpoint> candidates) {

@@ -18,14 +18,17 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * CPU per TLS 1.3 handshake of a JDK client like the scraper's (EC P-256 client certificate, CA-signed
  * P-256 kubelet certificate), measured as thread CPU time spent in the client's and the server's SSLEngine
  * calls separately, in memory (no sockets). A timed loop, not a test and not run by the build; arguments: the
- * named groups the client offers (jdk.tls.namedGroups, e.g. x25519 or secp256r1) and the number of handshakes:
+ * named groups the client offers (jdk.tls.namedGroups, e.g. x25519 or secp256r1), the number of handshakes, and
+ * {@code bc} to install the tls bundle's {@code EcdsaVerifyProvider} first (both sides, one JVM) or {@code jdk}, and
+ * the protocol (TLSv1.3, the default, or TLSv1.2):
  * <pre>
  * java -cp bundles/scraper/target/test-classes:bundles/scraper/target/classes:$(cat bundles/scraper/target/cp.txt) \
- *      io.kma.scraper.internal.HandshakeCostLoop x25519 300
+ *      io.kma.scraper.internal.HandshakeCostLoop x25519 300 bc TLSv1.3
  * </pre>
  */
 public class HandshakeCostLoop {
     static final ThreadMXBean T = ManagementFactory.getThreadMXBean();
+    static String protocol = "TLSv1.3";
     static KeyPair kp() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -51,21 +54,24 @@ public class HandshakeCostLoop {
         String groups = a.length > 0 ? a[0] : null;
         int n = a.length > 1 ? Integer.parseInt(a[1]) : 400;
         if (groups != null) System.setProperty("jdk.tls.namedGroups", groups);
+        boolean bc = a.length > 2 && a[2].equals("bc");
+        if (bc) Security.insertProviderAt(new io.kma.tls.internal.EcdsaVerifyProvider(), 1);
         KeyPair caKp = kp();
         X509Certificate ca = cert("ca", caKp, "ca", caKp.getPrivate(), true, null);
         KeyPair srv = kp(); KeyPair cli = kp();
         SSLContext server = ctx(new X509Certificate[]{cert("sim-node-1", srv, "ca", caKp.getPrivate(), false, "sim-node-1"), ca}, srv.getPrivate(), ca);
         SSLContext client = ctx(new X509Certificate[]{cert("appliance", cli, "ca", caKp.getPrivate(), false, null), ca}, cli.getPrivate(), ca);
+        protocol = a.length > 3 ? a[3] : "TLSv1.3";
         long[] warm = run(server, client, n); // JIT
         long[] r = run(server, client, n);
-        System.out.printf("groups=%s: client %.2f ms, server %.2f ms CPU per handshake (%d handshakes; warm-up run %.2f / %.2f)%n",
-                groups, r[0] / 1e6 / n, r[1] / 1e6 / n, n, warm[0] / 1e6 / n, warm[1] / 1e6 / n);
+        System.out.printf("%s, groups=%s, ECDSA verify %s: client %.2f ms, server %.2f ms CPU per handshake (%d handshakes; warm-up run %.2f / %.2f)%n",
+                protocol, groups, bc ? "Bouncy Castle" : "JDK", r[0] / 1e6 / n, r[1] / 1e6 / n, n, warm[0] / 1e6 / n, warm[1] / 1e6 / n);
     }
     static long[] run(SSLContext server, SSLContext client, int n) throws Exception {
         long c = 0, s = 0;
         for (int i = 0; i < n; i++) {
             SSLEngine ce = client.createSSLEngine("sim-node-1", 10250); ce.setUseClientMode(true);
-            SSLParameters p = ce.getSSLParameters(); p.setProtocols(new String[]{"TLSv1.3"}); ce.setSSLParameters(p);
+            SSLParameters p = ce.getSSLParameters(); p.setProtocols(new String[]{protocol}); ce.setSSLParameters(p);
             SSLEngine se = server.createSSLEngine(); se.setUseClientMode(false); se.setWantClientAuth(true);
             ByteBuffer c2s = ByteBuffer.allocate(1 << 16), s2c = ByteBuffer.allocate(1 << 16);
             ByteBuffer app = ByteBuffer.allocate(1 << 16), empty = ByteBuffer.allocate(0);

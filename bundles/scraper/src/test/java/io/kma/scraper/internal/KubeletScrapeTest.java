@@ -348,4 +348,30 @@ class KubeletScrapeTest {
         assertTrue(out.toString().contains("kube_metrics_appliance_scrape_pending_nodes 2\n"), out.toString());
         assertTrue(out.toString().contains("metrics_server_kubelet_request_total{success=\"false\"} 0\n"), out.toString());
     }
+
+    @Test
+    void nodesScrapedBeforeStartBeforeFirstScrapes() throws Exception {
+        kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(BODY));
+        try (KubeletStandIn second = new KubeletStandIn(TestPki.server(kubeletCa, "sim-node-2", "sim-node-2"),
+                kubeletCa.cert(), clientCa.cert())) {
+            AddressResolver resolver = n -> List.of(new KubeletEndpoint("127.0.0.1",
+                    n.name().equals("sim-node-1") ? kubelet.port() : second.port(), "InternalIP"));
+            ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, new ScraperMetrics(15_000), 1, false);
+            assertEquals(1, cycle.run(List.of(node("sim-node-1")), resolver, credentials,
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(10), x -> { }).scraped().size());
+
+            // one slot, each scrape 1.5 s, a 2.5 s cycle: only the first node started finishes in it. sim-node-2
+            // (a first scrape, listed first) waits for sim-node-1 (scraped before), which keeps its series going
+            kubelet.answers.put("/metrics/resource", new KubeletStandIn.Answer(200, BODY.getBytes(), 1500));
+            second.answers.put("/metrics/resource", new KubeletStandIn.Answer(200, BODY.getBytes(), 1500));
+            ScrapeBatch batch = cycle.run(List.of(node("sim-node-2"), node("sim-node-1")), resolver, credentials,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500), x -> { });
+            assertEquals(List.of("sim-node-1"), batch.scraped().stream().map(NodeScrape::node).toList());
+            assertEquals(Set.of(), batch.failedNodes(), "sim-node-2 is pending (carried), not failed");
+            // let the carried first scrape finish before the stand-ins stop
+            ScrapeBatch next = cycle.run(List.of(node("sim-node-2"), node("sim-node-1")), resolver, credentials,
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(5), x -> { });
+            assertTrue(next.scraped().stream().anyMatch(s -> s.node().equals("sim-node-2")), "the carried scrape's result");
+        }
+    }
 }
