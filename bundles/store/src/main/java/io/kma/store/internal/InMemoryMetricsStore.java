@@ -117,10 +117,13 @@ public final class InMemoryMetricsStore implements MetricsStore {
                     s.duplicateExample);
         }
         if (s.carriedCount > 0) {
-            LOG.info("{} nodes failed to scrape: their previous metrics are kept for this one cycle", s.carriedCount);
+            // the scraper reports failed and still-pending nodes alike (a cold start's handshakes are pending, not failed)
+            LOG.info("{} nodes without a new scrape this cycle (failed or still pending): their previous metrics are kept"
+                    + " for this one cycle", s.carriedCount);
         }
         if (s.droppedAfterSecondFailure > 0) {
-            LOG.warn("{} nodes failed to scrape twice in a row: their metrics are dropped", s.droppedAfterSecondFailure);
+            LOG.warn("{} nodes without a new scrape two cycles in a row (failed or still pending): their metrics are dropped",
+                    s.droppedAfterSecondFailure);
         }
         boolean ready = s.ready();
         if (ready != wasReady) {
