@@ -1,7 +1,11 @@
 package io.kma.tls.internal;
 
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -19,8 +23,14 @@ import org.bouncycastle.jcajce.provider.asymmetric.ec.SignatureSpi;
  * <p>Narrow on purpose: {@link VerifyService#supportsParameter} accepts only EC public keys, so the JDK's
  * delayed provider selection hands signing (private keys), and every other algorithm, to the JDK's providers
  * as before. Verification is not weakened: Bouncy Castle checks the public point is on the curve when the key
- * is initialised and accepts only strict DER signatures. Public, so the cluster simulator (plain class path)
- * can install the same provider for its stand-in kubelets.
+ * is initialised and accepts only strict DER signatures. Only keys on the curves JDK 17's SunEC computes (and Go's
+ * crypto/x509 accepts) are taken, P-256, P-384 and P-521: a key on any other curve goes on to the JDK and is refused
+ * there as before. Public, so the cluster simulator (plain class path) can install the same provider for its
+ * stand-in kubelets.
+ *
+ * <p>Known limit: a caller that fixes a {@code Signature}'s provider before {@code init} (e.g. by calling
+ * {@code getProvider()}) gets this one, and a later {@code initSign} then signs on Bouncy Castle. JSSE, the PKIX
+ * validator and this project's own signers all call {@code init} first.
  */
 public final class EcdsaVerifyProvider extends Provider {
 
@@ -40,6 +50,35 @@ public final class EcdsaVerifyProvider extends Provider {
                 SignatureSpi.ecDSA512::new));
     }
 
+    /** The curves SunEC computes; a key on another curve is not ours to verify. */
+    private static final List<ECParameterSpec> CURVES = List.of(curve("secp256r1"), curve("secp384r1"),
+            curve("secp521r1"));
+
+    private static ECParameterSpec curve(String name) {
+        try {
+            AlgorithmParameters params = AlgorithmParameters.getInstance("EC", "SunEC");
+            params.init(new ECGenParameterSpec(name));
+            return params.getParameterSpec(ECParameterSpec.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK's SunEC provider does not know " + name, e);
+        }
+    }
+
+    /** Whether the key lies on one of {@link #CURVES} (curve, generator, order and cofactor all equal). */
+    static boolean onSupportedCurve(ECPublicKey key) {
+        ECParameterSpec p = key.getParams();
+        if (p == null) {
+            return false;
+        }
+        for (ECParameterSpec c : CURVES) {
+            if (c.getCurve().equals(p.getCurve()) && c.getGenerator().equals(p.getGenerator())
+                    && c.getOrder().equals(p.getOrder()) && c.getCofactor() == p.getCofactor()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A Signature service instantiated here (not by class name, which the JDK could not load from a bundle). */
     private static final class VerifyService extends Service {
 
@@ -51,10 +90,13 @@ public final class EcdsaVerifyProvider extends Provider {
             this.spi = spi;
         }
 
-        /** Only EC public keys: a private key (signing) is passed on to the next provider, the JDK's. */
+        /**
+         * Only EC public keys on P-256/384/521: a private key (signing), or a key on another curve, is passed on to
+         * the next provider, the JDK's.
+         */
         @Override
         public boolean supportsParameter(Object parameter) {
-            return parameter instanceof ECPublicKey;
+            return parameter instanceof ECPublicKey key && onSupportedCurve(key);
         }
 
         @Override

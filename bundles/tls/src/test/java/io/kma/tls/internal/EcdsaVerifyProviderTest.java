@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -108,6 +110,30 @@ class EcdsaVerifyProviderTest {
         signer.update(DATA);
         byte[] sig = signer.sign();
         assertFalse(verifyOrRefuse(offCurve, DATA, sig));
+        // and Bouncy Castle itself refuses it (above, a refusal could also have come from the JDK after ours)
+        Signature ours = Signature.getInstance("SHA256withECDSA", installed);
+        assertThrows(InvalidKeyException.class, () -> ours.initVerify(offCurve));
+    }
+
+    @Test
+    void keysOnOtherCurvesGoOnToTheJdk() throws Exception {
+        assertTrue(EcdsaVerifyProvider.onSupportedCurve((ECPublicKey) p256().getPublic()));
+        KeyPairGenerator p384 = KeyPairGenerator.getInstance("EC", "SunEC");
+        p384.initialize(new ECGenParameterSpec("secp384r1"));
+        assertTrue(EcdsaVerifyProvider.onSupportedCurve((ECPublicKey) p384.generateKeyPair().getPublic()));
+
+        // secp256k1: Bouncy Castle could verify on it, JDK 17 and Go's crypto/x509 do not; it must stay refused
+        KeyPairGenerator k1 = new org.bouncycastle.jcajce.provider.asymmetric.ec.KeyPairGeneratorSpi.ECDSA();
+        k1.initialize(new ECGenParameterSpec("secp256k1"));
+        ECPublicKey k1Key = (ECPublicKey) k1.generateKeyPair().getPublic();
+        assertFalse(EcdsaVerifyProvider.onSupportedCurve(k1Key));
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        try {
+            verifier.initVerify(k1Key);
+            assertNotSame(installed, verifier.getProvider(), "a secp256k1 key went to the JDK's provider");
+        } catch (InvalidKeyException expected) {
+            // the JDK's SunEC does not compute on secp256k1: refused, as without this provider
+        }
     }
 
     @Test

@@ -476,6 +476,31 @@ final class Informer<T> {
         }
     }
 
+    /**
+     * A server's message as it may go into a log line and a health-check reason: at most {@link #MAX_MESSAGE}
+     * characters, not cut inside a surrogate pair, control characters (newlines too) as spaces.
+     */
+    static String loggable(String msg) {
+        if (msg == null) {
+            return null;
+        }
+        String cut = msg;
+        if (msg.length() > MAX_MESSAGE) {
+            int end = Character.isHighSurrogate(msg.charAt(MAX_MESSAGE - 1)) ? MAX_MESSAGE - 1 : MAX_MESSAGE;
+            cut = msg.substring(0, end) + "...";
+        }
+        StringBuilder clean = null;
+        for (int i = 0; i < cut.length(); i++) {
+            if (Character.isISOControl(cut.charAt(i))) {
+                if (clean == null) {
+                    clean = new StringBuilder(cut);
+                }
+                clean.setCharAt(i, ' ');
+            }
+        }
+        return clean == null ? cut : clean.toString();
+    }
+
     /** The event's object, at its START_OBJECT; the store changes first, then the resourceVersion moves on. */
     private void object(String type, JsonParser p, ObjectMapper mapper) throws IOException {
         String[] version = new String[1];
@@ -498,11 +523,7 @@ final class Informer<T> {
                 // a Status: small, and the watch ends with it
                 JsonNode status = mapper.readTree(p);
                 int code = status.path("code").asInt(500);
-                String msg = text(status, "message");
-                if (msg != null && msg.length() > MAX_MESSAGE) {
-                    // it ends up in a log line and a health-check reason
-                    msg = msg.substring(0, MAX_MESSAGE) + "...";
-                }
+                String msg = loggable(text(status, "message"));
                 throw new ApiException(code, "watch error " + code + (msg == null ? "" : ": " + msg));
             }
             default -> throw new IOException("watch stream: unknown event type " + type);

@@ -356,6 +356,17 @@ class InformerTest {
     }
 
     @Test
+    void serverMessagesAreLoggableOnOneLineAndNotCutInsideACharacter() {
+        assertEquals("a b c", Informer.loggable("a\nb\u001bc"));
+        assertEquals(null, Informer.loggable(null));
+        String emoji = "\uD83D\uDE00"; // one code point, two chars
+        String cutThere = "x".repeat(Informer.MAX_MESSAGE - 1) + emoji + "tail";
+        String out = Informer.loggable(cutThere);
+        assertEquals("x".repeat(Informer.MAX_MESSAGE - 1) + "...", out, "the pair is dropped whole, not split");
+        assertEquals("x".repeat(Informer.MAX_MESSAGE) + "...", Informer.loggable("x".repeat(Informer.MAX_MESSAGE + 5)));
+    }
+
+    @Test
     void stopUnblocksAnOpenWatchPromptly() throws Exception {
         server = new FakeApiServer(pki, 0);
         FakeApiServer.WatchFeed feed = new FakeApiServer.WatchFeed();

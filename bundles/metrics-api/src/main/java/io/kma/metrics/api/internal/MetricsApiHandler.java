@@ -95,7 +95,9 @@ final class MetricsApiHandler implements HttpHandler {
                 return;
             }
             LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
-            if (!exchange.isResponseStarted()) {
+            // A gzip body may still sit in Undertow's buffer (response not started): a Status appended to it would be
+            // plain bytes under Content-Encoding: gzip, so such a body ends truncated, like any body already started.
+            if (!exchange.isResponseStarted() && !exchange.getResponseHeaders().contains(Headers.CONTENT_ENCODING)) {
                 sendStatus(exchange, Negotiation.JSON, ApiStatus.internalError(String.valueOf(e.getMessage())));
             }
         } finally {

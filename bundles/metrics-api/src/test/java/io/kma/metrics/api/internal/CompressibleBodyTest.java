@@ -9,6 +9,14 @@ import org.junit.jupiter.api.Test;
 class CompressibleBodyTest {
 
     @Test
+    void aPodListsFirstWriteIsAboveTheThresholdSoLargeListsAreCompressed() {
+        // CompressibleBody decides on the first write; the pod list writers hand over CHUNK bytes at a time, so
+        // "first write above THRESHOLD" means "body above THRESHOLD" (upstream's rule) only while CHUNK is larger
+        assertTrue(PodListWriter.CHUNK > CompressibleBody.THRESHOLD,
+                "PodListWriter.CHUNK " + PodListWriter.CHUNK + " <= THRESHOLD " + CompressibleBody.THRESHOLD);
+    }
+
+    @Test
     void gzipIsAcceptedOnlyAsItsOwnToken() {
         assertTrue(CompressibleBody.acceptsGzip("gzip"));
         assertTrue(CompressibleBody.acceptsGzip("deflate, gzip"));
