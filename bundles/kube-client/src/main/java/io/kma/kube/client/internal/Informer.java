@@ -90,6 +90,8 @@ final class Informer<T> {
 
     /** Characters kept of an ERROR event's message. */
     static final int MAX_MESSAGE = 1_024;
+    /** Tokens of an event's object buffered when it comes before its type: etcd's 1.5 MiB objects hold fewer. */
+    static final int MAX_BUFFERED_TOKENS = 200_000;
 
     private final Spec spec;
     private final Decoder<T> decoder;
@@ -457,7 +459,7 @@ final class Informer<T> {
                 hasObject = true;
                 if (type == null) {
                     early = new TokenBuffer(p);
-                    early.copyCurrentStructure(p);
+                    copyBounded(p, early);
                 } else {
                     object(type, p, mapper);
                 }
@@ -499,6 +501,29 @@ final class Informer<T> {
             }
         }
         return clean == null ? cut : clean.toString();
+    }
+
+    /**
+     * Copies the object at the parser's START_OBJECT into {@code out}, refusing one of more than
+     * {@link #MAX_BUFFERED_TOKENS} tokens: only an object sent before its type is buffered, and its size is the
+     * sender's to choose. Leaves the parser at the object's END_OBJECT, as {@code copyCurrentStructure} does.
+     */
+    static void copyBounded(JsonParser p, TokenBuffer out) throws IOException {
+        int depth = 0;
+        int tokens = 0;
+        do {
+            if (++tokens > MAX_BUFFERED_TOKENS) {
+                throw new IOException("watch stream: an event's object sent before its type has more than "
+                        + MAX_BUFFERED_TOKENS + " tokens");
+            }
+            out.copyCurrentEvent(p);
+            JsonToken t = p.currentToken();
+            if (t.isStructStart()) {
+                depth++;
+            } else if (t.isStructEnd()) {
+                depth--;
+            }
+        } while (depth > 0 && p.nextToken() != null);
     }
 
     /** The event's object, at its START_OBJECT; the store changes first, then the resourceVersion moves on. */

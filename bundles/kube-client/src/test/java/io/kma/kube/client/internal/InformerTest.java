@@ -356,6 +356,32 @@ class InformerTest {
     }
 
     @Test
+    void anObjectBeforeItsTypeIsBufferedOnlyUpToABound() throws Exception {
+        Informer<PodInfo> inf = new Informer<>(ClusterCaches.PODS, new PodMetadataDecoder(new Interner()), new PodCache(),
+                () -> null, FAST);
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        // a flat array of numbers inside the object: one token each
+        String huge = "{\"object\":{\"metadata\":{\"name\":\"p\"},\"pad\":["
+                + "1,".repeat(Informer.MAX_BUFFERED_TOKENS) + "1]},\"type\":\"ADDED\"}";
+        try (com.fasterxml.jackson.core.JsonParser p = m.getFactory().createParser(huge)) {
+            p.nextToken();
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> inf.event(p, m));
+            assertTrue(e.getMessage().contains("more than " + Informer.MAX_BUFFERED_TOKENS + " tokens"), e.getMessage());
+        }
+        // nested objects and arrays are copied whole, and the parser stops at the object's end
+        String nested = "{\"a\":[{\"b\":[1,{\"c\":{}}]},[]],\"d\":\"e\"}";
+        try (com.fasterxml.jackson.core.JsonParser p = m.getFactory().createParser(nested + "[9]")) {
+            p.nextToken();
+            com.fasterxml.jackson.databind.util.TokenBuffer out = new com.fasterxml.jackson.databind.util.TokenBuffer(p);
+            Informer.copyBounded(p, out);
+            assertEquals(com.fasterxml.jackson.core.JsonToken.END_OBJECT, p.currentToken());
+            assertEquals(com.fasterxml.jackson.core.JsonToken.START_ARRAY, p.nextToken());
+            assertEquals(m.readTree(nested), m.readTree(out.asParser(m)));
+        }
+    }
+
+    @Test
     void serverMessagesAreLoggableOnOneLineAndNotCutInsideACharacter() {
         assertEquals("a b c", Informer.loggable("a\nb\u001bc"));
         assertEquals(null, Informer.loggable(null));
