@@ -242,8 +242,10 @@ final class ResourceResponder {
         int count = handles != null ? handles.size() : listed.length;
         long now = epochNanos.getAsLong();
         PodListWriter writer = new PodListWriter(out, generators);
-        boolean full = all && labels.isEverything() && fields.isEverything();
-        PodTable table = !protobuf ? null : full ? takeTable(count) : new PodTable(16);
+        boolean selectsAll = labels.isEverything() && fields.isEverything();
+        boolean full = all && selectsAll;
+        // a kept table for full lists; a namespace's list without selectors knows its size; selectors start small
+        PodTable table = !protobuf ? null : full ? takeTable(count) : new PodTable(selectsAll ? Math.max(count, 16) : 16);
         try {
             return writeItems(writer, table, handles, listed, count, labels, fields, store, now);
         } finally {
