@@ -339,36 +339,35 @@ class InformerTest {
         assertEquals("status.phase=Running", watch.param("fieldSelector"));
     }
 
-    @Test
-    void watchErrorMessageIsBounded() throws Exception {
+    /** Reads one watch event with a pod informer that has no API client, and returns what it threw. */
+    private static <E extends Throwable> E eventFails(Class<E> expected, String event) throws Exception {
         Informer<PodInfo> inf = new Informer<>(ClusterCaches.PODS, new PodMetadataDecoder(new Interner()), new PodCache(),
                 () -> null, FAST);
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
-        String event = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":500,\"message\":\""
-                + "x".repeat(100_000) + "\"}}";
         try (com.fasterxml.jackson.core.JsonParser p = m.getFactory().createParser(event)) {
             p.nextToken();
-            ApiException e = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> inf.event(p, m));
-            assertEquals(500, e.code());
-            assertTrue(e.getMessage().length() < Informer.MAX_MESSAGE + 64, "message of " + e.getMessage().length());
-            assertTrue(e.getMessage().startsWith("watch error 500: xxx"), e.getMessage().substring(0, 40));
+            return org.junit.jupiter.api.Assertions.assertThrows(expected, () -> inf.event(p, m));
         }
     }
 
     @Test
+    void watchErrorMessageIsBounded() throws Exception {
+        String event = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":500,\"message\":\""
+                + "x".repeat(100_000) + "\"}}";
+        ApiException e = eventFails(ApiException.class, event);
+        assertEquals(500, e.code());
+        assertTrue(e.getMessage().length() < Informer.MAX_MESSAGE + 64, "message of " + e.getMessage().length());
+        assertTrue(e.getMessage().startsWith("watch error 500: xxx"), e.getMessage().substring(0, 40));
+    }
+
+    @Test
     void anObjectBeforeItsTypeIsBufferedOnlyUpToABound() throws Exception {
-        Informer<PodInfo> inf = new Informer<>(ClusterCaches.PODS, new PodMetadataDecoder(new Interner()), new PodCache(),
-                () -> null, FAST);
-        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
         // a flat array of numbers inside the object: one token each
         String huge = "{\"object\":{\"metadata\":{\"name\":\"p\"},\"pad\":["
                 + "1,".repeat(Informer.MAX_BUFFERED_TOKENS) + "1]},\"type\":\"ADDED\"}";
-        try (com.fasterxml.jackson.core.JsonParser p = m.getFactory().createParser(huge)) {
-            p.nextToken();
-            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                    () -> inf.event(p, m));
-            assertTrue(e.getMessage().contains("more than " + Informer.MAX_BUFFERED_TOKENS + " tokens"), e.getMessage());
-        }
+        java.io.IOException e = eventFails(java.io.IOException.class, huge);
+        assertTrue(e.getMessage().contains("more than " + Informer.MAX_BUFFERED_TOKENS + " tokens"), e.getMessage());
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
         // nested objects and arrays are copied whole, and the parser stops at the object's end
         String nested = "{\"a\":[{\"b\":[1,{\"c\":{}}]},[]],\"d\":\"e\"}";
         try (com.fasterxml.jackson.core.JsonParser p = m.getFactory().createParser(nested + "[9]")) {
