@@ -54,11 +54,6 @@ final class CompressibleBody extends OutputStream {
         return false;
     }
 
-    /** True once the body is being compressed. */
-    boolean compressed() {
-        return gzip != null;
-    }
-
     @Override
     public void write(int b) throws IOException {
         write(new byte[] {(byte) b}, 0, 1);
