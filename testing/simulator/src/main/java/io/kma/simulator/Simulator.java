@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -153,6 +154,7 @@ public final class Simulator implements AutoCloseable {
     private void startKubelets() throws IOException {
         int n = options.nodes();
         KeyPair kubeletKey = Pki.newKeyPair();
+        PrivateKey signingKey = GoSpeedCrypto.signingKey(kubeletKey.getPrivate()); // benchmark fidelity
         TrustManager[] clientTrust = Pki.trustManagers(ca.cert());
         Pki.write(dir.resolve("pki"), "kubelet-shared", new Pki.Issued(
                 Pki.issueServer(ca, "sim-node-0", List.of("sim-node-0"), List.of(), kubeletKey).cert(), kubeletKey.getPrivate()));
@@ -170,12 +172,13 @@ public final class Simulator implements AutoCloseable {
                 String host = LoadProfile.nodeName(i);
                 Pki.Issued own = Pki.newCa(host + "-ca@" + created);
                 Pki.Issued cert = Pki.issueServer(own, host + "@" + created, List.of(host), ips, Pki.newKeyPair());
-                contexts[i] = Pki.context(new FixedKeyManager(new X509Certificate[]{cert.cert(), own.cert()}, cert.key()),
+                contexts[i] = Pki.context(new FixedKeyManager(new X509Certificate[]{cert.cert(), own.cert()},
+                        GoSpeedCrypto.signingKey(cert.key())),
                         clientTrust);
                 return;
             }
             Pki.Issued cert = Pki.issueServer(ca, LoadProfile.nodeName(i), List.of(LoadProfile.nodeName(i)), ips, kubeletKey);
-            contexts[i] = Pki.context(new FixedKeyManager(new X509Certificate[]{cert.cert(), ca.cert()}, kubeletKey.getPrivate()), clientTrust);
+            contexts[i] = Pki.context(new FixedKeyManager(new X509Certificate[]{cert.cert(), ca.cert()}, signingKey), clientTrust);
         });
         Undertow.Builder b = Undertow.builder()
                 .setIoThreads(options.kubeletIoThreads())

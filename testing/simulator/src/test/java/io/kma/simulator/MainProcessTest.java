@@ -6,8 +6,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +45,13 @@ class MainProcessTest {
                 assertEquals("3", props.getProperty("pods.per.node"));
                 assertEquals("2", props.getProperty("containers.per.pod"));
                 assertEquals(Long.toString(p.pid()), props.getProperty("pid"));
+                // a kubelet of the process (Go-speed crypto on by default: Bouncy Castle signs its CertificateVerify
+                // and does its x25519) and this JVM's JDK client, which verifies as the appliance does
+                String[] kubelet = Files.readAllLines(Path.of(props.getProperty("kubelet.list"))).get(1).split(" ");
+                TestHttp.Response scrape = TestHttp.request("GET", "https://" + kubelet[1] + ":" + kubelet[2]
+                        + "/metrics/resource", TestHttp.tls(dir, "apiserver-kubelet-client"), TestHttp.dnsName(kubelet[0]),
+                        Map.of(), null);
+                assertEquals(200, scrape.code());
                 p.destroy(); // SIGTERM
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s of SIGTERM");
                 System.out.println("simulator exit code after SIGTERM: " + p.exitValue());
