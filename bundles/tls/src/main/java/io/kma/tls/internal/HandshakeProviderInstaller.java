@@ -2,6 +2,7 @@ package io.kma.tls.internal;
 
 import java.security.Provider;
 import java.security.Security;
+import java.util.List;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -10,44 +11,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts {@link EcdsaVerifyProvider} first in the JVM's provider list while the tls bundle is active and takes
- * it out when it stops, so a bundle update installs the new bundle's provider and the old class loader is
- * not held by {@link Security}. A provider of that name already there (another copy, or left by a framework
- * restart in the same JVM) is replaced, never doubled.
+ * Puts the handshake's narrow Bouncy Castle providers ({@link EcdsaVerifyProvider}, {@link X25519Provider}) first in
+ * the JVM's provider list while the tls bundle is active and takes them out when it stops, so a bundle update
+ * installs the new bundle's providers and the old class loader is not held by {@link Security}. A provider of the
+ * same name already there (another copy, or left by a framework restart in the same JVM) is replaced, never doubled.
  */
 @Component(immediate = true, service = {})
-public final class EcdsaVerifyInstaller {
+public final class HandshakeProviderInstaller {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EcdsaVerifyInstaller.class);
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeProviderInstaller.class);
 
-    private Provider installed;
+    private List<Provider> installed = List.of();
 
     @Activate
     void activate() {
-        installed = install();
+        // inserted at 1 each: the x25519 provider ends up first, the ECDSA one second, both before SunEC
+        installed = List.of(install(new EcdsaVerifyProvider()), install(new X25519Provider()));
         // one line at start: a JVM-wide change an operator should be able to see
-        LOG.info("ECDSA signature verification (TLS handshakes, certificate chains) on Bouncy Castle: provider {} first"
-                + " in the JVM's list; signing stays with the JDK", EcdsaVerifyProvider.NAME);
+        LOG.info("TLS handshakes on Bouncy Castle for ECDSA signature verification (providers {} and {} first in the"
+                + " JVM's list) and x25519; ECDSA signing and everything else stay with the JDK",
+                EcdsaVerifyProvider.NAME, X25519Provider.NAME);
     }
 
     @Deactivate
     void deactivate() {
-        uninstall(installed);
-        installed = null;
+        installed.forEach(HandshakeProviderInstaller::uninstall);
+        installed = List.of();
     }
 
-    /** Installs a new provider first in the list, replacing one of the same name; returns it. */
-    static Provider install() {
-        Provider p = new EcdsaVerifyProvider();
-        Security.removeProvider(EcdsaVerifyProvider.NAME);
+    /** Installs the provider first in the list, replacing one of the same name; returns it. */
+    static Provider install(Provider p) {
+        Security.removeProvider(p.getName());
         Security.insertProviderAt(p, 1);
         return p;
     }
 
     /** Removes the given provider if it is still the one installed under its name. */
     static void uninstall(Provider p) {
-        if (p != null && Security.getProvider(EcdsaVerifyProvider.NAME) == p) {
-            Security.removeProvider(EcdsaVerifyProvider.NAME);
+        if (p != null && Security.getProvider(p.getName()) == p) {
+            Security.removeProvider(p.getName());
         }
     }
 }

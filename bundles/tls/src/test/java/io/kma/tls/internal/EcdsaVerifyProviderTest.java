@@ -37,12 +37,12 @@ class EcdsaVerifyProviderTest {
 
     @BeforeEach
     void install() {
-        installed = EcdsaVerifyInstaller.install();
+        installed = HandshakeProviderInstaller.install(new EcdsaVerifyProvider());
     }
 
     @AfterEach
     void uninstall() {
-        EcdsaVerifyInstaller.uninstall(installed);
+        HandshakeProviderInstaller.uninstall(installed);
         assertNull(Security.getProvider(EcdsaVerifyProvider.NAME), "left in the JVM's provider list");
     }
 
@@ -138,12 +138,12 @@ class EcdsaVerifyProviderTest {
 
     @Test
     void installingTwiceKeepsOneAndUninstallLeavesAnotherCopyAlone() {
-        Provider second = EcdsaVerifyInstaller.install();
+        Provider second = HandshakeProviderInstaller.install(new EcdsaVerifyProvider());
         assertNotSame(installed, second);
         long copies = Arrays.stream(Security.getProviders()).filter(p -> p.getName().equals(EcdsaVerifyProvider.NAME))
                 .count();
         assertEquals(1, copies);
-        EcdsaVerifyInstaller.uninstall(installed); // not the one installed any more: a no-op
+        HandshakeProviderInstaller.uninstall(installed); // not the one installed any more: a no-op
         assertSame(second, Security.getProvider(EcdsaVerifyProvider.NAME));
         installed = second;
     }
