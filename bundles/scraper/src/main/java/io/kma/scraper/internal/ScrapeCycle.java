@@ -128,8 +128,10 @@ final class ScrapeCycle {
         // starting within upstream's 4 s, so a cold start's handshakes do not all compete for the CPU at once
         long firstSpreadMillis = jitter ? Math.max(spreadMillis, Math.min(10L * firstTimers, window * 2 / 3)) : 0;
         // the spread over the nodes scraped before: all of them in the steady state; on a cold start the few
-        // scraped so far, so that the first scrapes queued behind them do not wait for the whole spread to pass
-        long knownSpreadMillis = jitter ? Math.min(8L * (n - firstTimers), window * 2 / 3) : 0;
+        // scraped so far, within upstream's 4 s, since the first scrapes start after them (startOrder) and would
+        // otherwise wait for the whole spread to pass
+        long knownSpreadMillis = !jitter ? 0
+                : Math.min(8L * (n - firstTimers), firstTimers == 0 ? window * 2 / 3 : Math.min(4000L, window * 2 / 3));
         int[] groups = new int[n];
         for (int i = 0; i < n; i++) {
             String name = nodes.get(i).name();
