@@ -97,7 +97,24 @@ public class HandshakeCostLoop {
         System.out.printf("%s, groups=%s, providers %s%s: client %.2f ms, server %.2f ms CPU per handshake (%d handshakes in %.2f s; warm-up run %.2f / %.2f)%n",
                 protocol, groups, providers, cold ? " (cold JVM)" : "", r[0] / 1e6 / n, r[1] / 1e6 / n, n, (System.nanoTime() - t0) / 1e9,
                 warm[0] / 1e6 / n, warm[1] / 1e6 / n);
+        if (cold) threadCpu();
     }
+    /** CPU seconds of the JVM's threads by name (Linux /proc): the JIT compilers', GC's and the loop's. */
+    static void threadCpu() throws Exception {
+        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+        double tick = 100.0; // USER_HZ
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "#");
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / tick, Double::sum);
+            }
+        }
+        byName.entrySet().removeIf(e -> e.getValue() < 0.05);
+        System.out.println("thread CPU (s) by name: " + byName);
+    }
+
     /** What the simulator's GoSpeedCrypto installs (the simulator is no dependency of this module). */
     static Provider goSpeed() {
         Provider p = new Provider("LOOP-GoSpeed", "1.0", "Bouncy Castle ECDSA and XDH") { };

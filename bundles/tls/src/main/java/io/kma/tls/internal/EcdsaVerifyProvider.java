@@ -26,7 +26,7 @@ import org.bouncycastle.jcajce.provider.asymmetric.ec.SignatureSpi;
  * is initialised and accepts only strict DER signatures. Only keys on the curves JDK 17's SunEC computes (and Go's
  * crypto/x509 accepts) are taken, P-256, P-384 and P-521: a key on any other curve goes on to the JDK and is refused
  * there as before. Public for the scraper's handshake timing loop ({@code HandshakeCostLoop}); the cluster
- * simulator, which depends on no appliance bundle, installs its own for its stand-in kubelets ({@code GoSpeedEcdsa}).
+ * simulator, which depends on no appliance bundle, installs its own for its stand-in kubelets ({@code GoSpeedCrypto}).
  *
  * <p>Known limit: a caller that fixes a {@code Signature}'s provider before {@code init} (e.g. by calling
  * {@code getProvider()}) gets this one, and a later {@code initSign} then signs on Bouncy Castle. JSSE, the PKIX

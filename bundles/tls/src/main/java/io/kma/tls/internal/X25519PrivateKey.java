@@ -3,15 +3,13 @@ package io.kma.tls.internal;
 import java.io.ObjectStreamException;
 import java.security.KeyRep;
 import java.security.interfaces.XECPrivateKey;
-import java.security.spec.AlgorithmParameterSpec;
-import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 import java.util.Optional;
 
 import javax.security.auth.Destroyable;
 
 /** An x25519 private key of {@link X25519Provider}: the 32-byte scalar as generated (clamped when used). */
-final class X25519PrivateKey implements XECPrivateKey, Destroyable {
+final class X25519PrivateKey extends X25519Key implements XECPrivateKey, Destroyable {
 
     private static final long serialVersionUID = 1L;
     /** PrivateKeyInfo { version 0, AlgorithmIdentifier { 1.3.101.110 }, OCTET STRING { OCTET STRING of 32 } }. */
@@ -35,26 +33,13 @@ final class X25519PrivateKey implements XECPrivateKey, Destroyable {
     }
 
     @Override
-    public AlgorithmParameterSpec getParams() {
-        return NamedParameterSpec.X25519;
-    }
-
-    @Override
-    public String getAlgorithm() {
-        return X25519Provider.ALGORITHM;
-    }
-
-    @Override
     public String getFormat() {
         return "PKCS#8";
     }
 
     @Override
     public byte[] getEncoded() {
-        byte[] der = new byte[PKCS8_PREFIX.length + scalar.length];
-        System.arraycopy(PKCS8_PREFIX, 0, der, 0, PKCS8_PREFIX.length);
-        System.arraycopy(scalar, 0, der, PKCS8_PREFIX.length, scalar.length);
-        return der;
+        return der(PKCS8_PREFIX, scalar);
     }
 
     @Override

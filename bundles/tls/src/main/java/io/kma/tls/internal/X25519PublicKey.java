@@ -4,11 +4,9 @@ import java.io.ObjectStreamException;
 import java.math.BigInteger;
 import java.security.KeyRep;
 import java.security.interfaces.XECPublicKey;
-import java.security.spec.AlgorithmParameterSpec;
-import java.security.spec.NamedParameterSpec;
 
 /** An x25519 public key of {@link X25519Provider}: u, canonical (below 2^255 - 19). */
-final class X25519PublicKey implements XECPublicKey {
+final class X25519PublicKey extends X25519Key implements XECPublicKey {
 
     private static final long serialVersionUID = 1L;
     /** SubjectPublicKeyInfo { AlgorithmIdentifier { 1.3.101.110 }, BIT STRING of 32 bytes } (RFC 8410). */
@@ -26,27 +24,13 @@ final class X25519PublicKey implements XECPublicKey {
     }
 
     @Override
-    public AlgorithmParameterSpec getParams() {
-        return NamedParameterSpec.X25519;
-    }
-
-    @Override
-    public String getAlgorithm() {
-        return X25519Provider.ALGORITHM;
-    }
-
-    @Override
     public String getFormat() {
         return "X.509";
     }
 
     @Override
     public byte[] getEncoded() {
-        byte[] le = X25519Provider.encodeU(u);
-        byte[] der = new byte[X509_PREFIX.length + le.length];
-        System.arraycopy(X509_PREFIX, 0, der, 0, X509_PREFIX.length);
-        System.arraycopy(le, 0, der, X509_PREFIX.length, le.length);
-        return der;
+        return der(X509_PREFIX, X25519Provider.encodeU(u));
     }
 
     @Override
