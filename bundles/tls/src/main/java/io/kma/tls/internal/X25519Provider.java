@@ -138,7 +138,10 @@ public final class X25519Provider extends Provider {
         @Override
         public KeyPair generateKeyPair() {
             byte[] k = new byte[X25519.SCALAR_SIZE];
-            (random != null ? random : new SecureRandom()).nextBytes(k);
+            if (random == null) { // not initialized: x25519 with the default source, as SunEC's "XDH"
+                random = new SecureRandom();
+            }
+            random.nextBytes(k);
             byte[] u = new byte[X25519.POINT_SIZE];
             X25519.scalarMultBase(k, 0, u, 0);
             return new KeyPair(new X25519PublicKey(decodeU(u)), new X25519PrivateKey(k));
