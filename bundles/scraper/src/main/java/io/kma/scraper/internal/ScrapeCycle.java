@@ -32,9 +32,10 @@ import io.kma.api.store.ScrapeBatch;
 
 /**
  * One scrape cycle over the selected nodes, run on the tick thread: resolves candidates, tells the
- * host-name verifier which node each address stands for, starts the scrapes with a small random
- * stagger (upstream's min(8 ms × nodes, 4 s); first scrapes, each a TLS handshake, over up to two thirds
- * of the cycle), never more in flight than the adaptive {@link ConcurrencyLimit}, waits until all finished
+ * host-name verifier which node each address stands for, starts the scrapes spread over the cycle (nodes
+ * scraped before at a fixed phase each, {@link ScrapePhases}, over min(8 ms × nodes, two thirds of the cycle);
+ * first scrapes, each a TLS handshake, at random over up to two thirds of the cycle), never more in flight
+ * than the adaptive {@link ConcurrencyLimit}, waits until all finished
  * or the cycle's deadline, and returns the batch. Each successful node is handed to the sink as soon as it
  * is parsed (on the HTTP client's thread), so the store serves it at once instead of at the end of the
  * cycle. A scrape still running at the deadline is not aborted but carried into the next cycle
@@ -54,6 +55,7 @@ final class ScrapeCycle {
     private final boolean jitter;
     private final ScrapeFailureLog failures;
     private final CarriedScrapes first;
+    private final ScrapePhases phases;
 
     /** Start groups, in start order: see {@link #startOrder}. */
     static final int CARRIED = 0;
@@ -66,7 +68,7 @@ final class ScrapeCycle {
 
     ScrapeCycle(NodeScraper scraper, NodeNameVerifier verifier, ScraperMetrics metrics, int maxConcurrent, boolean jitter) {
         this(scraper, verifier, metrics, new ConcurrencyLimit(maxConcurrent, 0), TimeUnit.SECONDS.toNanos(1), jitter,
-                ScrapeFailureLog.forScrapeCycle(), new CarriedScrapes());
+                ScrapeFailureLog.forScrapeCycle(), new CarriedScrapes(), new ScrapePhases(0));
     }
 
     /**
@@ -74,10 +76,12 @@ final class ScrapeCycle {
      * @param fastNanos a scrape faster than this lets the limit grow (a quarter of the request timeout)
      * @param failures  the scraper's long-lived failure log (first failure, recovery, one summary per cycle)
      * @param first     the scraper's long-lived record of nodes scraped before and of scrapes carried over
+     * @param phases    the scraper's long-lived phase of each node within the spread
      */
     ScrapeCycle(NodeScraper scraper, NodeNameVerifier verifier, ScraperMetrics metrics, ConcurrencyLimit limit,
-            long fastNanos, boolean jitter, ScrapeFailureLog failures, CarriedScrapes first) {
+            long fastNanos, boolean jitter, ScrapeFailureLog failures, CarriedScrapes first, ScrapePhases phases) {
         this.first = first;
+        this.phases = phases;
         this.scraper = scraper;
         this.verifier = verifier;
         this.metrics = metrics;
@@ -113,7 +117,9 @@ final class ScrapeCycle {
 
         long[] offsets = new long[n];
         long window = TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNanos - System.nanoTime()));
-        long spreadMillis = jitter ? Math.min(8L * n, 4000L) : 0;
+        // upstream's 8 ms a node, over at most two thirds of the cycle instead of upstream's 4 s: at 5,000 nodes
+        // a 4 s burst keeps hundreds of scrapes in flight for the I/O threads to work through
+        long spreadMillis = jitter ? Math.min(8L * n, window * 2 / 3) : 0;
         int firstTimers = 0;
         for (NodeInfo node : nodes) {
             firstTimers += first.finishedBefore(node.name()) ? 0 : 1;
@@ -121,15 +127,18 @@ final class ScrapeCycle {
         // a first scrape is a TLS handshake: at 10 ms each they get two thirds of the cycle instead of all
         // starting within upstream's 4 s, so a cold start's handshakes do not all compete for the CPU at once
         long firstSpreadMillis = jitter ? Math.max(spreadMillis, Math.min(10L * firstTimers, window * 2 / 3)) : 0;
-        // upstream's stagger over the nodes scraped before: all of them in the steady state; on a cold start
-        // the few scraped so far, so that the first scrapes queued behind them do not wait for 4 s to pass
-        long knownSpreadMillis = jitter ? Math.min(8L * (n - firstTimers), 4000L) : 0;
+        // the spread over the nodes scraped before: all of them in the steady state; on a cold start the few
+        // scraped so far, within upstream's 4 s, since the first scrapes start after them (startOrder) and would
+        // otherwise wait for the whole spread to pass
+        long knownSpreadMillis = !jitter ? 0
+                : Math.min(8L * (n - firstTimers), firstTimers == 0 ? window * 2 / 3 : Math.min(4000L, window * 2 / 3));
         int[] groups = new int[n];
         for (int i = 0; i < n; i++) {
             String name = nodes.get(i).name();
             groups[i] = first.hasCarried(name) ? CARRIED : first.finishedBefore(name) ? KNOWN : NEW;
             long spread = groups[i] == KNOWN ? knownSpreadMillis : firstSpreadMillis;
-            offsets[i] = spread == 0 || groups[i] == CARRIED ? 0 : ThreadLocalRandom.current().nextLong(spread);
+            offsets[i] = spread == 0 || groups[i] == CARRIED ? 0
+                    : groups[i] == KNOWN ? phases.offsetMillis(name, spread) : ThreadLocalRandom.current().nextLong(spread);
         }
         Integer[] order = startOrder(groups, offsets);
 
@@ -224,7 +233,7 @@ final class ScrapeCycle {
      * The order in which the cycle starts its nodes: scrapes carried from the last cycle (already running,
      * so that no deadline leaves them behind), then nodes scraped before (a kept-alive connection, a fraction
      * of a millisecond of CPU each), then first scrapes (a TLS handshake each, milliseconds of CPU), each group
-     * by its random offset. On a cold start whose handshakes cannot all finish in one cycle, the nodes that have
+     * by its offset. On a cold start whose handshakes cannot all finish in one cycle, the nodes that have
      * one sample get their second before any slot or CPU goes to another handshake: interleaved by offset alone,
      * known nodes waited behind handshakes for slots, stayed pending twice, and the store dropped their first
      * sample, so their handshake was wasted. A first scrape whose offset passed while the known nodes were

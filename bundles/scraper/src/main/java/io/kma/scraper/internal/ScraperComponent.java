@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
@@ -99,6 +100,8 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
     private final CarriedScrapes carriedScrapes = new CarriedScrapes();
     /** Scrapes in flight, adapted across cycles (a cold start's handshake storm backs it off). */
     private final ConcurrencyLimit concurrency = new ConcurrencyLimit(256, TimeUnit.SECONDS.toNanos(1));
+    /** Each node's phase within the cycle's spread, for the scraper's life. */
+    private final ScrapePhases phases = new ScrapePhases(ThreadLocalRandom.current().nextLong());
     private final BufferPool buffers = new BufferPool(64, 4 * 1024 * 1024);
     /** Sized to the cluster after each cycle. */
     private final Interner interner = new Interner(Interner.MIN_LOG2);
@@ -330,7 +333,7 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
                 new ForeignPodFilter(cv, metrics.foreignPods()));
         concurrency.setMax(s.maxConcurrentScrapes());
         ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, metrics, concurrency,
-                TimeUnit.MILLISECONDS.toNanos(s.requestTimeoutMillis()) / 4, true, failureLog, carriedScrapes);
+                TimeUnit.MILLISECONDS.toNanos(s.requestTimeoutMillis()) / 4, true, failureLog, carriedScrapes, phases);
         // leave a little of the resolution for storing, so a cycle never overlaps the next slot
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(s.resolutionMillis()) - TimeUnit.MILLISECONDS.toNanos(
                 Math.min(500, s.resolutionMillis() / 10));
