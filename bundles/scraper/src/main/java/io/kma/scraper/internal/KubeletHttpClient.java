@@ -51,8 +51,20 @@ import io.kma.api.kubelet.KubeletEndpoint;
 final class KubeletHttpClient implements AutoCloseable {
 
     private static final String USER_AGENT = "kube-metrics-appliance/0.1";
-    /** Per HTTP/1.1 connection buffer (three of them per kept-alive kubelet connection). */
-    static final int HTTP1_BUFFER_BYTES = 4 * 1024;
+    /**
+     * Initial size of each HTTP/1.1 connection buffer (session in and out, content), kept for the connection's
+     * whole life. The session input buffer grows to a whole decrypted TLS record (~16 KiB) whatever this says, so
+     * a larger value only adds to the other two (ConnectionMemoryLoop: 4 KiB cost 6 KB more per connection than 1
+     * KiB, and no measurable CPU in ScrapeCostLoop: the content loop passes a 16 KiB record in 16 turns, not 4).
+     */
+    static final int HTTP1_BUFFER_BYTES = 1024;
+    /**
+     * Client session cache lifetime: above the JDK's MAX_TICKET_LIFETIME (7 days) the JDK client discards each TLS
+     * 1.3 NewSessionTicket instead of keeping a resumption session (with the ticket and its key) as a child of
+     * every live session: ~2.2 KB per kept-alive kubelet connection (ConnectionMemoryLoop), ~11 MB at 5,000, for
+     * resumptions that would only ever help a reconnect, which kept-alive connections rarely make.
+     */
+    static final int SESSION_CACHE_SECONDS = 7 * 24 * 3600 + 1;
 
     private final CloseableHttpAsyncClient client;
     private final PoolingAsyncClientConnectionManager connections;
@@ -73,6 +85,10 @@ final class KubeletHttpClient implements AutoCloseable {
         this.buffers = buffers;
         this.identities = identities;
         Timeout timeout = Timeout.ofMilliseconds(timeoutMillis);
+        // the context is this client's own (KubeletClients makes one per TLS setup): no resumption state kept,
+        // neither TLS 1.3 tickets (see SESSION_CACHE_SECONDS) nor TLS 1.2 sessions of closed connections
+        sslContext.getClientSessionContext().setSessionTimeout(SESSION_CACHE_SECONDS);
+        sslContext.getClientSessionContext().setSessionCacheSize(1);
         TlsStrategy tls = ClientTlsStrategyBuilder.create()
                 .setSslContext(sslContext)
                 .setTlsVersions("TLSv1.3", "TLSv1.2")
@@ -116,11 +132,9 @@ final class KubeletHttpClient implements AutoCloseable {
                         .setIoThreadCount(2)
                         .setSoTimeout(timeout)
                         .build())
-                // HTTP/1.1 keeps three buffers of this size per connection for its whole life (session in and
-                // out, content; HttpCore allocates them final, so they cannot be dropped while the connection
-                // idles): the default 32 KiB held 96 KiB per kept-alive kubelet, ~470 MiB at 5,000 nodes (heap
-                // dump), 8 KiB still 120 MB. A ~70 KiB body now passes in ~18 chunks instead of ~9: a few
-                // microseconds of loop per scrape against a parse of ~150 (benchmarks README, i14h).
+                // HTTP/1.1 keeps three buffers per connection for its whole life (session in and out, content;
+                // HttpCore allocates them final, so they cannot be dropped while the connection idles): the
+                // default 32 KiB held 96 KiB per kept-alive kubelet, ~470 MiB at 5,000 nodes (heap dump)
                 .setHttp1Config(Http1Config.custom().setBufferSize(HTTP1_BUFFER_BYTES).build())
                 .setH2Config(H2Config.custom().setPushEnabled(false).build())
                 .setDefaultRequestConfig(RequestConfig.custom()

@@ -1,6 +1,10 @@
 package io.kma.scraper.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Parses the kubelet's {@code /metrics/resource} body (Prometheus text format 0.0.4) straight from
@@ -35,12 +39,22 @@ final class ResourceMetricsParser {
         "container_cpu_usage_seconds_total", "container_memory_working_set_bytes", "container_start_time_seconds"};
 
     private static final long[] POW10 = new long[19];
+    /** Metric-name bytes ([a-zA-Z0-9_:]) by unsigned value: one load per byte instead of six comparisons. */
+    private static final boolean[] NAME_CHAR = new boolean[256];
+    /** Eight body bytes at a time, for the newline search. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     static {
         long v = 1;
         for (int i = 0; i < POW10.length; i++) {
             POW10[i] = v;
             v *= 10;
+        }
+        for (int c = 0; c < 128; c++) {
+            NAME_CHAR[c] = isNameStart((byte) c) || (c >= '0' && c <= '9');
         }
     }
 
@@ -76,14 +90,33 @@ final class ResourceMetricsParser {
         lineNo = 0;
         while (pos < length) {
             lineNo++;
-            int eol = pos;
-            while (eol < length && body[eol] != '\n') {
-                eol++;
-            }
+            int eol = indexOfNewline(body, pos, length);
             int end = eol > pos && body[eol - 1] == '\r' ? eol - 1 : eol;
             parseLine(pos, end, defaultTimestampNanos, out);
             pos = eol + 1;
         }
+    }
+
+    /**
+     * The first '\n' in {@code b[from, to)}, or {@code to}. Eight bytes per step (the classic "has a zero byte"
+     * test on the word XOR newlines): the whole body passes through here once, a byte loop was a fifth of the
+     * parse. The lowest flagged byte is always a real match (a borrow only flags bytes above a zero one).
+     */
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
+            long w = (long) LONGS.get(b, i) ^ NEWLINES;
+            long zero = (w - LOW_BITS) & ~w & HIGH_BITS;
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return to;
     }
 
     private void parseLine(int p, int end, long defaultTs, NodeScrapeAssembler out) throws MalformedMetricsException {
@@ -96,7 +129,7 @@ final class ResourceMetricsParser {
             throw error("expected a metric name, found " + describe(p, end));
         }
         p++;
-        while (p < end && isNameChar(b[p])) {
+        while (p < end && NAME_CHAR[b[p] & 0xff]) {
             p++;
         }
         family = family(nameStart, p);
@@ -440,15 +473,8 @@ final class ResourceMetricsParser {
     }
 
     private boolean same(byte[] name, int from, int n) {
-        if (name.length != n) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (b[from + i] != name[i]) {
-                return false;
-            }
-        }
-        return true;
+        // Arrays.equals on ranges is the JDK's vectorized mismatch: names here are 30-35 bytes
+        return name.length == n && Arrays.equals(b, from, from + n, name, 0, n);
     }
 
     private boolean startsWith(byte[] prefix, int from, int end) {
@@ -464,10 +490,6 @@ final class ResourceMetricsParser {
 
     private static boolean isNameStart(byte c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
-    }
-
-    private static boolean isNameChar(byte c) {
-        return isNameStart(c) || (c >= '0' && c <= '9');
     }
 
     private static boolean isLabelStart(byte c) {

@@ -58,6 +58,8 @@ class KubeletScrapeTest {
         credentials = Fixtures.credentials(client.keyManager(), null, CLIENT_DESCRIPTION);
     }
 
+    javax.net.ssl.SSLContext ctx;
+
     @BeforeEach
     void start() throws Exception {
         // the serving certificate names the node only: no IP SAN, the upstream failure case
@@ -70,7 +72,7 @@ class KubeletScrapeTest {
     }
 
     KubeletHttpClient client(TestPki.Issued trusted, long timeoutMillis) throws Exception {
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         ctx.init(new javax.net.ssl.KeyManager[] {new CredentialsKeyManager(credentials)},
                 new javax.net.ssl.TrustManager[] {
                     new KubeletTrustManager(TestPki.trustManager(trusted.cert()), Fixtures.KUBELET_CA.toString())},
@@ -126,6 +128,76 @@ class KubeletScrapeTest {
         assertNull(again.failure());
         assertEquals(2, kubelet.hits("/metrics/resource"));
         assertEquals(1, kubelet.remotePorts.size(), "the second scrape reuses the kept-alive TLS connection");
+    }
+
+    @Test
+    void aNewConnectionIsAFullHandshakeNotAResumption() throws Exception {
+        // the stand-in (JDK, TLS 1.3) sends a NewSessionTicket after each handshake, as Go kubelets do; kept, it is a
+        // second session (with the ticket) beside every kept-alive connection, for the rare reconnect
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        javax.net.ssl.X509ExtendedTrustManager ca = TestPki.trustManager(kubeletCa.cert());
+        javax.net.ssl.X509ExtendedTrustManager counting = new javax.net.ssl.X509ExtendedTrustManager() {
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType,
+                    javax.net.ssl.SSLEngine engine) throws java.security.cert.CertificateException {
+                checks.incrementAndGet();
+                ca.checkServerTrusted(chain, authType, engine);
+            }
+
+            // the client uses the engine variant above; the rest only delegate
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType,
+                    java.net.Socket socket) throws java.security.cert.CertificateException {
+                ca.checkServerTrusted(chain, authType, socket);
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                ca.checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType,
+                    javax.net.ssl.SSLEngine engine) throws java.security.cert.CertificateException {
+                ca.checkClientTrusted(chain, authType, engine);
+            }
+
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType,
+                    java.net.Socket socket) throws java.security.cert.CertificateException {
+                ca.checkClientTrusted(chain, authType, socket);
+            }
+
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                ca.checkClientTrusted(chain, authType);
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return ca.getAcceptedIssuers();
+            }
+        };
+        http.close();
+        ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(new javax.net.ssl.KeyManager[] {new CredentialsKeyManager(credentials)},
+                new javax.net.ssl.TrustManager[] {counting}, null);
+        http = new KubeletHttpClient(ctx, verifier, 8000, 16, new BufferPool(4, 1 << 20));
+        scraper = new NodeScraper(http, memory, new Interner(10), new JsonFactory(), 8000, 64 * 1024);
+        kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(BODY));
+        for (int i = 0; i < 2; i++) {
+            NodeResult r = scrape(node("sim-node-1"), List.of(endpoint()));
+            assertNull(r.failure(), () -> r.failure().getMessage());
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (http.idleConnections() == 0 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            http.closeIdle(0);
+        }
+        assertEquals(2, kubelet.remotePorts.size(), "two connections");
+        assertEquals(2, checks.get(), "the second connection resumed the first's TLS session");
     }
 
     @Test

@@ -343,4 +343,38 @@ class ResourceMetricsParserTest {
         // not collide in the small table: 1,000 names in 4,096 slots)
         assertTrue(same > 850, same + " of 1000 names kept their instance");
     }
+
+    @Test
+    void newlineSearchFindsTheFirstNewlineInEveryPositionAndRange() {
+        // bytes next to '\n' in value (0x09, 0x0B), with the high bit (0x8A, 0xFF) and zero: the word-at-a-time
+        // test must flag none of them, and must report the first of two newlines in one word
+        byte[] fill = {'a', 0x09, 0x0B, (byte) 0x8A, (byte) 0xFF, 0, '{', '"'};
+        for (int len = 0; len <= 40; len++) {
+            for (int nl = -1; nl < len; nl++) {
+                byte[] b = new byte[len];
+                for (int i = 0; i < len; i++) {
+                    b[i] = fill[(i * 5 + len) % fill.length];
+                }
+                if (nl >= 0) {
+                    b[nl] = '\n';
+                    if (nl + 3 < len) {
+                        b[nl + 3] = '\n';
+                    }
+                }
+                for (int from = 0; from <= len; from++) {
+                    for (int to = from; to <= len; to += Math.max(1, (len - from) / 3)) {
+                        int expected = to;
+                        for (int i = from; i < to; i++) {
+                            if (b[i] == '\n') {
+                                expected = i;
+                                break;
+                            }
+                        }
+                        assertEquals(expected, ResourceMetricsParser.indexOfNewline(b, from, to),
+                                "len " + len + ", newline at " + nl + ", range [" + from + ", " + to + ")");
+                    }
+                }
+            }
+        }
+    }
 }

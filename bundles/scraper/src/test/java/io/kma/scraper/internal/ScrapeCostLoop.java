@@ -47,22 +47,33 @@ public class ScrapeCostLoop {
         ThreadMXBean t = ManagementFactory.getThreadMXBean();
         for (int round = 0; round < 4; round++) {
             long cpu0 = ioCpu(t);
+            long alloc0 = ioAllocated(t);
             for (int i = 0; i < n; i++) {
                 NodeResult r = scraper.scrape(node, eps, credentials).get(10, TimeUnit.SECONDS);
                 if (r.failure() != null) throw r.failure();
             }
             long cpu1 = ioCpu(t);
-            System.out.printf("HTTP/1.1 buffers %d B: round %d: %.1f us CPU on kma-kubelet-io per scrape (%d scrapes of %d bytes)%n",
-                    KubeletHttpClient.HTTP1_BUFFER_BYTES, round, (cpu1 - cpu0) / 1e3 / n, n, body.length);
+            long alloc1 = ioAllocated(t);
+            System.out.printf("HTTP/1.1 buffers %d B: round %d: %.1f us CPU and %.0f bytes allocated on kma-kubelet-io"
+                    + " per scrape (%d scrapes of %d bytes)%n", KubeletHttpClient.HTTP1_BUFFER_BYTES, round,
+                    (cpu1 - cpu0) / 1e3 / n, (double) (alloc1 - alloc0) / n, n, body.length);
         }
         http.close();
         kubelet.close();
     }
+    static long ioAllocated(ThreadMXBean t) {
+        return ioSum(t, ((com.sun.management.ThreadMXBean) t)::getThreadAllocatedBytes);
+    }
+
     static long ioCpu(ThreadMXBean t) {
+        return ioSum(t, t::getThreadCpuTime);
+    }
+
+    private static long ioSum(ThreadMXBean t, java.util.function.LongUnaryOperator perThread) {
         long sum = 0;
         for (ThreadInfo i : t.getThreadInfo(t.getAllThreadIds())) {
             if (i != null && i.getThreadName().startsWith("kma-kubelet-io")) {
-                sum += t.getThreadCpuTime(i.getThreadId());
+                sum += perThread.applyAsLong(i.getThreadId());
             }
         }
         return sum;
