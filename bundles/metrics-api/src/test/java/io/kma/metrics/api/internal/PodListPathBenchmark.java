@@ -69,9 +69,9 @@ public class PodListPathBenchmark {
     private static final String[] CONTAINERS = {"app", "sidecar"};
 
     private final CountingSink sink = new CountingSink();
-    private ResourceResponder responder;
-    private InMemoryMetricsStore store;
-    private Collection<PodInfo> pods;
+    ResourceResponder responder;
+    InMemoryMetricsStore store;
+    Collection<PodInfo> pods;
 
     static final class CountingSink extends OutputStream {
         long bytes;
