@@ -67,6 +67,11 @@ final class KubeletIdentityCheck implements AsyncExecChainHandler {
             // fail closed: a certificate let through the handshake for pinning needs a node to be pinned to
             throw new SSLPeerUnverifiedException("no node to verify a kubelet certificate the CA does not sign against");
         }
+        if (session != null && "TLSv1.2".equals(session.getProtocol())) {
+            // a TLS 1.2 server that caches session IDs would let the next connection resume this session, skip the
+            // trust manager and reuse CA_VERIFIED across a CA rotation: every connection gets a full handshake
+            session.invalidate();
+        }
         chain.proceed(request, entity, scope, callback);
     }
 

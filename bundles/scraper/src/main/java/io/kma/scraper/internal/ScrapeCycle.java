@@ -130,17 +130,22 @@ final class ScrapeCycle {
         // the spread over the nodes scraped before: all of them in the steady state; on a cold start the few
         // scraped so far, within upstream's 4 s, since the first scrapes start after them (startOrder) and would
         // otherwise wait for the whole spread to pass
+        // (a few new nodes, a join, keep the steady state's spread: they only start after it)
+        boolean coldStart = firstTimers * 4L > n;
         long knownSpreadMillis = !jitter ? 0
-                : Math.min(8L * (n - firstTimers), firstTimers == 0 ? window * 2 / 3 : Math.min(4000L, window * 2 / 3));
+                : Math.min(8L * (n - firstTimers), coldStart ? Math.min(4000L, window * 2 / 3) : window * 2 / 3);
         int[] groups = new int[n];
         for (int i = 0; i < n; i++) {
             String name = nodes.get(i).name();
             groups[i] = first.hasCarried(name) ? CARRIED : first.finishedBefore(name) ? KNOWN : NEW;
             long spread = groups[i] == KNOWN ? knownSpreadMillis : firstSpreadMillis;
-            offsets[i] = spread == 0 || groups[i] == CARRIED ? 0
+            // a known node the last cycle could not start (no slot before its deadline) starts first this time, so
+            // the fixed order never leaves the same nodes behind cycle after cycle
+            offsets[i] = spread == 0 || groups[i] == CARRIED || (groups[i] == KNOWN && phases.wasNotStarted(name)) ? 0
                     : groups[i] == KNOWN ? phases.offsetMillis(name, spread) : ThreadLocalRandom.current().nextLong(spread);
         }
         Integer[] order = startOrder(groups, offsets);
+        phases.notStarted(List.of());
 
         AtomicReferenceArray<NodeResult> results = new AtomicReferenceArray<>(n);
         @SuppressWarnings("unchecked")
@@ -161,6 +166,13 @@ final class ScrapeCycle {
                 }
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0 || !limit.acquire(deadlineNanos)) {
+                    List<String> notStarted = new ArrayList<>();
+                    for (int rest = k; rest < n; rest++) {
+                        if (!first.hasCarried(nodes.get(order[rest]).name())) {
+                            notStarted.add(nodes.get(order[rest]).name());
+                        }
+                    }
+                    phases.notStarted(notStarted);
                     break;
                 }
                 f = scraper.scrape(node, candidates.get(i), credentials);

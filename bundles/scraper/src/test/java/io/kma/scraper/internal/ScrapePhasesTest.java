@@ -1,6 +1,7 @@
 package io.kma.scraper.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,5 +51,23 @@ class ScrapePhasesTest {
         ScrapePhases phases = new ScrapePhases(3);
         assertEquals(0, phases.offsetMillis("node-1", 0));
         assertEquals(0, phases.offsetMillis("node-1", 1));
+    }
+
+    @Test
+    void namesWithEqualHashCodesGetTheirOwnPhases() {
+        assertEquals("Aa".hashCode(), "BB".hashCode());
+        ScrapePhases phases = new ScrapePhases(11);
+        assertNotEquals(phases.offsetMillis("Aa", 10_000), phases.offsetMillis("BB", 10_000));
+    }
+
+    @Test
+    void nodesALastCycleCouldNotStartAreRememberedForOneCycle() {
+        ScrapePhases phases = new ScrapePhases(5);
+        assertFalse(phases.wasNotStarted("node-9"));
+        phases.notStarted(java.util.List.of("node-9", "node-10"));
+        assertTrue(phases.wasNotStarted("node-9"));
+        assertTrue(phases.wasNotStarted("node-10"));
+        phases.notStarted(java.util.List.of());
+        assertFalse(phases.wasNotStarted("node-9"));
     }
 }

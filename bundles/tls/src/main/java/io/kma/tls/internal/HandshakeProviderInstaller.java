@@ -26,7 +26,14 @@ public final class HandshakeProviderInstaller {
     @Activate
     void activate() {
         // inserted at 1 each: the x25519 provider ends up first, the ECDSA one second, both before SunEC
-        installed = List.of(install(new EcdsaVerifyProvider()), install(new X25519Provider()));
+        Provider ecdsa = install(new EcdsaVerifyProvider());
+        try {
+            installed = List.of(ecdsa, install(new X25519Provider()));
+        } catch (RuntimeException | Error e) {
+            // DS calls no deactivate after a failed activate: leave nothing of this bundle in the JVM's list
+            uninstall(ecdsa);
+            throw e;
+        }
         // one line at start: a JVM-wide change an operator should be able to see
         LOG.info("TLS handshakes on Bouncy Castle for ECDSA signature verification (providers {} and {} first in the"
                 + " JVM's list) and x25519; ECDSA signing and everything else stay with the JDK",

@@ -24,6 +24,10 @@ final class X25519PrivateKey extends X25519Key implements XECPrivateKey, Destroy
     }
 
     byte[] scalar() {
+        if (destroyed) {
+            // a destroyed key's scalar is zeros: agreeing with it would use a scalar everyone knows
+            throw new IllegalStateException("x25519 private key destroyed");
+        }
         return scalar.clone();
     }
 
@@ -39,7 +43,7 @@ final class X25519PrivateKey extends X25519Key implements XECPrivateKey, Destroy
 
     @Override
     public byte[] getEncoded() {
-        return der(PKCS8_PREFIX, scalar);
+        return der(PKCS8_PREFIX, scalar());
     }
 
     @Override

@@ -46,7 +46,10 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  * <p>Narrow on purpose: anything that is not x25519 (x448, PKCS#8/X.509 encodings, keys with other parameters) is
  * refused with the exception that makes the JDK's delayed provider selection go on to SunEC, so it is computed there
  * as before. Peer values are treated as SunEC treats them: u reduced mod p (SunEC's {@code XDHPublicKeyImpl} does the
- * same), an all-zero shared secret refused with {@link InvalidKeyException} at {@code doPhase}.
+ * same), an all-zero shared secret refused with {@link InvalidKeyException} at {@code doPhase}. The hand-over to SunEC
+ * needs the JDK's delayed selection: a caller that asks a {@code KeyFactory}, {@code KeyPairGenerator} or
+ * {@code KeyAgreement} for its provider before using it fixes this one, and x448 or encoded keys then fail instead
+ * of going to SunEC (JSSE does not do that; {@link EcdsaVerifyProvider} has the same limit).
  */
 public final class X25519Provider extends Provider {
 
@@ -202,6 +205,9 @@ public final class X25519Provider extends Provider {
         protected void engineInit(Key key, SecureRandom random) throws InvalidKeyException {
             if (!(key instanceof XECPrivateKey k && isX25519(k.getParams()))) {
                 throw new InvalidKeyException("an x25519 private key is needed");
+            }
+            if (k.isDestroyed()) {
+                throw new InvalidKeyException("the private key is destroyed");
             }
             byte[] s = k.getScalar().orElseThrow(() -> new InvalidKeyException("the private key has no scalar"));
             if (s.length != X25519.SCALAR_SIZE) {

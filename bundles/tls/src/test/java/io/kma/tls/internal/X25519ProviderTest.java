@@ -81,6 +81,19 @@ class X25519ProviderTest {
     }
 
     @Test
+    void aDestroyedPrivateKeyIsRefusedNotUsedAsZeros() throws Exception {
+        KeyPairGenerator ours = KeyPairGenerator.getInstance("XDH");
+        ours.initialize(JSSE_X25519, new SecureRandom());
+        KeyPair pair = ours.generateKeyPair();
+        X25519PrivateKey key = assertInstanceOf(X25519PrivateKey.class, pair.getPrivate());
+        key.destroy();
+        assertThrows(IllegalStateException.class, key::getEncoded);
+        assertThrows(IllegalStateException.class, key::getScalar);
+        KeyAgreement ka = KeyAgreement.getInstance("XDH", X25519Provider.NAME);
+        assertThrows(InvalidKeyException.class, () -> ka.init(key));
+    }
+
+    @Test
     void agreesWithTheJdkBothWaysThroughJssesKeyShareEncoding() throws Exception {
         KeyPairGenerator ours = KeyPairGenerator.getInstance("XDH");
         ours.initialize(JSSE_X25519, new SecureRandom());
