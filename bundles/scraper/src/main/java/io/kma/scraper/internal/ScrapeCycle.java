@@ -116,36 +116,38 @@ final class ScrapeCycle {
         first.retain(selected);
 
         long[] offsets = new long[n];
-        long window = TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNanos - System.nanoTime()));
         // upstream's 8 ms a node, over at most two thirds of the cycle instead of upstream's 4 s: at 5,000 nodes
         // a 4 s burst keeps hundreds of scrapes in flight for the I/O threads to work through
-        long spreadMillis = jitter ? Math.min(8L * n, window * 2 / 3) : 0;
+        long maxSpread = TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNanos - System.nanoTime())) * 2 / 3;
+        long spreadMillis = jitter ? Math.min(8L * n, maxSpread) : 0;
         int firstTimers = 0;
         for (NodeInfo node : nodes) {
             firstTimers += first.finishedBefore(node.name()) ? 0 : 1;
         }
         // a first scrape is a TLS handshake: at 10 ms each they get two thirds of the cycle instead of all
         // starting within upstream's 4 s, so a cold start's handshakes do not all compete for the CPU at once
-        long firstSpreadMillis = jitter ? Math.max(spreadMillis, Math.min(10L * firstTimers, window * 2 / 3)) : 0;
+        long firstSpreadMillis = jitter ? Math.max(spreadMillis, Math.min(10L * firstTimers, maxSpread)) : 0;
         // the spread over the nodes scraped before: all of them in the steady state; on a cold start the few
         // scraped so far, within upstream's 4 s, since the first scrapes start after them (startOrder) and would
         // otherwise wait for the whole spread to pass
         // (a few new nodes, a join, keep the steady state's spread: they only start after it)
         boolean coldStart = firstTimers * 4L > n;
-        long knownSpreadMillis = !jitter ? 0
-                : Math.min(8L * (n - firstTimers), coldStart ? Math.min(4000L, window * 2 / 3) : window * 2 / 3);
+        long knownSpreadMillis = jitter
+                ? Math.min(8L * (n - firstTimers), coldStart ? Math.min(4000L, maxSpread) : maxSpread) : 0;
         int[] groups = new int[n];
         for (int i = 0; i < n; i++) {
             String name = nodes.get(i).name();
             groups[i] = first.hasCarried(name) ? CARRIED : first.finishedBefore(name) ? KNOWN : NEW;
-            long spread = groups[i] == KNOWN ? knownSpreadMillis : firstSpreadMillis;
-            // a known node the last cycle could not start (no slot before its deadline) starts first this time, so
-            // the fixed order never leaves the same nodes behind cycle after cycle
-            offsets[i] = spread == 0 || groups[i] == CARRIED || (groups[i] == KNOWN && phases.wasNotStarted(name)) ? 0
-                    : groups[i] == KNOWN ? phases.offsetMillis(name, spread) : ThreadLocalRandom.current().nextLong(spread);
+            if (groups[i] == KNOWN) {
+                // a known node the last cycle could not start (no slot before its deadline) starts first this
+                // time, so the fixed order never leaves the same nodes behind cycle after cycle
+                offsets[i] = phases.wasNotStarted(name) ? 0 : phases.offsetMillis(name, knownSpreadMillis);
+            } else if (groups[i] == NEW && firstSpreadMillis > 0) {
+                offsets[i] = ThreadLocalRandom.current().nextLong(firstSpreadMillis);
+            }
         }
         Integer[] order = startOrder(groups, offsets);
-        phases.notStarted(List.of());
+        int notStartedFrom = n;
 
         AtomicReferenceArray<NodeResult> results = new AtomicReferenceArray<>(n);
         @SuppressWarnings("unchecked")
@@ -166,13 +168,7 @@ final class ScrapeCycle {
                 }
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0 || !limit.acquire(deadlineNanos)) {
-                    List<String> notStarted = new ArrayList<>();
-                    for (int rest = k; rest < n; rest++) {
-                        if (!first.hasCarried(nodes.get(order[rest]).name())) {
-                            notStarted.add(nodes.get(order[rest]).name());
-                        }
-                    }
-                    phases.notStarted(notStarted);
+                    notStartedFrom = k;
                     break;
                 }
                 f = scraper.scrape(node, candidates.get(i), credentials);
@@ -195,6 +191,11 @@ final class ScrapeCycle {
                 }
             });
         }
+        List<String> notStarted = new ArrayList<>();
+        for (int k = notStartedFrom; k < n; k++) {
+            notStarted.add(nodes.get(order[k]).name()); // carried scrapes come first in the order: none of these
+        }
+        phases.notStarted(notStarted);
         done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         // nothing is aborted at the deadline: a scrape still running (a cold start's TLS handshake, a slow
         // kubelet) is bounded by kubelet.requestTimeout and its result, still fresh, goes to the next cycle
