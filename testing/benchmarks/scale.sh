@@ -21,6 +21,9 @@
 #   SETTLE       whole seconds between the first full pod list and the steady-state window (default 5). At 100
 #                nodes the TLS record decryption (GHASH, called once per record) reaches C2, and with it its
 #                intrinsic, only minutes after start: SETTLE=240 or more measures what a long-running service costs
+#   SHRINK=N     after the report, deletes every node but N (with their pods) through the simulator's admin API,
+#                waits SHRINK_WAIT seconds (default 150: the appliance collects its heap five cycles after the
+#                cluster lost over half its containers) and reports the appliance's RSS over the next 30 s
 #
 # Everything binds to 127.0.0.1. Every process the script starts is stopped when it exits (trap).
 set -euo pipefail
@@ -333,6 +336,23 @@ per pod list        $q_cpu CPU seconds in the appliance (JSON, beyond its steady
 appliance misc      $a_threads threads, $a_fds file descriptors
 simulator           CPU $s_cores cores, RSS avg $s_rss_avg MiB (max $s_rss_mx MiB), $s_fds file descriptors
 EOF
+
+if [ -n "${SHRINK:-}" ]; then
+    # the cluster shrinks: is the memory the large cluster needed given back?
+    sim_api=$(sed -n 's/^apiserver.url=//p' "$SIM_DIR/simulator.properties" | sed 's/\\//g')
+    shrunk=$(curl -sS --max-time 120 -X POST --cacert "$SIM_DIR/pki/ca.crt" --cert "$SIM_DIR/pki/admin.crt" \
+        --key "$SIM_DIR/pki/admin.key" "$sim_api/simulator/v1/nodes/shrink?keep=$SHRINK")
+    r0=$(rss_kib "$APP_PID")
+    log "shrink to $SHRINK nodes: $shrunk; appliance RSS $(( r0 / 1024 )) MiB; waiting ${SHRINK_WAIT:-150}s"
+    sleep "${SHRINK_WAIT:-150}"
+    r_sum=0; r_n=0
+    for _ in 1 2 3 4 5 6; do
+        r=$(rss_kib "$APP_PID"); r_sum=$((r_sum + r)); r_n=$((r_n + 1)); sleep "$SAMPLE_EVERY"
+    done
+    nodes_left=$( { curl_app /apis/metrics.k8s.io/v1beta1/nodes 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+    echo "after shrink        $NODES -> $SHRINK nodes: appliance RSS avg $(calc "$r_sum / $r_n / 1024" 0) MiB over 30 s, ${SHRINK_WAIT:-150} s after (RSS $(( r0 / 1024 )) MiB when the nodes went); $nodes_left nodes listed"
+    grep -h "cluster shrank" "$WORK/appliance.log" || echo "                    (the appliance logged no heap collection)"
+fi
 
 if [ "${JFR:-0}" != 0 ] && [ -s "$WORK/appliance.jfr" ]; then
     echo

@@ -13,6 +13,7 @@ import java.util.TreeMap;
  * GET    /simulator/v1/faults
  * PUT    /simulator/v1/nodes/{node}/fault?mode=timeout|slow|500|401|403|reset|garbage|huge|none
  * POST   /simulator/v1/nodes/{node}/pods                          add a pod (churn)
+ * POST   /simulator/v1/nodes/shrink?keep=N                        delete the nodes from index N on, with their pods
  * DELETE /simulator/v1/namespaces/{ns}/pods/{name}                 delete a pod
  * POST   /simulator/v1/namespaces/{ns}/pods/{name}/restart[?container=c0]
  * PUT    /simulator/v1/appliance?url=https://...   DELETE /simulator/v1/appliance
@@ -43,6 +44,15 @@ final class AdminHandler {
                 FaultMode f = FaultMode.parse(mode);
                 sim.faults().set(seg[3], f);
                 Http.tree(ex, 200, Map.of("node", seg[3], "mode", f.cliName()));
+            } else if (what.equals("nodes") && seg.length == 4 && seg[3].equals("shrink") && method.equals("POST")) {
+                String keep = Http.param(ex, "keep");
+                int deleted;
+                try {
+                    deleted = sim.cluster().deleteNodesFrom(Integer.parseInt(keep == null ? "" : keep));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("keep must be a number of nodes, not \"" + keep + "\"");
+                }
+                Http.tree(ex, 200, Map.of("deleted", deleted, "nodes", sim.cluster().nodeCount()));
             } else if (what.equals("nodes") && seg.length == 5 && seg[4].equals("pods") && method.equals("POST")) {
                 SimPod p = sim.cluster().addPod(seg[3]);
                 Http.tree(ex, 201, Map.of("namespace", p.namespace, "name", p.name, "node", p.nodeName()));

@@ -93,6 +93,34 @@ public final class ClusterState {
         return true;
     }
 
+    /**
+     * A cluster that shrinks: deletes every node whose index is {@code keep} or more, with its pods (DELETED events
+     * for the pods, then the node, as the node lifecycle controller and the pod garbage collector would leave
+     * them). The kubelets keep listening, as machines that left the cluster. Returns the number of nodes deleted.
+     */
+    public synchronized int deleteNodesFrom(int keep) {
+        if (keep < 0) {
+            throw new IllegalArgumentException("keep must be 0 or more, not " + keep);
+        }
+        int deleted = 0;
+        for (int i = keep; i < nodesByIndex.size(); i++) {
+            SimNode node = nodesByIndex.get(i);
+            if (nodes.remove(node.name) == null) {
+                continue;
+            }
+            for (SimPod p : node.load.pods()) {
+                pods.remove(p.key());
+                long rv = ++resourceVersion;
+                record(new WatchEvent("DELETED", "pods", rv, p.withPhase(p.phase, rv), p));
+            }
+            node.load = new SimNode.Load(new SimPod[0], node.load.retiredCpuNanos());
+            node.resourceVersion = ++resourceVersion;
+            record(new WatchEvent("DELETED", "nodes", node.resourceVersion, node, node));
+            deleted++;
+        }
+        return deleted;
+    }
+
     /** Container restart: its CPU counter starts again from 0 with a new start time. */
     public synchronized SimPod restartContainer(String namespace, String name, String container) {
         SimPod p = pods.get(namespace + "/" + name);

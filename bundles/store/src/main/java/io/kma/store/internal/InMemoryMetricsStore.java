@@ -35,6 +35,7 @@ public final class InMemoryMetricsStore implements MetricsStore {
     private final Object writeLock = new Object();
     private final StringInterner names = new StringInterner();
     private final SeriesIndex index = new SeriesIndex(names);
+    private final HeapReturn heapReturn = new HeapReturn();
 
     /** For tests: the series behind the store. */
     SeriesIndex index() {
@@ -100,6 +101,7 @@ public final class InMemoryMetricsStore implements MetricsStore {
             index.endCycle(failedNodes);
             logCycle(index, System.nanoTime() - started);
             index.resetCycleCounters();
+            heapReturn.cycleEnded(index.servableContainers());
         }
     }
 
