@@ -53,6 +53,8 @@ class ChunkSenderTest {
     @TempDir
     static Path dir;
     static ListServer server;
+    /** The same handler behind the listener's request deadline (1 s), and the default stall bound. */
+    static ListServer limited;
     static HttpClient h2;
     static HttpClient http1;
     static final AtomicLong written = new AtomicLong();
@@ -62,13 +64,17 @@ class ChunkSenderTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ListServer(dir, ChunkSenderTest::handle);
+        server = new ListServer(dir.resolve("plain"), ChunkSenderTest::handle);
+        limited = new ListServer(dir.resolve("limited"), ChunkSenderTest::handle, Duration.ofSeconds(1));
         X509Certificate cert;
-        try (InputStream in = Files.newInputStream(dir.resolve("apiserver.crt"))) {
+        X509Certificate other;
+        try (InputStream in = Files.newInputStream(dir.resolve("plain/apiserver.crt"));
+                InputStream in2 = Files.newInputStream(dir.resolve("limited/apiserver.crt"))) {
             cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            other = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in2);
         }
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {TestPki.trustManager(cert)}, null);
+        tls.init(null, new TrustManager[] {TestPki.trustManager(cert, other)}, null);
         h2 = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         http1 = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
@@ -80,15 +86,23 @@ class ChunkSenderTest {
         if (server != null) {
             server.close();
         }
+        if (limited != null) {
+            limited.close();
+        }
     }
 
     /** As the handler serves a list: a plain task on a worker, blocking, through CompressibleBody. */
     private static void handle(HttpServerExchange exchange) {
         exchange.dispatch(() -> {
             exchange.startBlocking();
-            long length = exchange.getRequestPath().endsWith("/endless") ? ENDLESS : BODY;
+            String path = exchange.getRequestPath();
+            long length = path.endsWith("/endless") ? ENDLESS : BODY;
+            long stall = path.startsWith("/limited") ? ChunkSender.STALL_NANOS : STALL_NANOS;
             CompletableFuture<Long> result = writer;
-            try (CompressibleBody body = new CompressibleBody(exchange, STALL_NANOS)) {
+            try (CompressibleBody body = new CompressibleBody(exchange, stall)) {
+                if (path.endsWith("/late")) {
+                    Thread.sleep(1_500); // past the 1 s deadline before the first byte
+                }
                 byte[] piece = new byte[300_000];
                 long at = 0;
                 for (int i = 0; at < length; i++) {
@@ -104,6 +118,9 @@ class ChunkSenderTest {
                 body.finish();
                 result.complete(at);
             } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 result.completeExceptionally(e);
             } finally {
                 exchange.endExchange();
@@ -124,7 +141,8 @@ class ChunkSenderTest {
     }
 
     private static HttpRequest request(String path, boolean gzip) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + path))
+        int port = path.startsWith("/limited") ? limited.port() : server.port();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(60));
         if (gzip) {
             b.header("Accept-Encoding", "gzip");
@@ -183,6 +201,33 @@ class ChunkSenderTest {
                     () -> writer.get(STALL_NANOS * 5, TimeUnit.NANOSECONDS), what);
             assertInstanceOf(IOException.class, failed.getCause(), what);
             System.out.printf("%s: the writer's wait ended %.0f ms after the client left: %s%n", what,
+                    (System.nanoTime() - start) / 1e6, failed.getCause());
+        }
+    }
+
+    @Test
+    void theRequestDeadlineAnswers504BeforeTheBodyAndEndsTheWaitOfOneStarted() throws Exception {
+        for (HttpClient client : new HttpClient[] {h2, http1}) {
+            String what = client.version().toString();
+            writer = new CompletableFuture<>();
+            HttpResponse<String> late = client.send(request("/limited/late", false), HttpResponse.BodyHandlers.ofString());
+            assertEquals(504, late.statusCode(), what);
+            assertTrue(late.body().contains("\"reason\":\"Timeout\""), what + ": " + late.body());
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> writer.get(30, TimeUnit.SECONDS), what);
+            assertInstanceOf(IOException.class, refused.getCause(), what + ": the writer learns it, nothing is written");
+        }
+        // Over HTTP/1.1 the deadline closes the connection of a started body: the writer's wait ends at once, not at
+        // the stall bound (60 s here). (Over HTTP/2 it resets the stream, which with an exhausted window ends at the
+        // stall bound: see the test above.)
+        writer = new CompletableFuture<>();
+        HttpResponse<InputStream> r = http1.send(request("/limited/endless", false), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+            assertEquals(200, r.statusCode());
+            long start = System.nanoTime();
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> writer.get(ChunkSender.STALL_NANOS / 2, TimeUnit.NANOSECONDS));
+            assertInstanceOf(IOException.class, failed.getCause());
+            System.out.printf("HTTP/1.1 past the deadline: the writer's wait ended %.0f ms after the response started: %s%n",
                     (System.nanoTime() - start) / 1e6, failed.getCause());
         }
     }
