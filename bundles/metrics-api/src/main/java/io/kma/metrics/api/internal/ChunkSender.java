@@ -64,6 +64,7 @@ final class ChunkSender extends OutputStream {
     private int allocated;
     private boolean finished;
     // guarded by lock
+    private long written;
     private IOException failure;
     private boolean done;
     // I/O thread only
@@ -163,9 +164,11 @@ final class ChunkSender extends OutputStream {
                 allocated++;
                 return new byte[CHUNK];
             }
-            long stallDeadline = System.nanoTime() + stallNanos;
             while (free.isEmpty()) {
-                awaitProgress(stallDeadline);
+                awaitProgress();
+                if (done && free.isEmpty()) {
+                    throw new IOException("the response has ended"); // stopped: no chunk comes back
+                }
             }
             return free.poll();
         } finally {
@@ -176,9 +179,8 @@ final class ChunkSender extends OutputStream {
     private void awaitDone() throws IOException {
         lock.lock();
         try {
-            long stallDeadline = System.nanoTime() + stallNanos;
             while (!done) {
-                awaitProgress(stallDeadline);
+                awaitProgress();
             }
             if (failure != null) {
                 throw new IOException(failure.getMessage(), failure);
@@ -188,27 +190,37 @@ final class ChunkSender extends OutputStream {
         }
     }
 
-    /** Holding the lock: one bounded wait for the I/O thread, failing when it failed or cannot go on. */
-    private void awaitProgress(long stallDeadline) throws IOException {
-        if (failure != null) {
-            throw new IOException(failure.getMessage(), failure);
-        }
-        long left = stallDeadline - System.nanoTime();
-        if (left <= 0) {
-            IOException stalled = new IOException("the client took no data for " + TimeUnit.NANOSECONDS.toMillis(stallNanos)
-                    + " ms");
-            exchange.getIoThread().execute(() -> stop(stalled));
-            throw stalled;
-        }
-        if (!exchange.getConnection().isOpen()) {
-            throw new IOException("connection closed while the response was written");
-        }
-        exchange.getIoThread().execute(this::probe);
-        try {
-            progress.awaitNanos(Math.min(left, POLL_NANOS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while the response was written");
+    /**
+     * Holding the lock: waits until the I/O thread wrote a chunk or finished, failing when it failed, when the
+     * connection closed, or when no chunk was written for the stall bound.
+     */
+    private void awaitProgress() throws IOException {
+        long seen = written;
+        long stallDeadline = System.nanoTime() + stallNanos;
+        while (written == seen) {
+            if (failure != null) {
+                throw new IOException(failure.getMessage(), failure);
+            }
+            if (done) {
+                return;
+            }
+            long left = stallDeadline - System.nanoTime();
+            if (left <= 0) {
+                IOException stalled = new IOException("the client took no data for "
+                        + TimeUnit.NANOSECONDS.toMillis(stallNanos) + " ms");
+                exchange.getIoThread().execute(() -> stop(stalled));
+                throw stalled;
+            }
+            if (!exchange.getConnection().isOpen()) {
+                throw new IOException("connection closed while the response was written");
+            }
+            exchange.getIoThread().execute(this::probe);
+            try {
+                progress.awaitNanos(Math.min(left, POLL_NANOS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while the response was written");
+            }
         }
     }
 
@@ -306,6 +318,7 @@ final class ChunkSender extends OutputStream {
         lock.lock();
         try {
             free.add(array);
+            written++;
             progress.signalAll();
         } finally {
             lock.unlock();
