@@ -48,13 +48,14 @@ final class HttpsServer {
      * per socket write (one record, at most RECORD_BUFFER_BYTES). testing/benchmarks/README.md, branch i14n.
      */
     /*
-     * Undertow's HTTP buffers: one TLS record's worth of plaintext (2^14). Over HTTP/2 a full 16 KiB DATA frame
-     * with its header then takes two TLS records (the JDK puts at most 16,367 bytes into a TLS 1.3 record); 16 KiB
-     * - 64 would fit one, but with it a metrics-api bundle swap under load through the simulator's aggregator lost
-     * a request with 503 in 2 of 3 runs of MetricsApiTest (3 of 3 clean without): not used until that is
-     * understood. testing/benchmarks/README.md, branch i14t.
+     * Undertow's HTTP buffers: 64 bytes short of one TLS record's plaintext (2^14), so that over HTTP/2 a DATA frame
+     * with its 9-byte header fits one record (the JDK puts at most 16,367 bytes into a TLS 1.3 record; a full 16 KiB
+     * frame took two records and two socket writes; 64 leaves room for TLS 1.2's explicit nonce too). Reads are
+     * unaffected: SslConduit unwraps a larger record into its own record-sized buffer. Reverted once (i14t) because
+     * MetricsApiTest's bundle swap under load lost a request with 503 in 2 of 3 runs; with the lists written by
+     * ChunkSender it passed 9 of 9 runs (i14v); the cause of those 503s was not found. testing/benchmarks/README.md.
      */
-    static final int APP_BUFFER_BYTES = 16 * 1024;
+    static final int APP_BUFFER_BYTES = 16 * 1024 - 64;
     /** The TLS engine's buffers: a whole record with its header, padding and tag (the JDK's 16,709 fits). */
     static final int RECORD_BUFFER_BYTES = 17 * 1024;
     /*

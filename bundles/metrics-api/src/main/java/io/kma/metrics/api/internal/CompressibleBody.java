@@ -25,12 +25,20 @@ final class CompressibleBody extends OutputStream {
     private static final int OUTPUT_BUFFER = 64 * 1024;
 
     private final HttpServerExchange exchange;
+    private final long stallNanos;
     private final boolean accepted;
     private OutputStream target;
+    private ChunkSender sender;
     private Gzip gzip;
 
     CompressibleBody(HttpServerExchange exchange) {
+        this(exchange, ChunkSender.STALL_NANOS);
+    }
+
+    /** @param stallNanos how long a large body's writer waits for a client that takes no data */
+    CompressibleBody(HttpServerExchange exchange, long stallNanos) {
         this.exchange = exchange;
+        this.stallNanos = stallNanos;
         this.accepted = acceptsGzip(exchange.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING));
     }
 
@@ -68,8 +76,12 @@ final class CompressibleBody extends OutputStream {
     }
 
     private OutputStream open(int firstWrite) throws IOException {
-        OutputStream response = exchange.getOutputStream();
-        if (!accepted || firstWrite <= THRESHOLD) {
+        if (firstWrite <= THRESHOLD) {
+            return exchange.getOutputStream(); // a small body: one write on the worker, no hand-off
+        }
+        sender = new ChunkSender(exchange, stallNanos);
+        OutputStream response = sender;
+        if (!accepted) {
             return response;
         }
         exchange.getResponseHeaders().put(Headers.CONTENT_ENCODING, "gzip");
@@ -85,19 +97,32 @@ final class CompressibleBody extends OutputStream {
         }
     }
 
-    /** Completes the body: the gzip trailer when compressed, then a flush. */
+    /** Completes the body: the gzip trailer when compressed, then a flush (a large body: until it is sent). */
     void finish() throws IOException {
         if (gzip != null) {
             gzip.finish();
         }
-        flush();
+        if (sender != null) {
+            sender.finish();
+        } else {
+            flush();
+        }
     }
 
-    /** Frees the compressor; the response stream itself is left to Undertow. */
+    /**
+     * Frees the compressor; a large body not {@link #finish() finished} is cut short (its connection closed, see
+     * {@link ChunkSender#close()}); a small one's stream is left to Undertow.
+     */
     @Override
     public void close() {
-        if (gzip != null) {
-            gzip.release();
+        try {
+            if (sender != null) {
+                sender.close();
+            }
+        } finally {
+            if (gzip != null) {
+                gzip.release();
+            }
         }
     }
 

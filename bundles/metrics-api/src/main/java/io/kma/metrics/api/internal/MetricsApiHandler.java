@@ -76,12 +76,17 @@ final class MetricsApiHandler implements HttpHandler {
     }
 
     @Override
-    public void handleRequest(HttpServerExchange exchange) throws Exception {
+    public void handleRequest(HttpServerExchange exchange) {
         if (exchange.isInIoThread()) {
-            // Reviews and large lists block: leave the I/O thread.
-            exchange.dispatch(this);
+            // Reviews and large lists block: leave the I/O thread. A plain task, as the http-server's routes
+            // dispatch, runs outside Undertow's handler call, where a large body's ChunkSender can resume writes.
+            exchange.dispatch(() -> serveBlocking(exchange));
             return;
         }
+        serveBlocking(exchange);
+    }
+
+    private void serveBlocking(HttpServerExchange exchange) {
         exchange.startBlocking();
         try {
             serve(exchange);
@@ -98,7 +103,11 @@ final class MetricsApiHandler implements HttpHandler {
             // A gzip body may still sit in Undertow's buffer (response not started): a Status appended to it would be
             // plain bytes under Content-Encoding: gzip, so such a body ends truncated, like any body already started.
             if (!exchange.isResponseStarted() && !exchange.getResponseHeaders().contains(Headers.CONTENT_ENCODING)) {
-                sendStatus(exchange, Negotiation.JSON, ApiStatus.internalError(String.valueOf(e.getMessage())));
+                try {
+                    sendStatus(exchange, Negotiation.JSON, ApiStatus.internalError(String.valueOf(e.getMessage())));
+                } catch (IOException gone) {
+                    LOG.debug("the 500 to {} was not sent: {}", exchange.getRequestPath(), gone.toString());
+                }
             }
         } finally {
             exchange.endExchange();

@@ -24,6 +24,19 @@ public final class ListServer implements AutoCloseable {
         server.start();
     }
 
+    /** With the listener's request deadline in front of the handler, as every API request has it. */
+    public ListServer(Path certDir, HttpHandler handler, Duration requestTimeout) throws Exception {
+        this(certDir, limited(handler, new RequestLimits(400, requestTimeout, new HttpRequestMetrics())));
+    }
+
+    private static HttpHandler limited(HttpHandler handler, RequestLimits limits) {
+        return exchange -> {
+            if (limits.admit(exchange)) {
+                handler.handleRequest(exchange);
+            }
+        };
+    }
+
     public int port() {
         InetSocketAddress a = server.address();
         return a.getPort();

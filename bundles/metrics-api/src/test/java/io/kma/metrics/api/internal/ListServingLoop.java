@@ -82,11 +82,12 @@ public final class ListServingLoop {
         }
 
         @Override
-        public void handleRequest(io.undertow.server.HttpServerExchange exchange) throws Exception {
-            if (exchange.isInIoThread()) {
-                exchange.dispatch(this);
-                return;
-            }
+        public void handleRequest(io.undertow.server.HttpServerExchange exchange) {
+            // a plain task on a worker, outside Undertow's handler call, as the http-server's routes dispatch
+            exchange.dispatch(() -> serve(exchange));
+        }
+
+        private void serve(io.undertow.server.HttpServerExchange exchange) {
             exchange.startBlocking();
             try {
                 boolean protobuf = String.valueOf(exchange.getRequestHeaders().getFirst(Headers.ACCEPT)).startsWith(PROTOBUF);
@@ -97,6 +98,8 @@ public final class ListServingLoop {
                             FieldSelector.everything(), state.store);
                     body.finish();
                 }
+            } catch (IOException e) {
+                System.out.println("list aborted: " + e);
             } finally {
                 exchange.endExchange();
             }
