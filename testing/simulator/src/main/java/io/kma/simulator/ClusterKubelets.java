@@ -87,9 +87,10 @@ public final class ClusterKubelets implements AutoCloseable {
         // who may read metrics is decided by kube-apiserver (ReviewedKubeletHandler); past that, anyone authenticated
         Policy policy = new Policy().add(Policy.resourceRule(Set.of("group:" + Identity.AUTHENTICATED), Set.of("get"), Set.of(""),
                 Set.of("nodes/metrics", "nodes/stats")));
+        // h2 offered through ALPN as a real kubelet's Go net/http server does, so a client that takes it shows here
         Undertow.Builder b = Undertow.builder().setIoThreads(1).setWorkerThreads(4)
                 .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUESTED)
-                .setServerOption(UndertowOptions.ENABLE_HTTP2, false);
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, true);
         for (int i = 0; i < config.nodes(); i++) {
             String name = LoadProfile.nodeName(i);
             Pki.Issued cert = Pki.issueServer(ca, name, List.of(name), List.of(config.address()), Pki.newKeyPair());

@@ -187,7 +187,8 @@ public final class Simulator implements AutoCloseable {
                 .setSocketOption(Options.BACKLOG, 128)
                 // the kubelet's http.Server closes keep-alive connections idle for 90 s
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 90_000)
-                .setServerOption(UndertowOptions.ENABLE_HTTP2, false);
+                // h2 offered through ALPN as the kubelet's Go net/http server does, so a client that takes it shows here
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, true);
         long now = Instant.now().getEpochSecond();
         List<SimNode> nodes = new ArrayList<>(n);
         Map<SSLContext, SimNode> byContext = new IdentityHashMap<>();
