@@ -89,6 +89,8 @@ import org.apache.hc.core5.util.Args;
  * <li>{@code close(GRACEFUL)} (any thread, under the lock) runs doHandshake and sendEncryptedData: covered above, and
  * by rule (1) when it races the I/O thread's unlocked reads.</li>
  * <li>{@code updateEventMask}, {@code toString}: {@code hasData()} and the position of a held buffer only.</li>
+ * <li>{@code InternalDataChannel.close(IMMEDIATE)} closes the plain session underneath, not SSLIOSession: its
+ * buffers are then never released, only collected with it, as in 5.4.4.</li>
  * </ul>
  */
 abstract class SSLManagedBuffer {
