@@ -102,6 +102,18 @@ class FrameworkTest {
     }
 
     @Test
+    @Order(2)
+    void clientLibsLoadsItsPatchedTlsBufferNotHttpcoresOwn() throws Exception {
+        Bundle clientLibs = appliance.bundle("io.kma.client.libs");
+        Class<?> buffer = clientLibs.loadClass("org.apache.hc.core5.reactor.ssl.SSLManagedBuffer");
+        assertTrue(java.util.Arrays.stream(buffer.getDeclaredClasses()).anyMatch(c -> c.getSimpleName().equals("FreeArrays")),
+                "client-libs loads httpcore's own SSLManagedBuffer, not the patched one (bnd.bnd -includeresource)");
+        assertEquals(clientLibs, FrameworkUtil.getBundle(buffer));
+        assertEquals(buffer.getClassLoader(),
+                clientLibs.loadClass("org.apache.hc.core5.reactor.ssl.SSLIOSession").getClassLoader());
+    }
+
+    @Test
     @Order(3)
     void livezServesOverTlsWithTheGeneratedCertificate() {
         var r = appliance.get("/livez");

@@ -46,6 +46,12 @@ final class KubeletStandIn implements AutoCloseable {
     final Map<String, String> lastAuthorization = new ConcurrentHashMap<>();
     /** Client ports seen: one per TCP (and so TLS) connection. */
     final java.util.Set<Integer> remotePorts = ConcurrentHashMap.newKeySet();
+    /**
+     * 0: a body goes out in one write (the JDK server cuts it into 16 KiB TLS records). n: in flushed writes of n
+     * bytes, one TLS record each, as a Go kubelet's 4 KiB connection buffer sends a long body on a kept-alive
+     * connection (net/http's bufio.Writer of 4 KiB over crypto/tls, one record per write).
+     */
+    volatile int writeBytes;
 
     KubeletStandIn(TestPki.Issued serving, X509Certificate servingCa, X509Certificate clientCa) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
@@ -81,7 +87,11 @@ final class KubeletStandIn implements AutoCloseable {
                 exchange.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
                 if (a.body().length > 0) {
                     try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(a.body());
+                        int step = writeBytes > 0 ? writeBytes : a.body().length;
+                        for (int off = 0; off < a.body().length; off += step) {
+                            out.write(a.body(), off, Math.min(step, a.body().length - off));
+                            out.flush();
+                        }
                     }
                 }
             } catch (IOException e) {
