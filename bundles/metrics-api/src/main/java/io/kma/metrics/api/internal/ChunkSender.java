@@ -145,7 +145,13 @@ final class ChunkSender extends OutputStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            boolean stopped = done;
             lock.unlock();
+            if (!stopped) {
+                // the I/O thread is behind (or we were interrupted): close from here rather than let the caller's
+                // endExchange finish a cut-short body (HTTP/1.1's last chunk would make it look complete)
+                IoUtils.safeClose(exchange.getConnection());
+            }
         }
     }
 
