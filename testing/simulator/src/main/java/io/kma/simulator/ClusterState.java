@@ -88,9 +88,13 @@ public final class ClusterState {
             return false;
         }
         replaceOnNode(nodesByIndex.get(p.nodeIndex), p, null);
+        recordDeleted(p);
+        return true;
+    }
+
+    private void recordDeleted(SimPod p) {
         long rv = ++resourceVersion;
         record(new WatchEvent("DELETED", "pods", rv, p.withPhase(p.phase, rv), p));
-        return true;
     }
 
     /**
@@ -110,8 +114,7 @@ public final class ClusterState {
             }
             for (SimPod p : node.load.pods()) {
                 pods.remove(p.key());
-                long rv = ++resourceVersion;
-                record(new WatchEvent("DELETED", "pods", rv, p.withPhase(p.phase, rv), p));
+                recordDeleted(p);
             }
             node.load = new SimNode.Load(new SimPod[0], node.load.retiredCpuNanos());
             node.resourceVersion = ++resourceVersion;

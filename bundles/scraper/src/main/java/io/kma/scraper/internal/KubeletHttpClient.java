@@ -43,8 +43,8 @@ import io.kma.api.kubelet.KubeletEndpoint;
 /**
  * The HTTP side of scraping: one HttpClient 5 async client (non-blocking I/O on two reactor
  * threads), pooled keep-alive connections, HTTP/1.1 only (see {@link #PROTOCOL}), TLS with the given
- * context and host-name verifier, and a hard deadline per request. One instance lives as long as its TLS setup (credentials service, CA, insecure flag)
- * and timeout stay the same.
+ * context and host-name verifier, and a hard deadline per request. One instance lives as long as its TLS
+ * setup (credentials service, CA, insecure flag) and timeout stay the same.
  */
 final class KubeletHttpClient implements AutoCloseable {
 
