@@ -1,6 +1,8 @@
 package io.kma.metrics.api.internal;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,9 @@ import io.undertow.util.Headers;
  * scale.sh does). Per batch of fetches it prints the wall time of each fetch, curl's CPU, and per thread
  * group of this process (the listener's I/O threads, its workers, the rest: GC, JIT) the CPU split into
  * user and kernel time from {@code /proc/self/task/N/stat}, the write syscalls and bytes from
- * {@code /proc/self/task/N/io} and the voluntary context switches (waits) from {@code .../status}.
+ * {@code /proc/self/task/N/io} and the voluntary context switches (waits) from {@code .../status}, and the heap
+ * bytes each group allocated per list (the JVM's per-thread allocation counters: a list's garbage is what makes
+ * the young collections that stretch its wall time).
  * Not run by the build; a timed loop, no assertions on time. Run it with (from the worktree, after install):
  * <pre>
  * mvn -o -q -pl bundles/metrics-api test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -132,16 +136,17 @@ public final class ListServingLoop {
                 Double.parseDouble(err[err.length - 1])};
     }
 
-    /** Per thread group: utime, stime (ticks), write syscalls, bytes written, voluntary switches, threads. */
+    /** Per thread group: utime, stime (ticks), write syscalls, bytes written, voluntary switches, threads, allocated bytes. */
     private static Map<String, long[]> threads() throws IOException {
         Map<String, long[]> groups = new TreeMap<>();
+        allocated(groups);
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long[] g = groups.computeIfAbsent(group(name), k -> new long[6]);
+                    long[] g = groups.computeIfAbsent(group(name), k -> new long[7]);
                     g[0] += Long.parseLong(f[11]);
                     g[1] += Long.parseLong(f[12]);
                     for (String line : Files.readAllLines(task.resolve("io"))) {
@@ -163,6 +168,22 @@ public final class ListServingLoop {
             }
         }
         return groups;
+    }
+
+    /**
+     * Adds each live Java thread's allocated heap bytes to its group's slot 6. The listener's workers and I/O
+     * threads live as long as the server, so a difference of two readings is what the lists between them allocated.
+     */
+    private static void allocated(Map<String, long[]> groups) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = mx.getAllThreadIds();
+        long[] bytes = mx.getThreadAllocatedBytes(ids);
+        ThreadInfo[] infos = mx.getThreadInfo(ids);
+        for (int i = 0; i < ids.length; i++) {
+            if (infos[i] != null && bytes[i] >= 0) { // null or -1: the thread ended meanwhile
+                groups.computeIfAbsent(group(infos[i].getThreadName()), k -> new long[7])[6] += bytes[i];
+            }
+        }
     }
 
     private static String group(String name) {
@@ -191,14 +212,15 @@ public final class ListServingLoop {
                 walls[0], walls[walls.length - 1], curlUser, curlSys, Arrays.toString(walls));
         for (Map.Entry<String, long[]> e : after.entrySet()) {
             long[] a = e.getValue();
-            long[] b = before.getOrDefault(e.getKey(), new long[6]);
+            long[] b = before.getOrDefault(e.getKey(), new long[7]);
             double user = (a[0] - b[0]) * 10.0 / fetches;
             double sys = (a[1] - b[1]) * 10.0 / fetches;
             long writes = a[2] - b[2];
             long bytes = a[3] - b[3];
-            System.out.printf(Locale.ROOT, "  %-6s per fetch: user %6.1f ms + sys %6.1f ms; writes %7.0f of %6.0f B avg;"
-                    + " voluntary switches %6.0f (%d threads)%n", e.getKey(), user, sys, writes / (double) fetches,
-                    writes == 0 ? 0.0 : bytes / (double) writes, (a[4] - b[4]) / (double) fetches, a[5]);
+            System.out.printf(Locale.ROOT, "  %-6s per fetch: user %6.1f ms + sys %6.1f ms; allocated %8.2f MB;"
+                    + " writes %7.0f of %6.0f B avg; voluntary switches %6.0f (%d threads)%n", e.getKey(), user, sys,
+                    (a[6] - b[6]) / 1e6 / fetches, writes / (double) fetches, writes == 0 ? 0.0 : bytes / (double) writes,
+                    (a[4] - b[4]) / (double) fetches, a[5]);
         }
     }
 }
