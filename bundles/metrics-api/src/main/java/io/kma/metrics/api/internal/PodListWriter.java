@@ -150,16 +150,14 @@ final class PodListWriter {
         MetricsProto.listStart(buf, "PodMetricsList", itemsLength);
         long bodyLength = buf.size() + itemsLength + MetricsProto.END_BYTES;
         PodUsageEncoder encoder = new PodUsageEncoder();
-        PodUsageBuffer usage = new PodUsageBuffer();
         for (int row = 0; row < table.rows(); row++) {
             int metadataBody = table.metadataBodyLength(row);
             int metadataLength = ProtoBuffer.fieldSize(metadataBody);
             int length = table.usageLength(row);
-            table.usage(row, usage);
             buf.raw(ITEM_TAG).varint(metadataLength + length);
             int start = buf.size();
             metadata.proto(buf, table.pod(row), now, metadataBody);
-            encoder.write(buf, usage);
+            table.writeUsage(row, encoder, buf);
             if (buf.size() - start != metadataLength + length) { // a wrong length would corrupt every byte after it
                 throw new IllegalStateException("a pod took " + (buf.size() - start) + " bytes, counted "
                         + (metadataLength + length));

@@ -135,12 +135,15 @@ final class PodTable {
         return usageLengths[row];
     }
 
-    /** Row {@code row}'s usage, into a reader's buffer. */
-    void usage(int row, PodUsageBuffer into) {
-        into.clear();
-        into.time(timestamps[row], windows[row]);
+    /**
+     * Writes row {@code row}'s usage fields straight from the table's arrays: the bytes {@link PodUsageEncoder#write}
+     * writes for the usage this row was added from, without copying the row back into a buffer (~7 % of a full
+     * protobuf list's CPU in process).
+     */
+    void writeUsage(int row, PodUsageEncoder encoder, ProtoBuffer out) {
+        encoder.times(out, timestamps[row], windows[row]);
         for (int c = firstContainer[row]; c < firstContainer[row + 1]; c++) {
-            into.addContainer(names[c], cpu[c], memory[c]);
+            encoder.container(out, names[c], cpu[c], memory[c]);
         }
     }
 }
