@@ -42,9 +42,23 @@ final class PodHandles {
         return fresh;
     }
 
-    /** Takes over the slots of pods that are the same objects in the previous pairing (a merge walk). */
+    /** Takes over the slots of pods that are the same objects in the previous pairing. */
     private void reuse(PodHandles previous) {
-        PodInfo[] old = previous.pods;
+        forSamePods(previous, this, (from, to) -> refs[to] = previous.refs[from]);
+    }
+
+    /** Receives the indices of one pod object in two pairings. */
+    interface SamePod {
+        void at(int fromIndex, int toIndex);
+    }
+
+    /**
+     * Calls {@code same} for every pod that is the same object in both pairings, by a merge walk (both are
+     * sorted by namespace, then name): linear, so a few changed pods cost nothing per unchanged one.
+     */
+    static void forSamePods(PodHandles from, PodHandles to, SamePod same) {
+        PodInfo[] old = from.pods;
+        PodInfo[] pods = to.pods;
         int j = 0;
         for (int i = 0; i < pods.length && j < old.length; i++) {
             PodInfo p = pods[i];
@@ -52,7 +66,7 @@ final class PodHandles {
                 j++;
             }
             if (j < old.length && old[j] == p) {
-                refs[i] = previous.refs[j];
+                same.at(j, i);
                 j++;
             }
         }

@@ -125,14 +125,14 @@ final class PodListWriter {
         return text;
     }
 
-    /** The bytes of the metadata of {@code pod} in a protobuf list item: for {@link PodTable#add}'s measuring pass. */
-    int protoMetadataLength(PodInfo pod) {
-        return metadata.protoLength(pod);
+    /** The ObjectMeta body length of {@code pod} in a protobuf list item: for {@link PodTable#add}'s measuring pass. */
+    int protoMetadataBodyLength(PodInfo pod) {
+        return metadata.protoBodyLength(pod);
     }
 
-    /** The bytes of a protobuf list item with these metadata and usage lengths: tag, length, item. */
-    static long protoItemLength(int metadataLength, int usageLength) {
-        return MetricsProto.ListWriter.itemLength(metadataLength + usageLength);
+    /** The bytes of a protobuf list item with these metadata body and usage lengths: tag, length, item. */
+    static long protoItemLength(int metadataBodyLength, int usageLength) {
+        return MetricsProto.ListWriter.itemLength(ProtoBuffer.fieldSize(metadataBodyLength) + usageLength);
     }
 
     /**
@@ -150,15 +150,14 @@ final class PodListWriter {
         MetricsProto.listStart(buf, "PodMetricsList", itemsLength);
         long bodyLength = buf.size() + itemsLength + MetricsProto.END_BYTES;
         PodUsageEncoder encoder = new PodUsageEncoder();
-        PodUsageBuffer usage = new PodUsageBuffer();
         for (int row = 0; row < table.rows(); row++) {
-            int metadataLength = table.metadataLength(row);
+            int metadataBody = table.metadataBodyLength(row);
+            int metadataLength = ProtoBuffer.fieldSize(metadataBody);
             int length = table.usageLength(row);
-            table.usage(row, usage);
             buf.raw(ITEM_TAG).varint(metadataLength + length);
             int start = buf.size();
-            metadata.proto(buf, table.pod(row), now);
-            encoder.write(buf, usage);
+            metadata.proto(buf, table.pod(row), now, metadataBody);
+            table.writeUsage(row, encoder, buf);
             if (buf.size() - start != metadataLength + length) { // a wrong length would corrupt every byte after it
                 throw new IllegalStateException("a pod took " + (buf.size() - start) + " bytes, counted "
                         + (metadataLength + length));

@@ -72,22 +72,25 @@ final class PodMetadataEncoder {
         out.append(labelsJson[slot]).raw(JSON_END);
     }
 
-    /** The bytes of {@link #proto} for this pod: PodMetrics field 1 with its tag and length. */
-    int protoLength(PodInfo pod) {
-        return ProtoBuffer.fieldSize(protoBodyLength(pod));
-    }
-
-    /** PodMetrics field 1 (ObjectMeta) as {@link MetricsProto#metadata} encodes it, with {@code now} in the hole. */
-    void proto(ProtoBuffer out, PodInfo pod, byte[] now) {
-        out.raw(METADATA_TAG).varint(protoBodyLength(pod));
-        out.string(1, pod.name()).raw(PROTO_EMPTY_2).string(3, pod.namespace()).raw(PROTO_EMPTY_4_TO_7)
-                .raw(PROTO_CREATED).raw(now).raw(PROTO_NANOS).append(labelsProto[slot]);
-    }
-
-    /** Also selects the pod's labels' slot for {@link #proto}. */
-    private int protoBodyLength(PodInfo pod) {
+    /**
+     * The length of the ObjectMeta {@link #proto} writes for this pod, without PodMetrics field 1's tag and
+     * length. It does not change while the pod object does not, so a caller may keep it between lists.
+     */
+    int protoBodyLength(PodInfo pod) {
         labels(pod.labels());
         return stringField(pod.name()) + stringField(pod.namespace()) + PROTO_FIXED + labelsProto[slot].size();
+    }
+
+    /**
+     * PodMetrics field 1 (ObjectMeta) as {@link MetricsProto#metadata} encodes it, with {@code now} in the hole.
+     *
+     * @param bodyLength {@link #protoBodyLength} of this pod, measured now or kept from an earlier list
+     */
+    void proto(ProtoBuffer out, PodInfo pod, byte[] now, int bodyLength) {
+        labels(pod.labels());
+        out.raw(METADATA_TAG).varint(bodyLength);
+        out.string(1, pod.name()).raw(PROTO_EMPTY_2).string(3, pod.namespace()).raw(PROTO_EMPTY_4_TO_7)
+                .raw(PROTO_CREATED).raw(now).raw(PROTO_NANOS).append(labelsProto[slot]);
     }
 
     private static int stringField(String s) {

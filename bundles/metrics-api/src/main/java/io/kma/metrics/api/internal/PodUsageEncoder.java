@@ -42,16 +42,24 @@ final class PodUsageEncoder {
     }
 
     void write(ProtoBuffer out, PodUsageBuffer usage) {
-        MetricsProto.time(out, 2, usage.timestampNanos());
-        MetricsProto.duration(out, 3, usage.windowNanos());
+        times(out, usage.timestampNanos(), usage.windowNanos());
         for (int c = 0; c < usage.containers(); c++) {
-            String name = usage.containerName(c);
-            int cpuLength = Quantities.cpu(usage.cpuNanoCores(c), cpu);
-            int memoryLength = Quantities.memory(usage.memoryBytes(c), memory);
-            out.raw(CONTAINER_TAG).varint(containerLength(name, cpuLength, memoryLength)).string(1, name);
-            entry(out, CPU_KEY, cpu, cpuLength);
-            entry(out, MEMORY_KEY, memory, memoryLength);
+            container(out, usage.containerName(c), usage.cpuNanoCores(c), usage.memoryBytes(c));
         }
+    }
+
+    /** {@link #write}'s timestamp and window; then one {@link #container} per container. */
+    void times(ProtoBuffer out, long timestampNanos, long windowNanos) {
+        MetricsProto.time(out, 2, timestampNanos);
+        MetricsProto.duration(out, 3, windowNanos);
+    }
+
+    void container(ProtoBuffer out, String name, long cpuNanoCores, long memoryBytes) {
+        int cpuLength = Quantities.cpu(cpuNanoCores, cpu);
+        int memoryLength = Quantities.memory(memoryBytes, memory);
+        out.raw(CONTAINER_TAG).varint(containerLength(name, cpuLength, memoryLength)).string(1, name);
+        entry(out, CPU_KEY, cpu, cpuLength);
+        entry(out, MEMORY_KEY, memory, memoryLength);
     }
 
     private static void entry(ProtoBuffer out, byte[] key, char[] quantity, int length) {

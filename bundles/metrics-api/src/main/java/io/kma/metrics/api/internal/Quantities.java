@@ -121,16 +121,25 @@ final class Quantities {
         }
     }
 
-    /** How many times 1024 divides {@code bytes}, up to Ei: the mantissa is bytes >> 10 × that. */
+    /**
+     * How many times 1024 divides {@code bytes} (not 0), up to Ei: the mantissa is bytes >> 10 × that. Only
+     * exact powers of 1024 get a suffix; 1024^k divides a long exactly when its low 10k bits are 0, negative or not.
+     */
     private static int binaryExponent(long bytes) {
-        long amount = bytes;
-        int exponent = 0;
-        // Only exact powers of 1024 get a suffix.
-        while (exponent < BINARY_SUFFIXES.length - 1 && amount % 1024 == 0) {
-            amount /= 1024;
-            exponent++;
+        return Math.min(BINARY_SUFFIXES.length - 1, Long.numberOfTrailingZeros(bytes) / 10);
+    }
+
+    /**
+     * "00" to "99": {@link #digits} writes two digits per division, which halves the long divisions of a
+     * list's quantities (two to four per container, 700,000 containers in a 350,000-pod list).
+     */
+    private static final char[] PAIRS = new char[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (char) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (char) ('0' + i % 10);
         }
-        return exponent;
     }
 
     /** The length of {@code v} in decimal, with its sign. */
@@ -138,14 +147,16 @@ final class Quantities {
         if (v < 0) {
             return v == Long.MIN_VALUE ? 20 : 1 + digitCount(-v);
         }
-        int n = 1;
-        while (n < POW10.length && v >= POW10[n]) {
-            n++;
+        if (v < 10) {
+            return 1;
         }
-        return n;
+        // log10(2) ≈ 1233 / 4096: from the bit length, one digit short or exact, so one comparison instead of a loop
+        int n = (64 - Long.numberOfLeadingZeros(v)) * 1233 >>> 12;
+        return n + (v >= POW10[n] ? 1 : 0);
     }
 
-    private static int digits(long v, char[] out, int at) {
+    /** Writes {@code v} in decimal at {@code at}; returns the end. Knows its length first, so no reversal. */
+    static int digits(long v, char[] out, int at) {
         if (v == Long.MIN_VALUE) { // -v overflows; Go's strconv writes it in full
             return append(Long.toString(v), out, at);
         }
@@ -155,17 +166,20 @@ final class Quantities {
             out[n++] = '-';
             u = -u;
         }
-        int start = n;
-        do {
-            out[n++] = (char) ('0' + u % 10);
-            u /= 10;
-        } while (u > 0);
-        for (int i = start, j = n - 1; i < j; i++, j--) {
-            char t = out[i];
-            out[i] = out[j];
-            out[j] = t;
+        int end = n + digitCount(u);
+        int i = end;
+        while (u >= 100) {
+            int pair = (int) (u % 100) << 1;
+            u /= 100;
+            out[--i] = PAIRS[pair + 1];
+            out[--i] = PAIRS[pair];
         }
-        return n;
+        int last = (int) u << 1; // 0 to 99
+        out[--i] = PAIRS[last + 1];
+        if (u >= 10) {
+            out[--i] = PAIRS[last];
+        }
+        return end;
     }
 
     private static int append(String suffix, char[] out, int at) {

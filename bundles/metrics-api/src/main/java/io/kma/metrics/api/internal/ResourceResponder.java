@@ -246,8 +246,11 @@ final class ResourceResponder {
         boolean full = all && selectsAll;
         // a kept table for full lists; a namespace's list without selectors knows its size; selectors start small
         PodTable table = !protobuf ? null : full ? takeTable(count) : new PodTable(selectsAll ? Math.max(count, 16) : 16);
+        if (table != null && full) {
+            table.pairWith(handles); // its remembered metadata lengths, by this pairing's indices
+        }
         try {
-            return writeItems(writer, table, handles, listed, count, labels, fields, store, now);
+            return writeItems(writer, table, full, handles, listed, count, labels, fields, store, now);
         } finally {
             if (table != null && full) {
                 table.clear();
@@ -262,8 +265,13 @@ final class ResourceResponder {
         return table != null ? table : new PodTable(rows);
     }
 
-    /** The list's items, JSON when {@code table} is null, else protobuf measured into the table first. */
-    private int writeItems(PodListWriter writer, PodTable table, PodHandles handles, PodInfo[] listed, int count,
+    /**
+     * The list's items, JSON when {@code table} is null, else protobuf measured into the table first.
+     *
+     * @param kept true when {@code table} is the kept one, paired with {@code handles}: it remembers metadata lengths
+     */
+    private int writeItems(PodListWriter writer, PodTable table, boolean kept, PodHandles handles, PodInfo[] listed,
+            int count,
             LabelSelector labels, FieldSelector fields, MetricsStore store, long now) throws IOException {
         boolean protobuf = table != null;
         boolean allLabels = labels.isEverything();
@@ -288,7 +296,13 @@ final class ResourceResponder {
             }
             observe(now, usage.timestampNanos());
             if (protobuf) {
-                int metadataLength = writer.protoMetadataLength(pod);
+                int metadataLength = kept ? table.knownMetadataLength(i) : 0;
+                if (metadataLength == 0) {
+                    metadataLength = writer.protoMetadataBodyLength(pod);
+                    if (kept) {
+                        table.rememberMetadataLength(i, metadataLength);
+                    }
+                }
                 int usageLength = PodUsageEncoder.length(usage);
                 table.add(pod, metadataLength, usage, usageLength);
                 protoLength += PodListWriter.protoItemLength(metadataLength, usageLength);

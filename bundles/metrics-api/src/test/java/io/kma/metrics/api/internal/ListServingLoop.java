@@ -1,6 +1,8 @@
 package io.kma.metrics.api.internal;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,9 @@ import io.undertow.util.Headers;
  * scale.sh does). Per batch of fetches it prints the wall time of each fetch, curl's CPU, and per thread
  * group of this process (the listener's I/O threads, its workers, the rest: GC, JIT) the CPU split into
  * user and kernel time from {@code /proc/self/task/N/stat}, the write syscalls and bytes from
- * {@code /proc/self/task/N/io} and the voluntary context switches (waits) from {@code .../status}.
+ * {@code /proc/self/task/N/io} and the voluntary context switches (waits) from {@code .../status}, and the heap
+ * bytes each group allocated per list (the JVM's per-thread allocation counters: a list's garbage is what makes
+ * the young collections that stretch its wall time).
  * Not run by the build; a timed loop, no assertions on time. Run it with (from the worktree, after install):
  * <pre>
  * mvn -o -q -pl bundles/metrics-api test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -106,10 +110,10 @@ public final class ListServingLoop {
         }
     }
 
-    /** @return wall seconds, bytes, curl's user and system seconds */
+    /** @return wall seconds, bytes, curl's user and system seconds, seconds to the first byte of the body */
     private static double[] fetch(String url, String format, String protocol) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "curl", "-sSk", protocol.equals("h2") ? "--http2" : "--http1.1", "-o",
-                "/dev/null", "-w", "%{time_total} %{size_download} %{http_code}\n"));
+                "/dev/null", "-w", "%{time_total} %{size_download} %{http_code} %{time_starttransfer}\n"));
         if (format.startsWith("protobuf")) {
             cmd.addAll(List.of("-H", "Accept: " + PROTOBUF));
         }
@@ -125,23 +129,24 @@ public final class ListServingLoop {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
         String[] err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+");
         String[] o = out.split(" ");
-        if (o.length < 3 || !o[2].equals("200")) {
+        if (o.length < 4 || !o[2].equals("200")) {
             throw new IOException("curl: " + out + " " + String.join(" ", err));
         }
         return new double[] {Double.parseDouble(o[0]), Double.parseDouble(o[1]), Double.parseDouble(err[err.length - 2]),
-                Double.parseDouble(err[err.length - 1])};
+                Double.parseDouble(err[err.length - 1]), Double.parseDouble(o[3])};
     }
 
-    /** Per thread group: utime, stime (ticks), write syscalls, bytes written, voluntary switches, threads. */
+    /** Per thread group: utime, stime (ticks), write syscalls, bytes written, voluntary switches, threads, allocated bytes. */
     private static Map<String, long[]> threads() throws IOException {
         Map<String, long[]> groups = new TreeMap<>();
+        allocated(groups);
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long[] g = groups.computeIfAbsent(group(name), k -> new long[6]);
+                    long[] g = groups.computeIfAbsent(group(name), k -> new long[7]);
                     g[0] += Long.parseLong(f[11]);
                     g[1] += Long.parseLong(f[12]);
                     for (String line : Files.readAllLines(task.resolve("io"))) {
@@ -165,6 +170,22 @@ public final class ListServingLoop {
         return groups;
     }
 
+    /**
+     * Adds each live Java thread's allocated heap bytes to its group's slot 6. The listener's workers and I/O
+     * threads live as long as the server, so a difference of two readings is what the lists between them allocated.
+     */
+    private static void allocated(Map<String, long[]> groups) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = mx.getAllThreadIds();
+        long[] bytes = mx.getThreadAllocatedBytes(ids);
+        ThreadInfo[] infos = mx.getThreadInfo(ids);
+        for (int i = 0; i < ids.length; i++) {
+            if (infos[i] != null && bytes[i] >= 0) { // null or -1: the thread ended meanwhile
+                groups.computeIfAbsent(group(infos[i].getThreadName()), k -> new long[7])[6] += bytes[i];
+            }
+        }
+    }
+
     private static String group(String name) {
         if (name.startsWith("kma-https I/O")) {
             return "io";
@@ -184,21 +205,24 @@ public final class ListServingLoop {
     private static void report(String format, int fetches, List<double[]> results, Map<String, long[]> before,
             Map<String, long[]> after) {
         double[] walls = results.stream().mapToDouble(r -> r[0]).sorted().toArray();
+        // the time to the first byte is the measuring pass of a protobuf list (its envelope states the length first)
+        double[] firstBytes = results.stream().mapToDouble(r -> r[4]).sorted().toArray();
         double curlUser = results.stream().mapToDouble(r -> r[2]).sum() / fetches;
         double curlSys = results.stream().mapToDouble(r -> r[3]).sum() / fetches;
-        System.out.printf(Locale.ROOT, "%s: %d fetches of %.1f MB: wall median %.3f s (min %.3f, max %.3f); curl user %.3f"
+        System.out.printf(Locale.ROOT, "%s: %d fetches of %.1f MB: wall median %.3f s (min %.3f, max %.3f); first byte median %.3f s; curl user %.3f"
                 + " + sys %.3f s per fetch; walls %s%n", format, fetches, results.get(0)[1] / 1e6, walls[walls.length / 2],
-                walls[0], walls[walls.length - 1], curlUser, curlSys, Arrays.toString(walls));
+                walls[0], walls[walls.length - 1], firstBytes[firstBytes.length / 2], curlUser, curlSys, Arrays.toString(walls));
         for (Map.Entry<String, long[]> e : after.entrySet()) {
             long[] a = e.getValue();
-            long[] b = before.getOrDefault(e.getKey(), new long[6]);
+            long[] b = before.getOrDefault(e.getKey(), new long[7]);
             double user = (a[0] - b[0]) * 10.0 / fetches;
             double sys = (a[1] - b[1]) * 10.0 / fetches;
             long writes = a[2] - b[2];
             long bytes = a[3] - b[3];
-            System.out.printf(Locale.ROOT, "  %-6s per fetch: user %6.1f ms + sys %6.1f ms; writes %7.0f of %6.0f B avg;"
-                    + " voluntary switches %6.0f (%d threads)%n", e.getKey(), user, sys, writes / (double) fetches,
-                    writes == 0 ? 0.0 : bytes / (double) writes, (a[4] - b[4]) / (double) fetches, a[5]);
+            System.out.printf(Locale.ROOT, "  %-6s per fetch: user %6.1f ms + sys %6.1f ms; allocated %8.2f MB;"
+                    + " writes %7.0f of %6.0f B avg; voluntary switches %6.0f (%d threads)%n", e.getKey(), user, sys,
+                    (a[6] - b[6]) / 1e6 / fetches, writes / (double) fetches, writes == 0 ? 0.0 : bytes / (double) writes,
+                    (a[4] - b[4]) / (double) fetches, a[5]);
         }
     }
 }

@@ -160,6 +160,14 @@ class PodListPathTest {
         assertListsAreTheReference(store, 4);
         assertTrue(json(store, LabelSelector.everything(), true).contains("\"name\":\"debug\""));
 
+        // pods come before the others (the kept table's remembered metadata lengths shift by the merge walk),
+        // p4's labels grow (a new object, its length measured again) and p1 is re-created with the same labels
+        pod("a", "a-first", Map.of("app", "web"));
+        pod("a", "a-second", Map.of());
+        pod("b", "p4", Map.of("app", "web", "pod-template-hash", "7d9f8c6b5d"));
+        pod("a", "p1", Map.of("app", "web"));
+        assertListsAreTheReference(store, 4);
+
         // the store is swapped (a new bundle): nothing of the old one is listed
         InMemoryMetricsStore swapped = new InMemoryMetricsStore();
         containers.clear();
