@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * fills again and again, and each time a full collection finds most of it live and grows the heap by only enough
  * for 20 % free. Until every node serves, the ratios are {@link #MIN_FREE}/{@link #MAX_FREE}: each full collection
  * leaves room for the next wave. When every node serves (or after {@link #MAX_COLD_CYCLES} cycles, so that a node
- * that never answers cannot keep the wide heap) the previous values come back and one collection returns the
- * room. Both ratios are manageable HotSpot flags, set through the platform MBean server (javax.management only,
+ * that never answers cannot keep the wide heap) one collection with the maximum at the previous minimum returns
+ * the room, and the previous values come back. Both ratios are manageable HotSpot flags, set through the platform MBean server (javax.management only,
  * no com.sun.management import); where that fails the heap keeps its policy and the store works as before.
  * Not thread-safe: called under the store's write lock.
  */
@@ -49,6 +49,7 @@ final class ColdStartHeap {
     private String previousMax;
     private boolean cold;
     private int cycles;
+    private int servableBefore = -1;
 
     private ColdStartHeap(VmFlags flags, Runnable collector) {
         this.flags = flags;
@@ -91,18 +92,33 @@ final class ColdStartHeap {
                 + " ahead of the first scrapes", newMin, newMax, min, max);
     }
 
-    /** At the end of each cycle: restores the ratios once every node serves (no node failed or still pending). */
+    /**
+     * At the end of each cycle: restores the ratios once every node serves. The store is not told how many nodes
+     * there are, and a node still pending at its first scrape (handshake running, or no slot yet) is in neither the
+     * scrapes nor the failed nodes; so "every node serves" is a cycle without failures whose servable nodes are as
+     * many as the cycle before's (a cold start adds nodes every cycle until all have answered once).
+     */
     void cycleEnded(Set<String> failedNodes, int servableNodes) {
         if (!cold) {
             return;
         }
         cycles++;
-        boolean allServe = servableNodes > 0 && (failedNodes == null || failedNodes.isEmpty());
+        boolean allServe = servableNodes > 0 && servableNodes == servableBefore
+                && (failedNodes == null || failedNodes.isEmpty());
+        servableBefore = servableNodes;
         if (!allServe && cycles < MAX_COLD_CYCLES) {
             return;
         }
-        restore();
+        // The one collection runs with MaxHeapFreeRatio at the previous Min: it cuts the generation that grew at 60/80
+        // to what the data needs, where the previous Max would leave the extra room committed until a full
+        // collection that the steady state may not have for hours. Then the previous Max.
+        cold = false;
+        flags.set(MIN_FLAG, previousMin);
+        boolean cut = flags.set(MAX_FLAG, previousMin);
         collector.run();
+        if (cut) {
+            flags.set(MAX_FLAG, previousMax);
+        }
         LOG.info("cold start over after {} cycles ({} nodes serve{}): heap free ratios back to {}/{}", cycles,
                 servableNodes, allServe ? "" : ", some still fail", previousMin, previousMax);
     }

@@ -55,30 +55,41 @@ class ColdStartHeapTest {
     }
 
     private final AtomicInteger collections = new AtomicInteger();
+    /** The flags as the collection saw them. */
+    private final List<String> atCollection = new ArrayList<>();
 
     @Test
     void widensUntilEveryNodeServesThenRestoresAndCollectsOnce() {
         FakeFlags flags = new FakeFlags(20, 40);
-        ColdStartHeap heap = ColdStartHeap.begin(flags, collections::incrementAndGet);
+        ColdStartHeap heap = ColdStartHeap.begin(flags, () -> {
+            collections.incrementAndGet();
+            atCollection.add(flags.min() + "/" + flags.max());
+        });
         assertEquals(60, flags.min());
         assertEquals(80, flags.max());
         assertEquals(List.of("MaxHeapFreeRatio=80", "MinHeapFreeRatio=60"), flags.sets, "Max first: Min <= Max throughout");
 
         heap.cycleEnded(Set.of(), 0); // no node known yet: not "every node serves"
+        heap.cycleEnded(Set.of(), 0);
         heap.cycleEnded(Set.of("node-7", "node-9"), 3_000);
+        heap.cycleEnded(Set.of("node-7", "node-9"), 3_000);
+        heap.cycleEnded(Set.of(), 4_000); // no failure, but still pending nodes: the count grew
         assertTrue(heap.cold());
         assertEquals(0, collections.get());
 
+        heap.cycleEnded(Set.of(), 5_000);
+        assertTrue(heap.cold(), "one cycle more, to see that no node was still pending");
         heap.cycleEnded(Set.of(), 5_000);
         assertFalse(heap.cold());
         assertEquals(20, flags.min());
         assertEquals(40, flags.max());
         assertEquals(1, collections.get());
+        assertEquals(List.of("20/20"), atCollection, "the collection cuts the heap to the previous Min's free room");
 
         heap.cycleEnded(Set.of("node-1"), 4_999);
         heap.cycleEnded(Set.of(), 5_000);
         assertEquals(1, collections.get(), "once per start");
-        assertEquals(4, flags.sets.size());
+        assertEquals(5, flags.sets.size());
     }
 
     @Test
@@ -108,6 +119,7 @@ class ColdStartHeapTest {
         assertEquals(60, half.min());
         assertEquals(95, half.max(), "a larger Max stays");
         partly.cycleEnded(Set.of(), 1);
+        partly.cycleEnded(Set.of(), 1);
         assertEquals(10, half.min());
         assertEquals(95, half.max());
     }
@@ -120,6 +132,7 @@ class ColdStartHeapTest {
         assertFalse(heap.cold());
         assertEquals(20, flags.min());
         assertEquals(40, flags.max(), "the Max already set is taken back");
+        heap.cycleEnded(Set.of(), 10);
         heap.cycleEnded(Set.of(), 10);
         assertEquals(0, collections.get());
 
