@@ -16,6 +16,11 @@
 #   KUBECTL_RUNS how many times `kubectl top pod -A` is timed through the simulator's aggregator (default 3)
 #   JFR=1        records the appliance with JFR during the steady state and prints the hottest frames
 #   JFR=lists    records it during the list requests instead
+#   JFR=start    records it from its start to the first full pod list (start.jfr) and prints the hottest frames
+#   JAVA_OPTS_ADD extra JVM options of the appliance, added after JAVA_OPTS or the distribution's defaults (they
+#                reach the JVM through JDK_JAVA_OPTIONS, so the distribution's defaults stay as they are)
+#   GC_LOG=1     the appliance logs its collections (-Xlog:gc to gc.log); the cold-start line counts those up to
+#                the first full pod list
 #   KUBELET_MODE ports (default: every kubelet on 127.0.0.1, its own port) | loopback-ips (127.1.x.y:10250 each)
 #   STARTUP_TIMEOUT seconds allowed for the simulator, and again for the first full pod list (default 420)
 #   SETTLE       whole seconds between the first full pod list and the steady-state window (default 5). At 100
@@ -24,6 +29,9 @@
 #   SHRINK=N     after the report, deletes every node but N (with their pods) through the simulator's admin API,
 #                waits SHRINK_WAIT seconds (default 150: the appliance collects its heap five cycles after the
 #                cluster lost over half its containers) and reports the appliance's RSS over the next 30 s
+#
+# At the first full pod list the script also writes threads-at-full.txt: the appliance's CPU seconds per thread
+# (from /proc, names as the kernel keeps them: 15 characters), and per thread name with its numbers after - or a space dropped.
 #
 # Everything binds to 127.0.0.1. Every process the script starts is stopped when it exits (trap).
 set -euo pipefail
@@ -159,9 +167,16 @@ authentication:
 registration:             # registers itself in the simulated kube-apiserver, as in production (and as demo does)
   allowLoopback: true     # the simulator accepts loopback Endpoints; without this the appliance retries every second
 EOF
-log "appliance JAVA_OPTS: ${JAVA_OPTS:-(distribution defaults)}"
+add_opts=${JAVA_OPTS_ADD:-}
+[ "${GC_LOG:-0}" = 1 ] && add_opts="$add_opts -Xlog:gc:file=$WORK/gc.log:uptime"
+[ "${JFR:-0}" = start ] && add_opts="$add_opts -XX:StartFlightRecording=name=start,settings=profile,filename=$WORK/start.jfr"
+add_opts=${add_opts# }
+log "appliance JAVA_OPTS: ${JAVA_OPTS:-(distribution defaults)}${add_opts:+; added: $add_opts}"
 t1=$(now_s)
-KMA_STATE_DIR=$APP_DIR/state KMA_DEPLOY_DIR=$APP_DIR/deploy \
+# JDK_JAVA_OPTIONS only when there is something to add: the java launcher notes it on stderr (one log line)
+app_env=(KMA_STATE_DIR="$APP_DIR/state" KMA_DEPLOY_DIR="$APP_DIR/deploy")
+[ -n "$add_opts" ] && app_env+=(JDK_JAVA_OPTIONS="$add_opts")
+env "${app_env[@]}" \
     "$DIST/bin/kube-metrics-appliance" run --config "$APP_DIR/config.yaml" >"$WORK/appliance.log" 2>&1 &
 APP_PID=$!   # the launcher script execs java: same pid
 want=$((NODES * PODS))
@@ -197,6 +212,36 @@ while :; do
     sleep 3
 done
 t_full=$(now_s)
+# the cold start's cost, taken at once: CPU, threads, collections up to now
+cpu_full=$(calc "$(cpu_ticks "$APP_PID") / $clk_tck" 1)
+threads_at_full() { # per thread "cpu-seconds name", then the same per name with the digits dropped
+    local t
+    for t in /proc/"$APP_PID"/task/*; do
+        s=$(cat "$t/stat" 2>/dev/null) || continue
+        name=${s#*(}; name=${name%)*}; s=${s##*) }
+        # shellcheck disable=SC2086
+        set -- $s
+        printf '%s %s\n' "$(( ${12} + ${13} ))" "$name"
+    done | awk -v hz="$clk_tck" '{ n = $0; sub(/^[0-9]+ /, "", n); printf "%8.2f  %s\n", $1 / hz, n }' | sort -rn >"$WORK/threads.tmp"
+    echo "# appliance CPU seconds per thread at the first full pod list ($(cpu_ticks "$APP_PID") ticks in all)"
+    cat "$WORK/threads.tmp"
+    echo
+    echo "# per thread name, numbers after - or a space dropped: seconds, threads"
+    awk '{ n = $0; sub(/^ *[0-9.]+  /, "", n); gsub(/-[0-9]+/, "-#", n); gsub(/ [0-9]+/, " #", n); s[n] += $1; c[n]++ }
+        END { for (n in s) printf "%8.2f %4d  %s\n", s[n], c[n], n }' "$WORK/threads.tmp" | sort -rn
+    rm -f "$WORK/threads.tmp"
+}
+threads_at_full >"$WORK/threads-at-full.txt"
+gc_note="GC_LOG=1 counts collections"
+if [ "${GC_LOG:-0}" = 1 ] && [ -f "$WORK/gc.log" ]; then
+    cp "$WORK/gc.log" "$WORK/gc-at-full.log"
+    gc_young=$(grep -c 'Pause Young' "$WORK/gc-at-full.log" || true)
+    gc_full=$(grep -c 'Pause Full' "$WORK/gc-at-full.log" || true)
+    gc_note="$gc_young young and $gc_full full collections"
+fi
+if [ "${JFR:-0}" = start ]; then
+    jcmd "$APP_PID" JFR.stop name=start >/dev/null 2>&1 || true
+fi
 full_after=$(calc "$t_full - $t1" 1)
 full_after="${full_after}s"
 [ -n "$full_note" ] && full_after="$full_after ($full_note)"
@@ -319,6 +364,7 @@ cluster             $NODES nodes x $PODS pods x 2 containers = $want pods, metri
 machine             $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average at start $load_start, after steady state $load_steady
 appliance JAVA_OPTS ${JAVA_OPTS:-(distribution defaults)}; distribution $DIST
 startup             simulator ready ${sim_ready}s; appliance first full pod list ${full_after} after start   (target <= 35 s at 5,000 nodes)
+cold start          ${cpu_full} CPU seconds in the appliance at the first full pod list; $gc_note; per thread: threads-at-full.txt
 steady state        ${wall}s from ${SETTLE}s after the first full list, $ticks ticks, kubelet scrapes ok $((ok1 - ok0)), failed $((ko1 - ko0)); lists at the end: $pods_end of $want pods, $nodes_end of $NODES nodes
 appliance CPU       $a_cores cores = $(calc "$a_cores * 1000 / $NODES" 3) millicores/node   (targets: <= 0.15 cores at 5,000 nodes, <= 0.015 at 100)
 appliance RSS       avg $a_rss_avg MiB = $(calc "$a_rss_avg / $NODES" 3) MiB/node, max $a_rss_mx MiB = $(calc "$a_rss_mx / $NODES" 3) MiB/node   (targets: <= 700 MiB at 5,000 nodes, <= 120 at 100, <= 90 idle)
@@ -354,9 +400,12 @@ if [ -n "${SHRINK:-}" ]; then
     grep -h "cluster shrank" "$WORK/appliance.log" || echo "                    (the appliance logged no heap collection)"
 fi
 
-if [ "${JFR:-0}" != 0 ] && [ -s "$WORK/appliance.jfr" ]; then
+jfr_file=$WORK/appliance.jfr
+[ "${JFR:-0}" = start ] && jfr_file=$WORK/start.jfr
+if [ "${JFR:-0}" != 0 ] && [ -s "$jfr_file" ]; then
     echo
-    echo "hottest top frames (jdk.ExecutionSample, $( [ "$JFR" = lists ] && echo "during the list requests" || echo "steady state")):"
-    jfr print --events jdk.ExecutionSample "$WORK/appliance.jfr" | awk '/stackTrace = \[/ {getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' \
+    case $JFR in lists) when="during the list requests" ;; start) when="from the start to the first full pod list" ;; *) when="steady state" ;; esac
+    echo "hottest top frames (jdk.ExecutionSample, $when):"
+    jfr print --events jdk.ExecutionSample "$jfr_file" | awk '/stackTrace = \[/ {getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' \
         | sort | uniq -c | sort -rn | head -25
 fi

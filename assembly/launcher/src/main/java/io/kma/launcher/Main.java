@@ -134,6 +134,7 @@ public final class Main {
      * exit code is then 0. Other ends of the JVM (SIGINT) stop the framework through the shutdown hook.
      */
     static int runUntilStopped(LaunchOptions options) throws Exception {
+        GcmWarmUp.startInBackground(); // while the framework starts: C2 code for the first scrapes' TLS records
         Launcher launcher = Launcher.start(options);
         // Type=notify under systemd: READY=1 once the API serves (/livez), without waiting for kube-apiserver.
         SystemdNotify notify = SystemdNotify.startIfRequested(System.getenv("NOTIFY_SOCKET"),

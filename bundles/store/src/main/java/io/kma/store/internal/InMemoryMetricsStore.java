@@ -6,6 +6,7 @@ import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -36,6 +37,8 @@ public final class InMemoryMetricsStore implements MetricsStore {
     private final StringInterner names = new StringInterner();
     private final SeriesIndex index = new SeriesIndex(names);
     private final HeapReturn heapReturn = new HeapReturn();
+    /** Only for the DS component (the JVM's flags are the process's): null in tests that construct the store. */
+    private ColdStartHeap coldStart;
 
     /** For tests: the series behind the store. */
     SeriesIndex index() {
@@ -58,6 +61,18 @@ public final class InMemoryMetricsStore implements MetricsStore {
     void activate(StoreConfiguration config) {
         resolutionNanos = config.resolutionMillis() * 1_000_000L;
         LOG.info("metrics store active, resolution {} ms", config.resolutionMillis());
+        synchronized (writeLock) {
+            coldStart = ColdStartHeap.begin();
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        synchronized (writeLock) {
+            if (coldStart != null) {
+                coldStart.close();
+            }
+        }
     }
 
     /** A new resolution only changes the fresh-container rule from the next cycle on; no data is lost. */
@@ -102,6 +117,9 @@ public final class InMemoryMetricsStore implements MetricsStore {
             logCycle(index, System.nanoTime() - started);
             index.resetCycleCounters();
             heapReturn.cycleEnded(index.servableContainers());
+            if (coldStart != null) {
+                coldStart.cycleEnded(failedNodes, index.servableNodes());
+            }
         }
     }
 
