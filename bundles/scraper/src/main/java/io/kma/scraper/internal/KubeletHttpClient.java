@@ -153,6 +153,11 @@ final class KubeletHttpClient implements AutoCloseable {
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .disableRedirectHandling()
+                // No Accept-Encoding (HttpClient 5.6 sends "gzip, x-gzip, deflate" by default and a kubelet then
+                // gzips /metrics/resource). Inflating costs ~0.5 ms of kubelet-io CPU per scrape, ~0.15 cores at
+                // 5,000 nodes every 15 s, to save ~24 MB/s on what is a cluster LAN. Revert this line where
+                // the traffic costs more than the CPU (metered cross-zone links).
+                .disableContentCompression()
                 .evictExpiredConnections()
                 .setThreadFactory(r -> {
                     Thread t = new Thread(r, "kma-kubelet-io");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManager;
@@ -19,17 +20,39 @@ import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.kubelet.KubeletEndpoint;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.util.Headers;
 
 import io.kma.testsupport.TestPki;
 
 /**
  * A kubelet that offers h2 through ALPN (as real kubelets do) is scraped over HTTP/1.1: the client offers only
- * http/1.1 ({@link KubeletHttpClient#PROTOCOL}: HTTP/2 would hold ~98 KB per kept-alive connection instead of ~30).
+ * http/1.1 ({@link KubeletHttpClient#PROTOCOL}: HTTP/2 would hold ~98 KB per kept-alive connection instead of ~30),
+ * and without asking for a compressed body.
  */
 class KubeletProtocolTest {
 
+    /** The Accept-Encoding header of each request the server received ("" when absent). */
+    private final ConcurrentLinkedQueue<String> acceptEncodings = new ConcurrentLinkedQueue<>();
+
     @Test
     void staysOnHttp11WhenTheKubeletOffersH2() throws Exception {
+        scrapeTwice();
+    }
+
+    /**
+     * HttpClient 5.6 asks for gzip/deflate by default and a real kubelet then gzips /metrics/resource: the inflate
+     * cost more CPU than the LAN traffic it saved (KubeletHttpClient, disableContentCompression).
+     */
+    @Test
+    void doesNotAskForACompressedBody() throws Exception {
+        scrapeTwice();
+        assertEquals(2, acceptEncodings.size());
+        for (String accept : acceptEncodings) {
+            assertEquals("", accept, "Accept-Encoding sent to the kubelet");
+        }
+    }
+
+    private void scrapeTwice() throws Exception {
         TestPki.Issued kubeletCa = TestPki.ca("kubelet-ca");
         TestPki.Issued clientCa = TestPki.ca("client-ca");
         TestPki.Issued serving = TestPki.server(kubeletCa, "node-h2", "node-h2");
@@ -45,7 +68,12 @@ class KubeletProtocolTest {
                 .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUIRED)
                 .setIoThreads(1)
                 .setWorkerThreads(2)
-                .setHandler(ex -> ex.getResponseSender().send(java.nio.ByteBuffer.wrap(body)))
+                .setHandler(ex -> {
+                    // null when absent: ConcurrentLinkedQueue takes no nulls, so record absence as ""
+                    String accept = ex.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING);
+                    acceptEncodings.add(accept == null ? "" : accept);
+                    ex.getResponseSender().send(java.nio.ByteBuffer.wrap(body));
+                })
                 .build();
         server.start();
         NodeNameVerifier verifier = new NodeNameVerifier();

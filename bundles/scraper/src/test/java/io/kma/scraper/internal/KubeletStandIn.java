@@ -52,6 +52,8 @@ final class KubeletStandIn implements AutoCloseable {
      * connection (net/http's bufio.Writer of 4 KiB over crypto/tls, one record per write).
      */
     volatile int writeBytes;
+    /** Gzip the body when the request asks for it (Accept-Encoding: gzip), as a Go kubelet does. */
+    volatile boolean gzipWhenAsked;
 
     KubeletStandIn(TestPki.Issued serving, X509Certificate servingCa, X509Certificate clientCa) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
@@ -84,12 +86,18 @@ final class KubeletStandIn implements AutoCloseable {
                 }
             }
             try {
-                exchange.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
-                if (a.body().length > 0) {
+                byte[] body = a.body();
+                String accept = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+                if (gzipWhenAsked && body.length > 0 && accept != null && accept.contains("gzip")) {
+                    body = gzip(body);
+                    exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+                }
+                exchange.sendResponseHeaders(a.status(), body.length == 0 ? -1 : body.length);
+                if (body.length > 0) {
                     try (OutputStream out = exchange.getResponseBody()) {
-                        int step = writeBytes > 0 ? writeBytes : a.body().length;
-                        for (int off = 0; off < a.body().length; off += step) {
-                            out.write(a.body(), off, Math.min(step, a.body().length - off));
+                        int step = writeBytes > 0 ? writeBytes : body.length;
+                        for (int off = 0; off < body.length; off += step) {
+                            out.write(body, off, Math.min(step, body.length - off));
                             out.flush();
                         }
                     }
@@ -101,6 +109,14 @@ final class KubeletStandIn implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    private static byte[] gzip(byte[] body) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(body.length / 4);
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(bytes)) {
+            z.write(body);
+        }
+        return bytes.toByteArray();
     }
 
     int port() {

@@ -24,7 +24,8 @@ import io.kma.testsupport.TestPki;
  * kept-alive TLS connection, and what HttpCore's SSLIOSession did for it (read events, unwraps, TLS records: see
  * {@link CountingSslContext}), as a timed loop: not a test and not run by the build. The second argument makes the
  * stand-in kubelet write the body in flushed writes of that many bytes (4096: a Go kubelet's records; 0: the JDK
- * server's 16 KiB records, like the simulator's Undertow). Compare two builds by running it alternately, e.g.
+ * server's 16 KiB records, like the simulator's Undertow); a third argument "gzip" makes it gzip the body when the
+ * client sends Accept-Encoding: gzip, as a real kubelet does. Compare two builds by running it alternately, e.g.
  * httpcore5's own SSLManagedBuffer (its jar first on the class path) against the client-libs bundle's:
  * <pre>
  * mvn -o -q -pl bundles/scraper test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -38,7 +39,10 @@ public class ScrapeCostLoop {
     public static void main(String[] a) throws Exception {
         int n = Integer.parseInt(a[0]);
         int writeBytes = a.length > 1 ? Integer.parseInt(a[1]) : 0;
+        // "gzip": the stand-in gzips the body when the client asks for it, as a Go kubelet does
+        boolean gzip = a.length > 2 && a[2].equals("gzip");
         try (Rig rig = new Rig(writeBytes)) {
+            rig.kubelet.gzipWhenAsked = gzip;
             Class<?> buffer = Class.forName("org.apache.hc.core5.reactor.ssl.SSLManagedBuffer");
             boolean patched = java.util.Arrays.stream(buffer.getDeclaredClasses()).anyMatch(c -> c.getSimpleName().equals("FreeArrays"));
             System.out.printf("SSLManagedBuffer from %s (%s), body writes of %s%n",
@@ -73,7 +77,7 @@ public class ScrapeCostLoop {
     static final class Rig implements AutoCloseable {
         final CountingSslContext.Counts counts = new CountingSslContext.Counts();
         final byte[] body = ResourceMetricsParserBenchmark.simulatedBody(1, 70);
-        private final KubeletStandIn kubelet;
+        final KubeletStandIn kubelet;
         private final KubeletHttpClient http;
         private final NodeScraper scraper;
         private final KubeletCredentials credentials;
