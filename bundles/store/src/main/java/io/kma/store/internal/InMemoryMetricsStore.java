@@ -101,7 +101,7 @@ public final class InMemoryMetricsStore implements MetricsStore {
             index.endCycle(failedNodes);
             logCycle(index, System.nanoTime() - started);
             index.resetCycleCounters();
-            heapReturn.cycleEnded(index.servableContainers());
+            heapReturn.cycleEnded(index.servableContainers(), index.servableNodes());
         }
     }
 
