@@ -116,7 +116,7 @@ public final class InMemoryMetricsStore implements MetricsStore {
             index.endCycle(failedNodes);
             logCycle(index, System.nanoTime() - started);
             index.resetCycleCounters();
-            heapReturn.cycleEnded(index.servableContainers());
+            heapReturn.cycleEnded(index.servableContainers(), index.servableNodes());
             if (coldStart != null) {
                 coldStart.cycleEnded(failedNodes, index.servableNodes());
             }

@@ -12,9 +12,14 @@ class HeapReturnTest {
     private final AtomicInteger collections = new AtomicInteger();
     private final HeapReturn heap = new HeapReturn(collections::incrementAndGet, ManagementFactory.getMemoryMXBean());
 
+    /** Cycles of a cluster with 70 pods x 2 containers per node: nodes and containers shrink together. */
     private void cycles(int count, int servable) {
+        cycles(count, servable, servable / 140);
+    }
+
+    private void cycles(int count, int servable, int nodes) {
         for (int i = 0; i < count; i++) {
-            heap.cycleEnded(servable);
+            heap.cycleEnded(servable, nodes);
         }
     }
 
@@ -54,9 +59,31 @@ class HeapReturnTest {
     @Test
     void aColdStartIsNotAShrink() {
         for (int servable = 0; servable <= 700_000; servable += 50_000) {
-            heap.cycleEnded(servable);
+            heap.cycleEnded(servable, servable / 140);
         }
         cycles(20, 700_000);
         assertEquals(0, collections.get());
+    }
+
+    @Test
+    void workloadsScaledDownOnNodesThatStayAreNotAShrink() {
+        cycles(10, 700_000, 5_000);
+        cycles(HeapReturn.SETTLE_CYCLES * 4, 100_000, 5_000);
+        assertEquals(0, collections.get(), "containers fell below half, the nodes did not");
+        cycles(HeapReturn.SETTLE_CYCLES * 4, 100_000, 2_600);
+        assertEquals(0, collections.get(), "lost under half of the nodes");
+        assertEquals(0, heap.due());
+    }
+
+    @Test
+    void theNodesMustStayBelowHalfUntilTheCollection() {
+        cycles(10, 700_000, 5_000);
+        cycles(HeapReturn.SETTLE_CYCLES - 1, 14_000, 100);
+        cycles(1, 14_000, 4_000);
+        assertEquals(0, heap.due(), "the nodes came back (their pods not yet): the pending collection is dropped");
+        cycles(HeapReturn.SETTLE_CYCLES + 1, 14_000, 100);
+        assertEquals(1, collections.get());
+        cycles(HeapReturn.SETTLE_CYCLES * 2, 6_000, 60);
+        assertEquals(1, collections.get(), "the peak nodes were reset to 100 at the collection: 60 is over half");
     }
 }

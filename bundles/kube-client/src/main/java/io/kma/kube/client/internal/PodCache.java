@@ -29,7 +29,11 @@ final class PodCache implements Informer.Store<PodInfo> {
     private volatile int size;
     /** Bumped by the writer after every change; tells readers whether the cached full list is current. */
     private volatile long version;
-    /** The last full list built by a reader, reused until the next change. */
+    /**
+     * The last full list built by a reader, reused until the next change, and dropped by the writer at that change:
+     * a stale list is never served again, and kept it would hold every pod of its time until the next full list,
+     * which may come much later or never (after a cluster shrank, the large cluster's pods).
+     */
     private volatile Snapshot snapshot;
 
     private record Snapshot(long version, List<PodInfo> pods) {
@@ -104,7 +108,13 @@ final class PodCache implements Informer.Store<PodInfo> {
         }
         byNamespace = fresh;
         size = n;
+        changed();
+    }
+
+    /** Writer, after every change: the full list is out of date. */
+    private void changed() {
         version++;
+        snapshot = null;
     }
 
     @Override
@@ -120,7 +130,7 @@ final class PodCache implements Informer.Store<PodInfo> {
             size++;
         }
         ns.changed(item.name());
-        version++;
+        changed();
     }
 
     @Override
@@ -133,7 +143,7 @@ final class PodCache implements Informer.Store<PodInfo> {
                 // Only the informer thread writes, so nothing can be added between the check and the removal.
                 byNamespace.remove(item.namespace(), ns);
             }
-            version++;
+            changed();
         }
     }
 
@@ -171,7 +181,15 @@ final class PodCache implements Informer.Store<PodInfo> {
         }
         List<PodInfo> pods = Collections.unmodifiableList(Arrays.asList(all));
         snapshot = new Snapshot(v, pods);
+        if (version != v) {
+            snapshot = null; // the writer changed something during the walk, perhaps after it dropped the snapshot
+        }
         return pods;
+    }
+
+    /** For tests: whether a full list is kept for the next reader. */
+    boolean keepsFullList() {
+        return snapshot != null;
     }
 
     /** One namespace's pods sorted by name; the same instance until that namespace changes. */

@@ -1,6 +1,7 @@
 package io.kma.kube.client.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,24 @@ class CachesTest {
 
     private static List<String> keys(Collection<PodInfo> pods) {
         return pods.stream().map(p -> p.namespace() + "/" + p.name()).toList();
+    }
+
+    @Test
+    void aStaleFullListIsNotKept() {
+        PodCache cache = new PodCache();
+        cache.replace(List.of(pod("a", "1"), pod("b", "2")));
+        cache.all();
+        assertTrue(cache.keepsFullList());
+        cache.upsert(pod("a", "1")); // unchanged pod: the list is still current
+        assertTrue(cache.keepsFullList());
+        cache.delete(pod("b", "2"));
+        assertFalse(cache.keepsFullList(), "a deletion drops the list that still holds the deleted pod");
+        assertEquals(List.of("a/1"), keys(cache.all()));
+        cache.upsert(pod("c", "3"));
+        assertFalse(cache.keepsFullList(), "an addition drops it too");
+        cache.all();
+        cache.replace(List.of(pod("a", "1")));
+        assertFalse(cache.keepsFullList(), "a re-list drops it");
     }
 
     @Test

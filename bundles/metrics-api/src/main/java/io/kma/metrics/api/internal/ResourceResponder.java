@@ -38,8 +38,8 @@ final class ResourceResponder {
     private final Generators generators;
     private final Histogram freshness;
     private final LongSupplier epochNanos;
-    /** The last full list's pairing of pods and store handles, reused while it is valid. */
-    private volatile PodHandles pairing;
+    /** The last full list's pairing of pods and store handles, reused while it is valid and full lists come. */
+    private final KeptPairing pairing;
     /**
      * The measuring table of the last full protobuf list, for the next one (taken by one request at a time;
      * another at the same time makes its own). A new one per list was ~73 bytes per pod of young garbage (25 MB
@@ -50,6 +50,12 @@ final class ResourceResponder {
     private final AtomicReference<SoftReference<PodTable>> spareTable = new AtomicReference<>();
 
     ResourceResponder(ApiSettings settings, Generators generators, Histogram freshness, LongSupplier epochNanos) {
+        this(settings, generators, freshness, epochNanos, new KeptPairing());
+    }
+
+    ResourceResponder(ApiSettings settings, Generators generators, Histogram freshness, LongSupplier epochNanos,
+            KeptPairing pairing) {
+        this.pairing = pairing;
         this.settings = settings;
         this.generators = generators;
         this.freshness = freshness;
@@ -73,9 +79,9 @@ final class ResourceResponder {
 
     void respond(HttpServerExchange exchange, Negotiation n, RequestAttributes a, ClusterView cluster, MetricsStore store)
             throws IOException {
-        PodHandles paired = pairing;
+        PodHandles paired = pairing.forFullList();
         if (paired != null && !paired.pairs(store)) {
-            pairing = null; // a replaced store: its handles would keep the old store's series alive
+            pairing.drop(); // a replaced store: its handles would keep the old store's series alive
         }
         LabelSelector labels;
         FieldSelector fields;
@@ -234,8 +240,8 @@ final class ResourceResponder {
         PodHandles handles = null;
         PodInfo[] listed = null;
         if (all) {
-            handles = PodHandles.of(candidates, store, pairing);
-            pairing = handles;
+            handles = PodHandles.of(candidates, store, pairing.forFullList());
+            pairing.keep(handles);
         } else {
             listed = candidates.toArray(new PodInfo[0]);
         }
