@@ -397,6 +397,9 @@ if [ -n "${SHRINK:-}" ]; then
     done
     nodes_left=$( { curl_app /apis/metrics.k8s.io/v1beta1/nodes 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
     echo "after shrink        $NODES -> $SHRINK nodes: appliance RSS avg $(calc "$r_sum / $r_n / 1024" 0) MiB over 30 s, ${SHRINK_WAIT:-150} s after (RSS $(( r0 / 1024 )) MiB when the nodes went); $nodes_left nodes listed"
+    # the cluster caches must have followed the DELETED events: a pod cache still at the old size is a leak
+    cached=$( { curl_app /metrics 2>/dev/null || true; } | awk '/^kube_metrics_appliance_cluster_cache_objects/ {sub(/.*resource="/, ""); sub(/"}/, ""); printf "%s%s", sep, $0; sep=", "}')
+    echo "                    cluster caches after the shrink: ${cached:-unknown} (resource count)"
     grep -h "cluster shrank" "$WORK/appliance.log" || echo "                    (the appliance logged no heap collection)"
 fi
 

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@code GHASH.processBlocks} with its intrinsic each record's tag is computed in interpreted or C1 code, several
  * times slower: at a cold start of thousands of nodes that is when the most records arrive. {@link #RECORDS}
  * records of {@link #RECORD_BYTES} bytes, decrypted as the TLS engine does (a cipher initialised per record, heap
- * ByteBuffers), cost a fraction of a CPU second on a daemon thread of the lowest priority while the framework
- * starts. Bounded; logs nothing unless the JVM lacks the cipher (then it has nothing to warm anyway).
+ * ByteBuffers), cost a fraction of a CPU second on a daemon thread while the framework starts (its Java priority
+ * is the lowest, but HotSpot on Linux ignores thread priorities: it competes with the start as an equal, for a
+ * bounded time). Bounded; logs nothing unless the JVM lacks the cipher (then it has nothing to warm anyway).
  */
 final class GcmWarmUp {
 

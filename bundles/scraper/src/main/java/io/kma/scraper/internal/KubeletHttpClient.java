@@ -78,6 +78,12 @@ final class KubeletHttpClient implements AutoCloseable {
     private final PoolingAsyncClientConnectionManager connections;
     private final BufferPool buffers;
     private final NodeNameVerifier identities;
+    /**
+     * Each I/O thread's assembler for the bodies it parses. Kept here, not in the per-cycle NodeScraper, because it
+     * lives exactly as long as the I/O threads do: a ThreadLocal per cycle would leave the previous cycles'
+     * assemblers in the threads' maps until they happen to be expunged, and reuse them within one cycle only.
+     */
+    private final ThreadLocal<NodeScrapeAssembler> assemblers = new ThreadLocal<>();
 
     KubeletHttpClient(SSLContext sslContext, HttpClientHostnameVerifier verifier, long timeoutMillis,
             int maxConcurrent, BufferPool buffers) {
@@ -240,6 +246,11 @@ final class KubeletHttpClient implements AutoCloseable {
     /** Kept-alive connections waiting in the pool (the client releases a connection just after the response). */
     int idleConnections() {
         return connections.getTotalStats().getAvailable();
+    }
+
+    /** The calling I/O thread's assembler slot (see {@link NodeScraper}). */
+    ThreadLocal<NodeScrapeAssembler> ioThreadAssemblers() {
+        return assemblers;
     }
 
     /** Closes connections idle for longer than the given time (kubelets that left, or stopped answering). */

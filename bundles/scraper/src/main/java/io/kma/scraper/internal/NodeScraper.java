@@ -46,11 +46,6 @@ final class NodeScraper {
     private final Set<CompletableFuture<KubeletResponse>> inFlight = ConcurrentHashMap.newKeySet();
     /** The containers of the last body parsed, any node: nodes are alike enough to size the next one's tables. */
     private volatile int containersHint = 16;
-    /**
-     * Each kubelet-io thread's assembler, reset per scrape: its tables were ~6 of the 28 KB that parsing and
-     * assembling a 140-container node allocated. Bounded by {@link NodeScrapeAssembler#REUSABLE_CONTAINERS}; a larger node gets a fresh one.
-     */
-    private final ThreadLocal<NodeScrapeAssembler> assemblers = new ThreadLocal<>();
 
     NodeScraper(KubeletHttpClient http, EndpointMemory memory, Interner interner, JsonFactory json,
             long timeoutMillis, long maxBytes) {
@@ -173,7 +168,13 @@ final class NodeScraper {
         }).thenCompose(f -> f);
     }
 
+    /**
+     * The kubelet-io thread's assembler, reset per scrape: its tables were ~6 of the 28 KB that parsing and
+     * assembling a 140-container node allocated. Bounded by {@link NodeScrapeAssembler#REUSABLE_CONTAINERS}; a
+     * larger node gets a fresh one. The slot belongs to the HTTP client, whose I/O threads outlive this cycle.
+     */
     private NodeScrapeAssembler assembler(String node) {
+        ThreadLocal<NodeScrapeAssembler> assemblers = http.ioThreadAssemblers();
         NodeScrapeAssembler a = assemblers.get();
         if (a != null && a.reset(node)) {
             return a;

@@ -33,6 +33,8 @@ final class ColdStartHeap {
     static final int MAX_FREE = 80;
     /** 20 cycles: 5 minutes at the default 15 s resolution, several times a 5,000-node cold start. */
     static final int MAX_COLD_CYCLES = 20;
+    /** The same bound in time, for cycles that end before they reach the store. */
+    static final int MAX_COLD_MINUTES = 10;
 
     /** HotSpot's manageable flags; an interface so that the tests need not change the test JVM's heap policy. */
     interface VmFlags {
@@ -50,6 +52,7 @@ final class ColdStartHeap {
     private boolean cold;
     private int cycles;
     private int servableBefore = -1;
+    private boolean refusalLogged;
 
     private ColdStartHeap(VmFlags flags, Runnable collector) {
         this.flags = flags;
@@ -109,18 +112,40 @@ final class ColdStartHeap {
         if (!allServe && cycles < MAX_COLD_CYCLES) {
             return;
         }
+        finish(cycles + " cycles (" + servableNodes + " nodes serve" + (allServe ? ")" : ", some still fail)"));
+    }
+
+    /**
+     * The cold start's wall-clock limit passed ({@link #MAX_COLD_MINUTES}): cycles that end before the store sees
+     * them (no cluster view, no credentials, a TLS setup failure) must not keep the wide heap for the process's life.
+     */
+    void timeUp() {
+        if (cold) {
+            finish(MAX_COLD_MINUTES + " minutes, " + cycles + " cycles");
+        }
+    }
+
+    private void finish(String after) {
         // The one collection runs with MaxHeapFreeRatio at the previous Min: it cuts the generation that grew at 60/80
         // to what the data needs, where the previous Max would leave the extra room committed until a full
         // collection that the steady state may not have for hours. Then the previous Max.
-        cold = false;
-        flags.set(MIN_FLAG, previousMin);
-        boolean cut = flags.set(MAX_FLAG, previousMin);
-        collector.run();
+        boolean minBack = flags.set(MIN_FLAG, previousMin);
+        boolean cut = minBack && flags.set(MAX_FLAG, previousMin);
         if (cut) {
-            flags.set(MAX_FLAG, previousMax);
+            collector.run();
         }
-        LOG.info("cold start over after {} cycles ({} nodes serve{}): heap free ratios back to {}/{}", cycles,
-                servableNodes, allServe ? "" : ", some still fail", previousMin, previousMax);
+        boolean maxBack = minBack && flags.set(MAX_FLAG, previousMax);
+        if (!maxBack) {
+            // cold stays true: a later cycle (or close) tries again; said once, not every 15 s
+            if (!refusalLogged) {
+                refusalLogged = true;
+                LOG.info("cold start over after {}, but the JVM refused the heap free ratios {}/{}; trying again at"
+                        + " a later cycle", after, previousMin, previousMax);
+            }
+            return;
+        }
+        cold = false;
+        LOG.info("cold start over after {}: heap free ratios back to {}/{}", after, previousMin, previousMax);
     }
 
     /** Restores the ratios without a collection (the store stops); nothing when they were restored already. */
@@ -131,10 +156,10 @@ final class ColdStartHeap {
     }
 
     private void restore() {
-        cold = false;
         // Min before Max: the previous Min is at most the previous Max, which is at most the widened Max
-        flags.set(MIN_FLAG, previousMin);
-        flags.set(MAX_FLAG, previousMax);
+        if (flags.set(MIN_FLAG, previousMin) & flags.set(MAX_FLAG, previousMax)) {
+            cold = false;
+        }
     }
 
     boolean cold() {

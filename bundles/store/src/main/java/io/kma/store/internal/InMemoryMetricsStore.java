@@ -2,6 +2,8 @@ package io.kma.store.internal;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -39,6 +41,7 @@ public final class InMemoryMetricsStore implements MetricsStore {
     private final HeapReturn heapReturn = new HeapReturn();
     /** Only for the DS component (the JVM's flags are the process's): null in tests that construct the store. */
     private ColdStartHeap coldStart;
+    private CompletableFuture<Void> coldStartLimit;
 
     /** For tests: the series behind the store. */
     SeriesIndex index() {
@@ -63,12 +66,30 @@ public final class InMemoryMetricsStore implements MetricsStore {
         LOG.info("metrics store active, resolution {} ms", config.resolutionMillis());
         synchronized (writeLock) {
             coldStart = ColdStartHeap.begin();
+            if (coldStart.cold()) {
+                // on the JDK's shared delay thread, cancelled (and released) at deactivation; the collection it may
+                // run goes to the common pool, not to the delay thread that other timeouts share
+                coldStartLimit = new CompletableFuture<>();
+                coldStartLimit.completeOnTimeout(null, ColdStartHeap.MAX_COLD_MINUTES, TimeUnit.MINUTES)
+                        .thenRunAsync(this::coldStartTimeUp);
+            }
+        }
+    }
+
+    private void coldStartTimeUp() {
+        synchronized (writeLock) {
+            if (coldStart != null) {
+                coldStart.timeUp();
+            }
         }
     }
 
     @Deactivate
     void deactivate() {
         synchronized (writeLock) {
+            if (coldStartLimit != null) {
+                coldStartLimit.cancel(false);
+            }
             if (coldStart != null) {
                 coldStart.close();
             }

@@ -154,6 +154,38 @@ class ColdStartHeapTest {
         assertEquals(4, flags.sets.size(), "nothing more to restore");
     }
 
+    @Test
+    void cyclesThatNeverReachTheStoreEndTheColdStartByTime() {
+        FakeFlags flags = new FakeFlags(20, 40);
+        ColdStartHeap heap = ColdStartHeap.begin(flags, collections::incrementAndGet);
+        heap.timeUp();
+        assertFalse(heap.cold());
+        assertEquals(20, flags.min());
+        assertEquals(40, flags.max());
+        assertEquals(1, collections.get());
+        heap.timeUp(); // the limit fires once, but a second call must change nothing
+        heap.cycleEnded(Set.of(), 100);
+        assertEquals(1, collections.get());
+    }
+
+    @Test
+    void aRefusedRestoreIsTriedAgainAndNotReportedDone() {
+        FakeFlags flags = new FakeFlags(20, 40);
+        ColdStartHeap heap = ColdStartHeap.begin(flags, collections::incrementAndGet);
+        flags.refuse = ColdStartHeap.MIN_FLAG;
+        heap.timeUp();
+        assertTrue(heap.cold(), "Min refused: Max cannot go below 60 either, so the ratios are still wide");
+        assertEquals(60, flags.min());
+        assertEquals(80, flags.max());
+        assertEquals(0, collections.get(), "no collection at the wide ratios: it would keep the room");
+
+        flags.refuse = null;
+        heap.close();
+        assertFalse(heap.cold());
+        assertEquals(20, flags.min());
+        assertEquals(40, flags.max());
+    }
+
     /** The real MBean path answers this JVM's values (a read only: the test JVM's heap policy stays). */
     @Test
     void theHotSpotFlagsAreReadable() {

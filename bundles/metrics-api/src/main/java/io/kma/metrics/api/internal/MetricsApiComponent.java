@@ -89,7 +89,11 @@ public class MetricsApiComponent implements HttpHandler, AccessGate, Collaborato
 
     @Deactivate
     void deactivate() {
+        MetricsApiHandler old = handler;
         handler = null;
+        if (old != null) {
+            old.close();
+        }
     }
 
     private void apply(MetricsApiConfig config, String event) {
@@ -101,7 +105,11 @@ public class MetricsApiComponent implements HttpHandler, AccessGate, Collaborato
             LOG.error("metrics API not {}: configuration {} invalid: {}", event, Pids.METRICS_API, e.getMessage());
             throw e;
         }
+        MetricsApiHandler previous = handler;
         handler = new MetricsApiHandler(settings, this, freshness, version, MetricsApiComponent::epochNanos, System::nanoTime);
+        if (previous != null) {
+            previous.close();
+        }
         if (settings.alwaysAllow()) {
             LOG.warn("AUTHORIZATION DISABLED: authorizationMode=AlwaysAllow lets every authenticated caller read all "
                     + "metrics and /metrics; use it in labs only, never on a real cluster");

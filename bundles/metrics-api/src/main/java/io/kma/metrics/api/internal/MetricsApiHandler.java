@@ -366,4 +366,9 @@ final class MetricsApiHandler implements HttpHandler {
         int dash = v.indexOf('-');
         return dash > 0 ? v.substring(0, dash) : v;
     }
+
+    /** Lets go of what the lists keep between requests (the pairing of every pod): this handler was replaced. */
+    void close() {
+        resources.close();
+    }
 }

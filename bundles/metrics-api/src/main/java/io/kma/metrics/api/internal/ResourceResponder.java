@@ -255,14 +255,14 @@ final class ResourceResponder {
         if (table != null && full) {
             table.pairWith(handles); // its remembered metadata lengths, by this pairing's indices
         }
-        try {
-            return writeItems(writer, table, full, handles, listed, count, labels, fields, store, now);
-        } finally {
-            if (table != null && full) {
-                table.clear();
-                spareTable.set(new SoftReference<>(table));
-            }
+        int written = writeItems(writer, table, full, handles, listed, count, labels, fields, store, now);
+        if (table != null && full) {
+            // kept only after a list that completed: a table whose write failed (a remembered length the writer's
+            // check refused, or a client gone) is dropped with what it remembered, so no failure repeats
+            table.clear();
+            spareTable.set(new SoftReference<>(table));
         }
+        return written;
     }
 
     private PodTable takeTable(int rows) {
@@ -391,5 +391,14 @@ final class ResourceResponder {
             status.write(g);
             Generators.finish(g, n.yaml());
         }
+    }
+
+    /**
+     * Drops the kept full-list pairing now: the responder was replaced (configuration change, bundle stop), and a
+     * pending idle check would otherwise keep every pod's handle, and the old store, for up to two idle periods.
+     */
+    void close() {
+        pairing.drop();
+        spareTable.set(null);
     }
 }

@@ -65,4 +65,13 @@ class KeptPairingTest {
         pairing.drop();
         assertNull(pairing.forFullList());
     }
+
+    @Test
+    void aReplacedResponderLetsGoAtOnce() {
+        ResourceResponder responder = new ResourceResponder(null, new Generators(), SelfMetrics.newFreshnessHistogram(),
+                () -> 0L, pairing);
+        pairing.keep(handles);
+        responder.close();
+        assertFalse(pairing.holds(), "not held until the idle check: the old handler's pairing pins the old store");
+    }
 }
