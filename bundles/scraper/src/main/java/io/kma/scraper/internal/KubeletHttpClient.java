@@ -51,11 +51,17 @@ final class KubeletHttpClient implements AutoCloseable {
     private static final String USER_AGENT = "kube-metrics-appliance/0.1";
     /**
      * Initial size of each HTTP/1.1 connection buffer (session in and out, content), kept for the connection's
-     * whole life. The session input buffer grows to a whole decrypted TLS record (~16 KiB) whatever this says, so
-     * a larger value only adds to the other two (ConnectionMemoryLoop: 4 KiB cost 6 KB more per connection than 1
-     * KiB, and no measurable CPU in ScrapeCostLoop: the content loop passes a 16 KiB record in 16 turns, not 4).
+     * whole life (ConnectionMemoryLoop: 4 KiB cost 6 KB more per connection than 1 KiB, and no measurable CPU in
+     * ScrapeCostLoop: the content loop passes a 16 KiB record in 16 turns, not 4).
      */
     static final int HTTP1_BUFFER_BYTES = 1024;
+    /**
+     * Decrypted input reaches the HTTP/1.1 duplexer in slices of at most this size ({@link SlicedInputSession}), so
+     * that its session input buffer, which grows to the largest input it was handed, stays at its initial size:
+     * half of it, so that what a slice leaves unparsed (a response head's partial line, a chunk-size line cut in
+     * two) plus the next slice still fit.
+     */
+    static final int INPUT_SLICE_BYTES = HTTP1_BUFFER_BYTES / 2;
     /**
      * Client session cache lifetime: above the JDK's MAX_TICKET_LIFETIME (7 days) the JDK client discards each TLS
      * 1.3 NewSessionTicket instead of keeping a resumption session (with the ticket and its key) as a child of
@@ -149,6 +155,7 @@ final class KubeletHttpClient implements AutoCloseable {
                 // HttpCore allocates them final, so they cannot be dropped while the connection idles): the
                 // default 32 KiB held 96 KiB per kept-alive kubelet, ~470 MiB at 5,000 nodes (heap dump)
                 .setHttp1Config(Http1Config.custom().setBufferSize(HTTP1_BUFFER_BYTES).build())
+                .setIoSessionDecorator(SlicedInputSession.decorator(INPUT_SLICE_BYTES))
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(timeout)
                         .setConnectionRequestTimeout(timeout)

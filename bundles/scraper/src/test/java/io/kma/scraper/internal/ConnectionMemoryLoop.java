@@ -34,7 +34,7 @@ import io.kma.testsupport.TestPki;
  * <pre>
  * mvn -o -q -pl bundles/scraper test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Xss256k -cp bundles/scraper/target/test-classes:bundles/scraper/target/classes:$(cat bundles/scraper/target/cp.txt) \
- *      io.kma.scraper.internal.ConnectionMemoryLoop 1000 2
+ *      io.kma.scraper.internal.ConnectionMemoryLoop 1000 2 [writeBytes: 0 = 16 KiB TLS records, 4096 = a Go kubelet's]
  * </pre>
  */
 public class ConnectionMemoryLoop {
@@ -43,11 +43,13 @@ public class ConnectionMemoryLoop {
 
     public static void main(String[] a) throws Exception {
         if (a[0].equals("serve")) {
-            serve(Path.of(a[1]), Integer.parseInt(a[2]));
+            serve(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]));
             return;
         }
         int n = Integer.parseInt(a[0]);
         int rounds = a.length > 1 ? Integer.parseInt(a[1]) : 2;
+        // 0: the JDK server's 16 KiB records; 4096: a Go kubelet's records (see KubeletStandIn.writeBytes)
+        int writeBytes = a.length > 2 ? Integer.parseInt(a[2]) : 0;
         TestPki.Issued kubeletCa = TestPki.ca("kubelet-ca");
         TestPki.Issued clientCa = TestPki.ca("client-ca");
         TestPki.Issued client = TestPki.client(clientCa, "CN=c");
@@ -58,7 +60,8 @@ public class ConnectionMemoryLoop {
         }
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xss256k", "-Dsun.net.httpserver.idleInterval=600", "-cp", System.getProperty("java.class.path"),
-                ConnectionMemoryLoop.class.getName(), "serve", pki.toString(), Integer.toString(n))
+                ConnectionMemoryLoop.class.getName(), "serve", pki.toString(), Integer.toString(n),
+                Integer.toString(writeBytes))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader ports = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
@@ -157,7 +160,7 @@ public class ConnectionMemoryLoop {
     }
 
     /** The child: N stand-in kubelets answering the simulator's 70-pod body; prints their ports on one line. */
-    private static void serve(Path pki, int n) throws Exception {
+    private static void serve(Path pki, int n, int writeBytes) throws Exception {
         Object[] m;
         try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(pki))) {
             m = (Object[]) in.readObject();
@@ -170,6 +173,7 @@ public class ConnectionMemoryLoop {
         for (int i = 0; i < n; i++) {
             KubeletStandIn k = new KubeletStandIn(serving, servingCa, (X509Certificate) m[3]);
             k.answers.put("/metrics/resource", new KubeletStandIn.Answer(200, body, 0));
+            k.writeBytes = writeBytes;
             kubelets.add(k);
             ports.append(k.port()).append(' ');
         }
