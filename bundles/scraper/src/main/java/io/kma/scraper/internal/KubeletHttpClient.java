@@ -58,10 +58,16 @@ final class KubeletHttpClient implements AutoCloseable {
     /**
      * Decrypted input reaches the HTTP/1.1 duplexer in slices of at most this size ({@link SlicedInputSession}), so
      * that its session input buffer, which grows to the largest input it was handed, stays at its initial size:
-     * half of it, so that what a slice leaves unparsed (a response head's partial line, a chunk-size line cut in
-     * two) plus the next slice still fit.
+     * half of it, so that what a slice leaves unparsed (a kubelet's header line or chunk-size line cut in two, tens
+     * of bytes) plus the next slice still fit. Only a longer line grows it, up to {@link #MAX_LINE_BYTES}.
      */
     static final int INPUT_SLICE_BYTES = HTTP1_BUFFER_BYTES / 2;
+    /**
+     * Longest response line (status, header, chunk size with extensions) accepted; HttpCore's default is 8 KiB. A
+     * kubelet's are ~100 bytes. A partial line is scanned again with each slice, so a hostile kubelet's long lines
+     * cost that many scans: 4 KiB keeps it to ~8 per line while leaving room for a proxy's headers.
+     */
+    static final int MAX_LINE_BYTES = 4096;
     /**
      * Client session cache lifetime: above the JDK's MAX_TICKET_LIFETIME (7 days) the JDK client discards each TLS
      * 1.3 NewSessionTicket instead of keeping a resumption session (with the ticket and its key) as a child of
@@ -154,7 +160,7 @@ final class KubeletHttpClient implements AutoCloseable {
                 // HTTP/1.1 keeps three buffers per connection for its whole life (session in and out, content;
                 // HttpCore allocates them final, so they cannot be dropped while the connection idles): the
                 // default 32 KiB held 96 KiB per kept-alive kubelet, ~470 MiB at 5,000 nodes (heap dump)
-                .setHttp1Config(Http1Config.custom().setBufferSize(HTTP1_BUFFER_BYTES).build())
+                .setHttp1Config(Http1Config.custom().setBufferSize(HTTP1_BUFFER_BYTES).setMaxLineLength(MAX_LINE_BYTES).build())
                 .setIoSessionDecorator(SlicedInputSession.decorator(INPUT_SLICE_BYTES))
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(timeout)

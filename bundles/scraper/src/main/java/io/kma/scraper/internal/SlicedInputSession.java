@@ -24,10 +24,11 @@ import org.apache.hc.core5.util.Timeout;
  * does when records are small) and it stays at its initial size. TLS records cut data at arbitrary places anyway,
  * so a slice boundary is nothing a handler has not seen; the copying is the same, only the calls are more.
  *
- * <p>This is HttpClient's own decoration point ({@code setIoSessionDecorator}, as its wire log uses it): the
- * reactor decorates each session, plain and then TLS, and every protocol handler installed through
- * {@link #upgrade} is wrapped. The TLS layer hands its plaintext to the handler of the underlying session, the
- * wrapped one.
+ * <p>This is HttpClient's own decoration point ({@code setIoSessionDecorator}): the reactor decorates each session,
+ * plain and then TLS, and every protocol handler installed through {@link #upgrade} is wrapped. The TLS layer hands
+ * its plaintext to the handler of the underlying session, the wrapped one. It takes the place of HttpClient's default
+ * decorator, the one behind its {@code org.apache.hc.client5.http.wire} debug log, so that log stays silent for
+ * kubelet connections (it would print their bearer tokens).
  */
 final class SlicedInputSession implements IOSession {
 
