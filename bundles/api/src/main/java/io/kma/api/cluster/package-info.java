@@ -2,9 +2,10 @@
  * What the appliance knows of the cluster from kube-apiserver: nodes and the metadata of Running pods ({@link io.kma.api.cluster.ClusterView}).
  *
  * <p>2.0: the label selector parser left the API; bundles embed it privately ({@code io.kma.shared.labels}).
+ * 2.1: {@link io.kma.api.cluster.ClusterView#podsOnNodeVersion}.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.kma.api.cluster;
 
 import org.osgi.annotation.bundle.Export;

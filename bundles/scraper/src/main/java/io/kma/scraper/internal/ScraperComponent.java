@@ -108,6 +108,8 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
     private final JsonFactory json = new JsonFactory();
     private final EndpointMemory memory = new EndpointMemory(SUMMARY_RECHECK_MILLIS);
     private final KubeletClients clients = new KubeletClients(verifier, buffers);
+    /** Kept across cycles for what it remembers of each node's own pods; tick thread only. */
+    private ForeignPodFilter ownPods;
 
     private volatile ScraperSettings settings;
     private volatile ScraperMetrics metrics;
@@ -300,6 +302,7 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
                 : null;
         if (missing != null) {
             warnOnce(missing + "; skipping this scrape cycle");
+            ownPods = null; // it holds the ClusterView that may just have gone, with all its pods
             return;
         }
         KubeletHttpClient http;
@@ -329,8 +332,15 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         if (pins != null) {
             pins.retain(names);
         }
+        ForeignPodFilter filter = ownPods;
+        if (filter == null || !filter.uses(cv, metrics.foreignPods())) {
+            // another pod cache's versions say nothing about the old one's
+            filter = new ForeignPodFilter(cv, metrics.foreignPods());
+            ownPods = filter;
+        }
+        filter.retain(names);
         NodeScraper scraper = new NodeScraper(http, memory, interner, json, s.requestTimeoutMillis(), s.maxResponseBytes(),
-                new ForeignPodFilter(cv, metrics.foreignPods()));
+                filter);
         concurrency.setMax(s.maxConcurrentScrapes());
         ScrapeCycle cycle = new ScrapeCycle(scraper, verifier, metrics, concurrency,
                 TimeUnit.MILLISECONDS.toNanos(s.requestTimeoutMillis()) / 4, true, failureLog, carriedScrapes, phases);

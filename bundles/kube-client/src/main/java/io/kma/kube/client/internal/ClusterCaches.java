@@ -98,6 +98,11 @@ public final class ClusterCaches implements ClusterView {
     }
 
     @Override
+    public long podsOnNodeVersion(String node) {
+        return pods.nodeVersion(node);
+    }
+
+    @Override
     public boolean nodesSynced() {
         return nodeInformer != null && nodeInformer.synced();
     }

@@ -39,6 +39,24 @@ final class PodCache implements Informer.Store<PodInfo> {
     private record Snapshot(long version, List<PodInfo> pods) {
     }
 
+    /**
+     * Node → the sequence number of the last change of a pod on it, since the relist that took {@code relist} (the
+     * number of every node without a change since). Numbers are never given out twice, so a number read once comes
+     * back only while nothing changed on that node; entries stay until the next relist, so a node whose pods all
+     * went keeps a number of its own.
+     */
+    private record NodeVersions(ConcurrentHashMap<String, Long> changed, long relist) {
+    }
+
+    /** Never fewer entries before the node numbers start again (see {@link #nodeChanged}). */
+    private static final int NODE_VERSIONS_MIN_LIMIT = 1024;
+
+    private volatile NodeVersions nodeVersions = new NodeVersions(new ConcurrentHashMap<>(), 1);
+    /** Writer only: the last sequence number given out. */
+    private long sequence = 1;
+    /** Writer only: entries allowed in {@link #nodeVersions} before it starts again. */
+    private int nodeVersionsLimit = NODE_VERSIONS_MIN_LIMIT;
+
     /** One namespace's pods, and its sorted array as of {@code sortedVersion}. */
     private static final class Namespace {
         final ConcurrentHashMap<String, PodInfo> byName;
@@ -108,7 +126,42 @@ final class PodCache implements Informer.Store<PodInfo> {
         }
         byNamespace = fresh;
         size = n;
+        // after the pods: a reader that sees the new numbers sees the new pods
+        nodeVersions = new NodeVersions(new ConcurrentHashMap<>(), ++sequence);
+        nodeVersionsLimit = NODE_VERSIONS_MIN_LIMIT;
         changed();
+    }
+
+    /** For tests: how many nodes have a number of their own. */
+    int trackedNodes() {
+        return nodeVersions.changed().size();
+    }
+
+    /** See {@link io.kma.api.cluster.ClusterView#podsOnNodeVersion}. */
+    long nodeVersion(String node) {
+        NodeVersions v = nodeVersions;
+        Long changed = v.changed().get(node);
+        return changed != null ? changed : v.relist();
+    }
+
+    /**
+     * Writer, after a pod on {@code node} (null: not scheduled) was added, changed or removed. Entries are never
+     * removed one by one (the node would fall back to the relist's number, which a reader may have seen before the
+     * change), so with nodes coming and going the map would grow until the next relist, which may be weeks away:
+     * past twice its size at the last restart it starts again from a new number for every node, which costs the
+     * scraper one cycle of pod lookups.
+     */
+    private void nodeChanged(String node) {
+        if (node == null) {
+            return;
+        }
+        ConcurrentHashMap<String, Long> changed = nodeVersions.changed();
+        if (changed.size() >= nodeVersionsLimit && !changed.containsKey(node)) {
+            nodeVersionsLimit = Math.max(NODE_VERSIONS_MIN_LIMIT, 2 * changed.size());
+            changed = new ConcurrentHashMap<>();
+            nodeVersions = new NodeVersions(changed, ++sequence);
+        }
+        changed.put(node, ++sequence);
     }
 
     /** Writer, after every change: the full list is out of date. */
@@ -128,7 +181,10 @@ final class PodCache implements Informer.Store<PodInfo> {
         ns.byName.put(item.name(), item);
         if (old == null) {
             size++;
+        } else if (old.nodeName() != null && !old.nodeName().equals(item.nodeName())) {
+            nodeChanged(old.nodeName());
         }
+        nodeChanged(item.nodeName());
         ns.changed(item.name());
         changed();
     }
@@ -136,8 +192,10 @@ final class PodCache implements Informer.Store<PodInfo> {
     @Override
     public void delete(PodInfo item) {
         Namespace ns = byNamespace.get(item.namespace());
-        if (ns != null && ns.byName.remove(item.name()) != null) {
+        PodInfo removed = ns == null ? null : ns.byName.remove(item.name());
+        if (removed != null) {
             size--;
+            nodeChanged(removed.nodeName());
             ns.changed(item.name());
             if (ns.byName.isEmpty()) {
                 // Only the informer thread writes, so nothing can be added between the check and the removal.

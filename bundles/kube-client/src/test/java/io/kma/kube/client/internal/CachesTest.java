@@ -27,6 +27,69 @@ class CachesTest {
         return pods.stream().map(p -> p.namespace() + "/" + p.name()).toList();
     }
 
+    private static PodInfo on(String node, String ns, String name, String label) {
+        return new PodInfo(ns, name, Map.of("l", label), null, node);
+    }
+
+    /** The scraper trusts a node's pods as long as this number stays: every change on the node must move it. */
+    @Test
+    void aNodesPodVersionMovesWithEveryChangeOfItsPodsAndNeverComesBack() {
+        PodCache cache = new PodCache();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        long neverListed = cache.nodeVersion("n1");
+        assertTrue(neverListed != 0);
+        cache.replace(List.of(on("n1", "a", "1", "x"), on("n2", "a", "2", "x")));
+        long v1 = cache.nodeVersion("n1");
+        long v2 = cache.nodeVersion("n2");
+        assertTrue(seen.add(neverListed) && seen.add(v1), "a relist moves it");
+        assertEquals(v1, cache.nodeVersion("n1"), "stable without changes");
+
+        cache.upsert(on("n1", "a", "new", "x"));
+        assertTrue(seen.add(cache.nodeVersion("n1")), "a new pod moves its node's number");
+        v1 = cache.nodeVersion("n1");
+        cache.upsert(on("n1", "a", "1", "x")); // the same pod again: nothing changed
+        assertEquals(v1, cache.nodeVersion("n1"));
+        cache.upsert(on("n1", "a", "1", "y"));
+        long changed = cache.nodeVersion("n1");
+        assertTrue(seen.add(changed), "a changed pod moves its node's number");
+        assertEquals(v2, cache.nodeVersion("n2"), "and no other node's");
+
+        cache.upsert(on("n2", "a", "1", "y")); // the pod now says another node
+        long movedAway = cache.nodeVersion("n1");
+        long movedTo = cache.nodeVersion("n2");
+        assertTrue(seen.add(movedAway) && seen.add(movedTo), "a pod that changed nodes moves both");
+
+        cache.delete(on(null, "a", "1", "y")); // a deletion names the pod; the cache knows its node
+        assertTrue(seen.add(cache.nodeVersion("n2")));
+        assertEquals(movedAway, cache.nodeVersion("n1"));
+
+        cache.upsert(on(null, "a", "3", "x")); // not scheduled: no node's business
+        assertEquals(movedAway, cache.nodeVersion("n1"));
+
+        cache.replace(List.of(on("n2", "a", "2", "x")));
+        long relisted = cache.nodeVersion("n1");
+        assertTrue(seen.add(relisted), "a relist moves a node that lost every pod, to a new number");
+        assertEquals(relisted, cache.nodeVersion("n3"), "as every node without a change since");
+    }
+
+    @Test
+    void nodesComingAndGoingDoNotGrowTheNodeNumbersForEver() {
+        PodCache cache = new PodCache();
+        cache.replace(List.of(on("keep", "a", "0", "x")));
+        cache.upsert(on("keep", "a", "1", "x"));
+        long kept = cache.nodeVersion("keep");
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 5_000; i++) { // autoscaled nodes, each with one pod that came and went
+            cache.upsert(on("n" + i, "b", "p" + i, "x"));
+            seen.add(cache.nodeVersion("n" + i));
+            cache.delete(on(null, "b", "p" + i, "x"));
+        }
+        assertTrue(cache.nodeVersion("keep") != kept, "starting again moves every node's number, so none stays trusted");
+        assertTrue(!seen.contains(cache.nodeVersion("keep")) && !seen.contains(cache.nodeVersion("n0")),
+                "and to numbers not given out before");
+        assertTrue(cache.trackedNodes() <= 4_096, cache.trackedNodes() + " node numbers kept");
+    }
+
     @Test
     void aStaleFullListIsNotKept() {
         PodCache cache = new PodCache();
