@@ -27,10 +27,10 @@ public interface ClusterView {
     Optional<PodInfo> pod(String namespace, String name);
 
     /**
-     * A number that changes whenever the pod cache gains, loses or changes a Running pod whose node is {@code node},
-     * and at every relist (and at other times). Read it before reading pods: while later calls return the same non-zero
-     * number, the cache's pods on that node have not changed since just before the first call, so what was read then
-     * still holds. 0: not tracked, never to be relied on.
+     * A number that changes whenever the pod cache gains, loses or changes a Running pod whose node is
+     * {@code node}, and at every relist (and at other times). Read it before reading pods: while later calls return
+     * the same non-zero number, the cache's pods on that node have not changed since just before the first call, so
+     * what was read then still holds. 0: not tracked, never to be relied on.
      *
      * @since 2.1
      */

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * for 20 % free. Until every node serves, the ratios are {@link #MIN_FREE}/{@link #MAX_FREE}: each full collection
  * leaves room for the next wave. When every node serves (or after {@link #MAX_COLD_CYCLES} cycles, so that a node
  * that never answers cannot keep the wide heap) one collection with the maximum at the previous minimum returns
- * the room, and the previous values come back. Both ratios are manageable HotSpot flags, set through the platform MBean server (javax.management only,
- * no com.sun.management import); where that fails the heap keeps its policy and the store works as before.
+ * the room, and the previous values come back. Both ratios are manageable HotSpot flags, set through the platform
+ * MBean server (javax.management only, no com.sun.management import); where that fails the heap keeps its policy
+ * and the store works as before.
  * Not thread-safe: called under the store's write lock.
  */
 final class ColdStartHeap {

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
  * cluster lost most of its nodes the little that is still promoted may take hours to fill it, so the memory the
  * large cluster needed stayed committed. When the servable containers fall below half of their peak since the
  * last collection (a peak of at least {@link #MIN_PEAK}, so a small cluster's churn never triggers it) and the
- * servable nodes below half of theirs, one explicit collection runs {@link #SETTLE_CYCLES} cycles later: by then the scraper has closed the idle
- * connections of the removed kubelets (after three resolutions) and the informers have dropped their objects.
+ * servable nodes below half of theirs, one explicit collection runs {@link #SETTLE_CYCLES} cycles later: by then
+ * the scraper has closed the idle connections of the removed kubelets (after three resolutions) and the informers
+ * have dropped their objects.
  * The collection is the only pause it costs (tenths of a second at these live sizes), once per such shrink.
  * The node condition is there because containers alone also halve when most workloads are scaled down or
  * restarted on nodes that stay: their pods come back within minutes onto the same nodes and need the same heap,

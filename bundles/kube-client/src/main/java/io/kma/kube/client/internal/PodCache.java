@@ -42,8 +42,8 @@ final class PodCache implements Informer.Store<PodInfo> {
     /**
      * Node → the sequence number of the last change of a pod on it, since the relist that took {@code relist} (the
      * number of every node without a change since). Numbers are never given out twice, so a number read once comes
-     * back only while nothing changed on that node; entries stay until the next relist, so a node whose pods all
-     * went keeps a number of its own.
+     * back only while nothing changed on that node; entries stay until the next relist or restart (see
+     * {@link #nodeChanged}), so a node whose pods all went keeps a number of its own.
      */
     private record NodeVersions(ConcurrentHashMap<String, Long> changed, long relist) {
     }

@@ -60,7 +60,7 @@ final class KeptPairing {
         kept = null;
     }
 
-    /** For tests and the idle check: whether a pairing is kept. */
+    /** For tests: whether a pairing is kept. */
     boolean holds() {
         return kept != null;
     }
