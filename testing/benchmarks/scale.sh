@@ -250,10 +250,28 @@ log "first full pod list ($have pods) ${full_after} after the appliance started"
 # --- steady state ---------------------------------------------------------------------------------------
 # Let one more tick pass after the first full list (JIT, connection set-up), or SETTLE seconds, then measure passively.
 if [ "$SETTLE" -gt "$SAMPLE_EVERY" ]; then log "settling ${SETTLE}s before the steady-state window"; fi
+if [ "${JFR:-0}" = 1 ]; then
+    # JFR's first recording in a JVM throws away compiled code (its event classes are instrumented): started at the
+    # window, C2 recompiled the hot scrape path inside it (parseLine, the GCM cipher) and the samples showed the
+    # interpreted and C1 versions (GHASH in Java, byte-wise VarHandle reads) at ~0.33 instead of ~0.18 cores. A
+    # short throwaway recording here lets that happen during the settle.
+    jcmd "$APP_PID" JFR.start name=warm settings=profile duration=5s >/dev/null
+fi
 sleep "$SETTLE"
 if [ "${JFR:-0}" = 1 ]; then
     jcmd "$APP_PID" JFR.start name=scale settings=profile duration="${DURATION}s" filename="$WORK/appliance.jfr" >/dev/null
 fi
+thread_ticks() { # per thread "tid ticks name" (user + system)
+    local t s name
+    for t in /proc/"$APP_PID"/task/*; do
+        s=$(cat "$t/stat" 2>/dev/null) || continue
+        name=${s#*(}; name=${name%)*}; s=${s##*) }
+        # shellcheck disable=SC2086
+        set -- $s
+        printf '%s %s %s\n' "${t##*/}" "$(( ${12} + ${13} ))" "$name"
+    done
+}
+thread_ticks >"$WORK/threads-steady0.tmp"
 read -r tsum0 tcnt0 ok0 ko0 < <(self_metrics)
 logs0=$(log_lines)
 a_cpu0=$(cpu_ticks "$APP_PID"); s_cpu0=$(cpu_ticks "$SIM_PID"); w0=$(now_s)
@@ -268,6 +286,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
     sleep "$SAMPLE_EVERY"
 done
 a_cpu1=$(cpu_ticks "$APP_PID"); s_cpu1=$(cpu_ticks "$SIM_PID"); w1=$(now_s)
+thread_ticks >"$WORK/threads-steady1.tmp"
 read -r tsum1 tcnt1 ok1 ko1 < <(self_metrics)
 logs1=$(log_lines)
 load_steady=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -277,6 +296,14 @@ s_cores=$(calc "($s_cpu1 - $s_cpu0) / $clk_tck / $wall" 3)
 ticks=$(calc "$tcnt1 - $tcnt0" 0)
 if [ "$ticks" -gt 0 ]; then tick_avg=$(calc "($tsum1 - $tsum0) / ($tcnt1 - $tcnt0)" 3); else tick_avg=n/a; fi
 tick_avg_all=$(calc "$tsum1 / ($tcnt1 > 0 ? $tcnt1 : 1)" 3)
+# the window's CPU per thread name (digits after - or a space dropped), in cores; threads born in the window count whole
+awk -v hz="$clk_tck" -v wall="$wall" 'NR == FNR { t0[$1] = $2; next }
+    { n = $0; sub(/^[0-9]+ [0-9]+ /, "", n); gsub(/-[0-9]+/, "-#", n); gsub(/ [0-9]+/, " #", n)
+      c[n] += $2 - ($1 in t0 ? t0[$1] : 0); k[n]++ }
+    END { for (n in c) if (c[n] > 0) printf "%7.3f %4d  %s\n", c[n] / hz / wall, k[n], n }' \
+    "$WORK/threads-steady0.tmp" "$WORK/threads-steady1.tmp" | sort -rn >"$WORK/threads-steady.txt"
+rm -f "$WORK/threads-steady0.tmp" "$WORK/threads-steady1.tmp"
+threads_top=$(head -5 "$WORK/threads-steady.txt" | awk '{ n = $0; sub(/^ *[0-9.]+ +[0-9]+  /, "", n); printf "%s%s %s", sep, n, $1; sep = ", " }')
 if [ "${JFR:-0}" = 1 ]; then
     sleep 3
     jcmd "$APP_PID" JFR.stop name=scale >/dev/null 2>&1 || true
@@ -367,6 +394,7 @@ startup             simulator ready ${sim_ready}s; appliance first full pod list
 cold start          ${cpu_full} CPU seconds in the appliance at the first full pod list; $gc_note; per thread: threads-at-full.txt
 steady state        ${wall}s from ${SETTLE}s after the first full list, $ticks ticks, kubelet scrapes ok $((ok1 - ok0)), failed $((ko1 - ko0)); lists at the end: $pods_end of $want pods, $nodes_end of $NODES nodes
 appliance CPU       $a_cores cores = $(calc "$a_cores * 1000 / $NODES" 3) millicores/node   (targets: <= 0.15 cores at 5,000 nodes, <= 0.015 at 100)
+CPU by thread       $threads_top cores   (all threads: threads-steady.txt)
 appliance RSS       avg $a_rss_avg MiB = $(calc "$a_rss_avg / $NODES" 3) MiB/node, max $a_rss_mx MiB = $(calc "$a_rss_mx / $NODES" 3) MiB/node   (targets: <= 700 MiB at 5,000 nodes, <= 120 at 100, <= 90 idle)
 tick duration       avg $tick_avg s in the steady state ($tick_avg_all s over all $(calc "$tcnt1" 0) ticks)   (upstream's meaning: the cycle's scrapes and storing)
 GET .../pods        min $p_min s, median $p_med s, max $p_max s, $p_bytes bytes   (JSON; target <= 0.4 s)

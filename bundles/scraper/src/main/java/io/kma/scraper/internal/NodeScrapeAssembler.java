@@ -38,6 +38,10 @@ final class NodeScrapeAssembler {
         final String pod;
         final String container;
         final int podIndex;
+        /** Where this point's label set was first read in body number {@link #labelsBody}, or -1. */
+        int labelsFrom = -1;
+        int labelsLength;
+        int labelsBody;
         long timestamp;
         long cpu;
         long memory;
@@ -72,6 +76,8 @@ final class NodeScrapeAssembler {
     private int[] podTable;
     private int pods;
     private int droppedPods;
+    /** Counts {@link #newBody} calls: remembered label offsets are only good in the body they were read from. */
+    private int body;
 
     NodeScrapeAssembler(String node) {
         this(node, 16);
@@ -125,25 +131,90 @@ final class NodeScrapeAssembler {
         nodeTimestamp = timestampNanos;
     }
 
-    void containerCpu(String namespace, String pod, String container, long cpuNanoSeconds, long timestampNanos) {
-        Point p = point(namespace, pod, container);
+    /** @return the container's point, for the index-based methods below */
+    int containerCpu(String namespace, String pod, String container, long cpuNanoSeconds, long timestampNanos) {
+        int k = point(namespace, pod, container);
+        containerCpu(k, cpuNanoSeconds, timestampNanos);
+        return k;
+    }
+
+    /** @return the container's point, for the index-based methods below */
+    int containerMemory(String namespace, String pod, String container, long bytes, long timestampNanos) {
+        int k = point(namespace, pod, container);
+        containerMemory(k, bytes, timestampNanos);
+        return k;
+    }
+
+    /** @return the container's point, for the index-based methods below */
+    int containerStart(String namespace, String pod, String container, long startNanos) {
+        int k = point(namespace, pod, container);
+        containerStart(k, startNanos);
+        return k;
+    }
+
+    // By point: for a parser that recognised the line's container without its names (see expected()).
+
+    void containerCpu(int point, long cpuNanoSeconds, long timestampNanos) {
+        Point p = at(point);
         p.cpu = cpuNanoSeconds;
         p.timestamp = timestampNanos;
     }
 
-    void containerMemory(String namespace, String pod, String container, long bytes, long timestampNanos) {
-        Point p = point(namespace, pod, container);
+    void containerMemory(int point, long bytes, long timestampNanos) {
+        Point p = at(point);
         p.memory = bytes;
         p.timestamp = timestampNanos;
     }
 
-    void containerStart(String namespace, String pod, String container, long startNanos) {
-        point(namespace, pod, container).start = startNanos;
+    void containerStart(int point, long startNanos) {
+        at(point).start = startNanos;
     }
 
-    private Point point(String namespace, String pod, String container) {
+    /**
+     * The point the next container line most likely belongs to ({@link #cursor}: the one after the previous line's;
+     * after the last one, the first, as the next family starts), or -1. A parser that finds the line's label bytes
+     * equal to this point's {@link #labelsFrom remembered} ones knows the container without reading its names.
+     */
+    int expected() {
+        return cursor < size ? cursor : size > 0 ? 0 : -1;
+    }
+
+    /** A parser starts reading another body: label offsets remembered in earlier ones no longer apply. */
+    void newBody() {
+        body++;
+    }
+
+    /**
+     * Remembers where in the body being parsed the label set of {@code point} was read (the first time in this
+     * body only): the same bytes parse to the same names, so a later line with them is the same container.
+     */
+    void rememberLabels(int point, int from, int length) {
+        Point p = points[point];
+        if (p.labelsFrom < 0 || p.labelsBody != body) {
+            p.labelsFrom = from;
+            p.labelsLength = length;
+            p.labelsBody = body;
+        }
+    }
+
+    /** The offset in the current body of the point's remembered label set, or -1. */
+    int labelsFrom(int point) {
+        Point p = points[point];
+        return p.labelsBody == body ? p.labelsFrom : -1;
+    }
+
+    int labelsLength(int point) {
+        return points[point].labelsLength;
+    }
+
+    private Point at(int point) {
+        cursor = point + 1;
+        return points[point];
+    }
+
+    private int point(String namespace, String pod, String container) {
         if (cursor < size && points[cursor].is(namespace, pod, container)) {
-            return points[cursor++];
+            return cursor;
         }
         int mask = table.length - 1;
         int h = spread((namespace.hashCode() * 31 + pod.hashCode()) * 31 + container.hashCode());
@@ -153,8 +224,7 @@ final class NodeScrapeAssembler {
                 break;
             }
             if (points[at - 1].is(namespace, pod, container)) {
-                cursor = at;
-                return points[at - 1];
+                return at - 1;
             }
         }
         if (size == points.length) {
@@ -162,13 +232,12 @@ final class NodeScrapeAssembler {
         }
         Point p = new Point(namespace, pod, container, podIndex(namespace, pod));
         points[size++] = p;
-        cursor = size;
         if (size * 2 > table.length) {
             table = rehash(table.length * 2);
         } else {
             insert(table, h, size);
         }
-        return p;
+        return size - 1;
     }
 
     /** The pod's index in first-appearance order, adding it when new. */

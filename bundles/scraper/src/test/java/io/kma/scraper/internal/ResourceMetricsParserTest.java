@@ -377,4 +377,75 @@ class ResourceMetricsParserTest {
             }
         }
     }
+
+    /**
+     * Lines whose label bytes repeat an earlier line's are recognised without reading their names; the result must
+     * be exactly what reading every line on its own gives (each line parsed as its own body into the same
+     * assembler, so that nothing remembered applies). Random kubelet-like bodies: families in the kubelet's order or
+     * shuffled, label order varied, extra labels, escapes, repeated and foreign lines, values that differ.
+     */
+    @Test
+    void recognisedLinesParseAsReadingEveryLine() throws Exception {
+        java.util.Random random = new java.util.Random(14);
+        String[] families = {"container_cpu_usage_seconds_total", "container_memory_working_set_bytes",
+            "container_start_time_seconds", "container_swap_usage_bytes", "pod_cpu_usage_seconds_total"};
+        int recognisedSomewhere = 0;
+        for (int round = 0; round < 300; round++) {
+            int pods = 1 + random.nextInt(6);
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            for (String f : families) {
+                for (int c = 0; c < 2; c++) {
+                    for (int p = 0; p < pods; p++) {
+                        String container = random.nextInt(20) == 0 ? "a\\\"b" : c == 0 ? "app" : "side";
+                        String ns = "ns-" + (p % 2);
+                        String pod = random.nextInt(25) == 0 ? "p\\n" + p : "pod-" + p;
+                        String labels = switch (random.nextInt(8)) {
+                            case 0 -> "{pod=\"" + pod + "\",namespace=\"" + ns + "\",container=\"" + container + "\"}";
+                            case 1 -> "{container=\"" + container + "\",namespace=\"" + ns + "\",pod=\"" + pod + "\",x=\"1\"}";
+                            case 2 -> "{container=\"" + container + "\",namespace=\"" + ns + "\"}";
+                            default -> "{container=\"" + container + "\",namespace=\"" + ns + "\",pod=\"" + pod + "\"}";
+                        };
+                        String value = f.startsWith("container_start") ? "1.7e+09" : (1 + random.nextInt(900)) + "." + random.nextInt(99);
+                        String ts = random.nextInt(4) == 0 ? "" : " " + (1_700_000_000_000L + random.nextInt(5000));
+                        lines.add(f + labels + " " + value + ts);
+                    }
+                }
+            }
+            lines.add("node_cpu_usage_seconds_total 10 1700000000000");
+            lines.add("node_memory_working_set_bytes 1e9 1700000000000");
+            if (random.nextBoolean()) {
+                java.util.Collections.shuffle(lines, random);
+            }
+            for (int i = 0; i < 3; i++) {
+                lines.add(lines.get(random.nextInt(lines.size()))); // a repeated line: the last one counts
+            }
+            NodeScrapeAssembler whole = new NodeScrapeAssembler("n1");
+            byte[] body = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+            ResourceMetricsParser parser = new ResourceMetricsParser(interner);
+            parser.parse(body, body.length, DEFAULT_TS, whole);
+            recognisedSomewhere += parser.recognisedLines();
+            NodeScrapeAssembler lineByLine = new NodeScrapeAssembler("n1");
+            for (String line : lines) {
+                byte[] one = (line + "\n").getBytes(StandardCharsets.UTF_8);
+                ResourceMetricsParser single = new ResourceMetricsParser(interner);
+                single.parse(one, one.length, DEFAULT_TS, lineByLine);
+                assertEquals(0, single.recognisedLines());
+            }
+            assertEquals(lineByLine.build(), whole.build(), "round " + round + ":\n" + String.join("\n", lines));
+        }
+        assertTrue(recognisedSomewhere > 500, "recognised " + recognisedSomewhere + " lines");
+    }
+
+    @Test
+    void kubeletOrderIsRecognisedAfterTheFirstFamily() throws Exception {
+        byte[] body = ResourceMetricsParserBenchmark.simulatedBody(3, 70);
+        NodeScrapeAssembler a = new NodeScrapeAssembler("n1");
+        ResourceMetricsParser parser = new ResourceMetricsParser(interner);
+        parser.parse(body, body.length, DEFAULT_TS, a);
+        // 140 containers; their CPU lines are read, the memory and start time lines recognised
+        assertEquals(280, parser.recognisedLines());
+        NodeScrape s = a.build();
+        assertEquals(140, s.containers().size());
+        assertEquals(14_864_384, s.containers().get(0).point().memoryBytes());
+    }
 }
