@@ -46,6 +46,12 @@ import io.kma.api.store.ScrapeBatch;
 final class ScrapeCycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScrapeCycle.class);
+    /**
+     * Nodes due within this much of now start at once instead of after a sleep each: a sleep cost this VM 35-50 us
+     * of CPU, so one per node was ~0.01 cores of the tick thread at 5,000 nodes (2 ms apart); ~20 ms batches keep
+     * the spread's point (no burst of hundreds of scrapes) with a tenth of the sleeps.
+     */
+    static final long START_TOGETHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final NodeScraper scraper;
     private final NodeNameVerifier verifier;
@@ -163,7 +169,7 @@ final class ScrapeCycle {
             if (f == null) {
                 long startAt = cycleStart + TimeUnit.MILLISECONDS.toNanos(offsets[i]);
                 long wait = startAt - System.nanoTime();
-                if (wait > 0) {
+                if (wait > START_TOGETHER_NANOS) {
                     TimeUnit.NANOSECONDS.sleep(Math.min(wait, Math.max(0, deadlineNanos - System.nanoTime())));
                 }
                 long left = deadlineNanos - System.nanoTime();

@@ -173,11 +173,19 @@ final class SeriesIndex {
 
     /** Groups a node's containers by pod, sorted by container name within each pod. */
     private static int byPodThenContainer(ContainerSample a, ContainerSample b) {
-        int c = a.namespace().compareTo(b.namespace());
+        int c = compare(a.namespace(), b.namespace());
         if (c == 0) {
-            c = a.pod().compareTo(b.pod());
+            c = compare(a.pod(), b.pod());
         }
-        return c != 0 ? c : a.container().compareTo(b.container());
+        return c != 0 ? c : compare(a.container(), b.container());
+    }
+
+    /**
+     * String order, without reading the characters when both are the same instance: the scraper's names are
+     * interned, so in the steady state a scrape's names are mostly the very Strings its series already hold.
+     */
+    private static int compare(String a, String b) {
+        return a == b ? 0 : a.compareTo(b);
     }
 
     /**
@@ -187,9 +195,9 @@ final class SeriesIndex {
     private PodSeries inLastScrape(String namespace, String pod) {
         while (lastScrapeAt < lastScrape.size()) {
             PodSeries p = lastScrape.get(lastScrapeAt);
-            int c = p.namespace.compareTo(namespace);
+            int c = compare(p.namespace, namespace);
             if (c == 0) {
-                c = p.name.compareTo(pod);
+                c = compare(p.name, pod);
             }
             if (c > 0) {
                 return null;
