@@ -214,15 +214,19 @@ done
 t_full=$(now_s)
 # the cold start's cost, taken at once: CPU, threads, collections up to now
 cpu_full=$(calc "$(cpu_ticks "$APP_PID") / $clk_tck" 1)
-threads_at_full() { # per thread "cpu-seconds name", then the same per name with the digits dropped
-    local t
+thread_ticks() { # per thread "tid ticks name" (user + system)
+    local t s name
     for t in /proc/"$APP_PID"/task/*; do
         s=$(cat "$t/stat" 2>/dev/null) || continue
         name=${s#*(}; name=${name%)*}; s=${s##*) }
         # shellcheck disable=SC2086
         set -- $s
-        printf '%s %s\n' "$(( ${12} + ${13} ))" "$name"
-    done | awk -v hz="$clk_tck" '{ n = $0; sub(/^[0-9]+ /, "", n); printf "%8.2f  %s\n", $1 / hz, n }' | sort -rn >"$WORK/threads.tmp"
+        printf '%s %s %s\n' "${t##*/}" "$(( ${12} + ${13} ))" "$name"
+    done
+}
+threads_at_full() { # per thread "cpu-seconds name", then the same per name with the digits dropped
+    thread_ticks | awk -v hz="$clk_tck" '{ n = $0; sub(/^[0-9]+ [0-9]+ /, "", n); printf "%8.2f  %s\n", $2 / hz, n }' \
+        | sort -rn >"$WORK/threads.tmp"
     echo "# appliance CPU seconds per thread at the first full pod list ($(cpu_ticks "$APP_PID") ticks in all)"
     cat "$WORK/threads.tmp"
     echo
@@ -261,16 +265,6 @@ sleep "$SETTLE"
 if [ "${JFR:-0}" = 1 ]; then
     jcmd "$APP_PID" JFR.start name=scale settings=profile duration="${DURATION}s" filename="$WORK/appliance.jfr" >/dev/null
 fi
-thread_ticks() { # per thread "tid ticks name" (user + system)
-    local t s name
-    for t in /proc/"$APP_PID"/task/*; do
-        s=$(cat "$t/stat" 2>/dev/null) || continue
-        name=${s#*(}; name=${name%)*}; s=${s##*) }
-        # shellcheck disable=SC2086
-        set -- $s
-        printf '%s %s %s\n' "${t##*/}" "$(( ${12} + ${13} ))" "$name"
-    done
-}
 thread_ticks >"$WORK/threads-steady0.tmp"
 read -r tsum0 tcnt0 ok0 ko0 < <(self_metrics)
 logs0=$(log_lines)

@@ -189,8 +189,8 @@ final class NodeScrapeAssembler {
      * body only): the same bytes parse to the same names, so a later line with them is the same container.
      */
     void rememberLabels(int point, int from, int length) {
-        Point p = points[point];
-        if (p.labelsFrom < 0 || p.labelsBody != body) {
+        if (labelsFrom(point) < 0) {
+            Point p = points[point];
             p.labelsFrom = from;
             p.labelsLength = length;
             p.labelsBody = body;

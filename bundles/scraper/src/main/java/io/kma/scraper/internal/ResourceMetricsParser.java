@@ -35,11 +35,11 @@ final class ResourceMetricsParser {
     private static final int F_CONTAINER_CPU = 2;
     private static final int F_CONTAINER_MEMORY = 3;
     private static final int F_CONTAINER_START = 4;
-    private static final String[] FAMILY_NAMES = {"node_cpu_usage_seconds_total", "node_memory_working_set_bytes",
-        "container_cpu_usage_seconds_total", "container_memory_working_set_bytes", "container_start_time_seconds"};
-
     /** The kept families' names by family number. */
     private static final byte[][] FAMILY_BYTES = {NODE_CPU, NODE_MEMORY, CONTAINER_CPU, CONTAINER_MEMORY, CONTAINER_START};
+    /** The same, for error messages. */
+    private static final String[] FAMILY_NAMES = Arrays.stream(FAMILY_BYTES)
+            .map(name -> new String(name, StandardCharsets.US_ASCII)).toArray(String[]::new);
 
     private static final long[] POW10 = new long[19];
     /** Metric-name bytes ([a-zA-Z0-9_:]) by unsigned value: one load per byte instead of six comparisons. */
