@@ -130,6 +130,11 @@ final class PodListWriter {
         return metadata.protoBodyLength(pod);
     }
 
+    /** This writer's metadata encoder, for a measuring pass on the writer's thread. */
+    PodMetadataEncoder metadata() {
+        return metadata;
+    }
+
     /** The bytes of a protobuf list item with these metadata body and usage lengths: tag, length, item. */
     static long protoItemLength(int metadataBodyLength, int usageLength) {
         return MetricsProto.ListWriter.itemLength(ProtoBuffer.fieldSize(metadataBodyLength) + usageLength);
@@ -142,14 +147,25 @@ final class PodListWriter {
      * JSON list: with a Content-Length it cost more CPU than JSON in back-to-back curl runs at 1,000 nodes
      * (testing/benchmarks/README.md).
      *
-     * @param itemsLength the sum of {@link #protoItemLength} over the table's rows
+     * @param itemsLength the sum of {@link #protoItemLength} over the tables' rows
+     * @param tables      the measured rows, written in this order
      * @return the body's length
      */
-    long protobuf(PodTable table, long itemsLength, long nowNanos) throws IOException {
+    long protobuf(long itemsLength, long nowNanos, PodTable... tables) throws IOException {
         byte[] now = MetricsProto.now(nowNanos);
         MetricsProto.listStart(buf, "PodMetricsList", itemsLength);
         long bodyLength = buf.size() + itemsLength + MetricsProto.END_BYTES;
         PodUsageEncoder encoder = new PodUsageEncoder();
+        for (PodTable table : tables) {
+            writeRows(table, encoder, now);
+        }
+        MetricsProto.end(buf);
+        buf.drainTo(out);
+        out.flush();
+        return bodyLength;
+    }
+
+    private void writeRows(PodTable table, PodUsageEncoder encoder, byte[] now) throws IOException {
         for (int row = 0; row < table.rows(); row++) {
             int metadataBody = table.metadataBodyLength(row);
             int metadataLength = ProtoBuffer.fieldSize(metadataBody);
@@ -166,10 +182,6 @@ final class PodListWriter {
                 buf.drainTo(out);
             }
         }
-        MetricsProto.end(buf);
-        buf.drainTo(out);
-        out.flush();
-        return bodyLength;
     }
 
     private static byte[] ascii(String s) {

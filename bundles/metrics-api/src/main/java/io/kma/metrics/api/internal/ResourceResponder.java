@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -34,6 +35,12 @@ import io.undertow.util.Headers;
  */
 final class ResourceResponder {
 
+    /**
+     * The smallest full protobuf list whose measuring pass runs in two halves at once: below it the pass takes a
+     * few milliseconds (it is ~0.2 µs a pod, most of it a cache miss on the pod's series), not worth a hand-off.
+     */
+    static final int MEASURE_IN_HALVES_FROM = 50_000;
+
     private final ApiSettings settings;
     private final Generators generators;
     private final Histogram freshness;
@@ -48,6 +55,10 @@ final class ResourceResponder {
      * nobody lists in protobuf does not keep it, and the collector may take it back when memory is short.
      */
     private final AtomicReference<SoftReference<PodTable>> spareTable = new AtomicReference<>();
+    /** The second half's table of the last full protobuf list measured in two halves, kept as {@link #spareTable}. */
+    private final AtomicReference<SoftReference<PodTable>> spareHalf = new AtomicReference<>();
+    /** Full protobuf lists of at least this many pods measure their two halves at once ({@link #writeFullProtobuf}). */
+    private final int halvesFrom;
 
     ResourceResponder(ApiSettings settings, Generators generators, Histogram freshness, LongSupplier epochNanos) {
         this(settings, generators, freshness, epochNanos, new KeptPairing());
@@ -55,6 +66,13 @@ final class ResourceResponder {
 
     ResourceResponder(ApiSettings settings, Generators generators, Histogram freshness, LongSupplier epochNanos,
             KeptPairing pairing) {
+        this(settings, generators, freshness, epochNanos, pairing, MEASURE_IN_HALVES_FROM);
+    }
+
+    /** @param halvesFrom the smallest full protobuf list measured in two halves at once (tests: small lists too) */
+    ResourceResponder(ApiSettings settings, Generators generators, Histogram freshness, LongSupplier epochNanos,
+            KeptPairing pairing, int halvesFrom) {
+        this.halvesFrom = halvesFrom;
         this.pairing = pairing;
         this.settings = settings;
         this.generators = generators;
@@ -230,7 +248,8 @@ final class ResourceResponder {
      * Each pod's usage is read into one reused buffer (no object per pod); the cluster view's full collection
      * is paired with the store's handles once ({@link PodHandles}). JSON is written as the pods are read;
      * protobuf reads them into a {@link PodTable} first, because its envelope states the length up front (a full
-     * list's table is kept for the next full list, see {@link #spareTable}).
+     * list's table is kept for the next full list, and a large one is measured in two halves at once: see
+     * {@link #writeFullProtobuf}).
      *
      * @param all true when {@code candidates} is the cluster view's collection of all pods (kept paired)
      * @return the number of pods listed
@@ -250,34 +269,72 @@ final class ResourceResponder {
         PodListWriter writer = new PodListWriter(out, generators);
         boolean selectsAll = labels.isEverything() && fields.isEverything();
         boolean full = all && selectsAll;
-        // a kept table for full lists; a namespace's list without selectors knows its size; selectors start small
-        PodTable table = !protobuf ? null : full ? takeTable(count) : new PodTable(selectsAll ? Math.max(count, 16) : 16);
-        if (table != null && full) {
-            table.pairWith(handles); // its remembered metadata lengths, by this pairing's indices
+        if (full && protobuf) {
+            return writeFullProtobuf(writer, handles, count, now);
         }
-        int written = writeItems(writer, table, full, handles, listed, count, labels, fields, store, now);
-        if (table != null && full) {
-            // kept only after a list that completed: a table whose write failed (a remembered length the writer's
-            // check refused, or a client gone) is dropped with what it remembered, so no failure repeats
-            table.clear();
-            spareTable.set(new SoftReference<>(table));
+        // a namespace's list without selectors knows its size; selectors start small
+        PodTable table = protobuf ? new PodTable(selectsAll ? Math.max(count, 16) : 16) : null;
+        return writeItems(writer, table, handles, listed, count, labels, fields, store, now);
+    }
+
+    /**
+     * A full protobuf list, measured into the kept table ({@link #spareTable}), which remembers the pods' metadata
+     * lengths for the next one. A large list's measuring pass (it delays the first byte: the envelope states the
+     * length first) runs over its two halves at once: the second half in the common fork-join pool while this
+     * thread measures the first, taken back and measured here when no pool thread has started it (the pool is
+     * busy). The pass is bound by memory latency, so two threads overlap their misses: 350,000 pods in process,
+     * first byte 50 -> 35-41 ms (testing/benchmarks/README.md). The items are written in the pairing's order either
+     * way.
+     */
+    private int writeFullProtobuf(PodListWriter writer, PodHandles handles, int count, long now) throws IOException {
+        boolean halves = count >= halvesFrom;
+        int half = halves ? count >>> 1 : count;
+        PodTable table = take(spareTable, half);
+        table.pairWith(handles); // its remembered metadata lengths, by this pairing's indices
+        PodTable second = halves ? take(spareHalf, count - half) : null;
+        ForkJoinTask<Long> secondTask = null;
+        if (halves) {
+            FullListMeasure secondPass = new FullListMeasure(handles, half, count, second, table,
+                    new PodMetadataEncoder(generators), freshness, now);
+            secondTask = ForkJoinTask.adapt(secondPass::measure);
+            secondTask.fork();
         }
+        long length;
+        try {
+            length = new FullListMeasure(handles, 0, half, table, table, writer.metadata(), freshness, now).measure();
+        } catch (RuntimeException | Error e) {
+            if (secondTask != null) {
+                secondTask.cancel(false);
+            }
+            throw e;
+        }
+        if (secondTask != null) {
+            length += secondTask.tryUnfork() ? secondTask.invoke() : secondTask.join();
+        }
+        int written = table.rows();
+        if (second == null) {
+            writer.protobuf(length, now, table);
+        } else {
+            writer.protobuf(length, now, table, second);
+            written += second.rows();
+            second.clear();
+            spareHalf.set(new SoftReference<>(second));
+        }
+        // kept only after a list that completed: a table whose write failed (a remembered length the writer's
+        // check refused, or a client gone) is dropped with what it remembered, so no failure repeats
+        table.clear();
+        spareTable.set(new SoftReference<>(table));
         return written;
     }
 
-    private PodTable takeTable(int rows) {
-        SoftReference<PodTable> spare = spareTable.getAndSet(null);
+    private static PodTable take(AtomicReference<SoftReference<PodTable>> kept, int rows) {
+        SoftReference<PodTable> spare = kept.getAndSet(null);
         PodTable table = spare == null ? null : spare.get();
         return table != null ? table : new PodTable(rows);
     }
 
-    /**
-     * The list's items, JSON when {@code table} is null, else protobuf measured into the table first.
-     *
-     * @param kept true when {@code table} is the kept one, paired with {@code handles}: it remembers metadata lengths
-     */
-    private int writeItems(PodListWriter writer, PodTable table, boolean kept, PodHandles handles, PodInfo[] listed,
-            int count,
+    /** The list's items, JSON when {@code table} is null, else protobuf measured into the table first. */
+    private int writeItems(PodListWriter writer, PodTable table, PodHandles handles, PodInfo[] listed, int count,
             LabelSelector labels, FieldSelector fields, MetricsStore store, long now) throws IOException {
         boolean protobuf = table != null;
         boolean allLabels = labels.isEverything();
@@ -302,13 +359,7 @@ final class ResourceResponder {
             }
             observe(now, usage.timestampNanos());
             if (protobuf) {
-                int metadataLength = kept ? table.knownMetadataLength(i) : 0;
-                if (metadataLength == 0) {
-                    metadataLength = writer.protoMetadataBodyLength(pod);
-                    if (kept) {
-                        table.rememberMetadataLength(i, metadataLength);
-                    }
-                }
+                int metadataLength = writer.protoMetadataBodyLength(pod);
                 int usageLength = PodUsageEncoder.length(usage);
                 table.add(pod, metadataLength, usage, usageLength);
                 protoLength += PodListWriter.protoItemLength(metadataLength, usageLength);
@@ -318,7 +369,7 @@ final class ResourceResponder {
             written++;
         }
         if (protobuf) {
-            writer.protobuf(table, protoLength, now);
+            writer.protobuf(protoLength, now, table);
         } else {
             writer.jsonEnd();
         }

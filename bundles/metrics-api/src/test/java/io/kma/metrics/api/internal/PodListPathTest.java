@@ -15,7 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 
@@ -33,7 +34,7 @@ import io.kma.store.internal.InMemoryMetricsStore;
  * The pod list path ({@link ResourceResponder#writePodList}) over the real store, against the reference
  * encoders fed from {@link MetricsStore#podUsage}: byte for byte in JSON and protobuf, while the pairing of
  * pods and store handles is reused, and after the store replaced or dropped series, pods changed, and the
- * store itself was swapped.
+ * store itself was swapped; with a full protobuf list's measuring pass in one and in two halves.
  */
 class PodListPathTest {
 
@@ -41,8 +42,7 @@ class PodListPathTest {
     private static final long NOW = T0 + 40_000_000_000L;
 
     private final Generators generators = new Generators();
-    private final ResourceResponder responder = new ResourceResponder(null, generators,
-            SelfMetrics.newFreshnessHistogram(), () -> NOW);
+    private ResourceResponder responder;
     private final TreeMap<String, PodInfo> cluster = new TreeMap<>();
     private Collection<PodInfo> pods = List.of();
 
@@ -125,8 +125,15 @@ class PodListPathTest {
         assertEquals(expectedJson(store, web), json(store, web, true), "a label selector over the pairing");
     }
 
-    @Test
-    void listsAreTheReferenceThroughReplacedAndDroppedSeriesAndChangedPods() throws Exception {
+    /**
+     * @param halvesFrom the responder's smallest full protobuf list measured in two halves at once: never, or
+     *                   every list (the halves' tables written one after the other, as one pass would write them)
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1})
+    void listsAreTheReferenceThroughReplacedAndDroppedSeriesAndChangedPods(int halvesFrom) throws Exception {
+        responder = new ResourceResponder(null, generators, SelfMetrics.newFreshnessHistogram(), () -> NOW,
+                new KeptPairing(), halvesFrom);
         InMemoryMetricsStore store = new InMemoryMetricsStore();
         Map<String, List<String>> containers = new TreeMap<>(Map.of("a/p1", List.of("app", "sidecar"),
                 "a/p2", List.of("app"), "b/p3", List.of("c1", "c2", "c3"), "b/p4", List.of("app")));

@@ -90,6 +90,6 @@ public class PodListWriterBenchmark {
             table.add(infos.get(i), metadataLength, usages.get(i), usageLength);
             length += PodListWriter.protoItemLength(metadataLength, usageLength);
         }
-        return w.protobuf(table, length, 1_764_700_004_000_000_000L);
+        return w.protobuf(length, 1_764_700_004_000_000_000L, table);
     }
 }

@@ -49,7 +49,7 @@ final class PodLists {
             table.add(pods.get(i), metadataLength, b, usageLength);
             length += PodListWriter.protoItemLength(metadataLength, usageLength);
         }
-        return w.protobuf(table, length, nowNanos);
+        return w.protobuf(length, nowNanos, table);
     }
 
     /** The reference protobuf list: each item from {@link MetricsProto#pod}, through {@link MetricsProto.ListWriter}. */
