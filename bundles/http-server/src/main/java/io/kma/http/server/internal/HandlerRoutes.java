@@ -32,7 +32,8 @@ import io.undertow.util.HttpString;
  * <p>A request for a prefix that was served before but has no handler right now (its bundle is being
  * updated) waits on a worker thread until a handler is bound, at most {@code waitBound}, and is then
  * served; after the bound it is answered 503 with a Kubernetes Status. A path no handler ever served
- * is answered 404 at once.
+ * is answered 404 at once. A handler being removed takes no new request (it goes to the successor, or waits
+ * for one), and its removal waits, bounded, for the requests inside it ({@link HandlerCalls}).
  *
  * <p>Handlers are invoked on an XNIO worker thread, never on an I/O thread, so they may block (for
  * example on a TokenReview).
@@ -44,7 +45,7 @@ final class HandlerRoutes implements HttpHandler {
 
     /** One bound service: its handler, prefixes and rank among services claiming the same prefix. */
     private record Registration(Object key, HttpHandler handler, List<String> prefixes, int ranking, long serviceId,
-            boolean identityHeaders) {
+            boolean identityHeaders, HandlerCalls calls) {
 
         boolean outranks(Registration other) {
             return ranking != other.ranking ? ranking > other.ranking : serviceId < other.serviceId;
@@ -77,11 +78,15 @@ final class HandlerRoutes implements HttpHandler {
     /** Adds or replaces the service identified by {@code key}, with its current properties. */
     void bind(Object key, HttpHandler handler, Map<String, ?> properties) {
         List<String> prefixes = prefixes(properties.get(HttpWhiteboard.PATH_PREFIX), handler);
-        Registration registration = new Registration(key, handler, prefixes, intProperty(properties.get("service.ranking")),
-                longProperty(properties.get("service.id")),
-                Boolean.parseBoolean(String.valueOf(properties.get(HttpWhiteboard.REQUEST_HEADER_AUTHENTICATION))));
         lock.lock();
         try {
+            Registration previous = registrations.get(key);
+            // new properties of the same handler (updated): the requests inside it are still counted
+            HandlerCalls calls = previous != null && previous.handler() == handler ? previous.calls() : new HandlerCalls();
+            Registration registration = new Registration(key, handler, prefixes,
+                    intProperty(properties.get("service.ranking")), longProperty(properties.get("service.id")),
+                    Boolean.parseBoolean(String.valueOf(properties.get(HttpWhiteboard.REQUEST_HEADER_AUTHENTICATION))),
+                    calls);
             registrations.put(key, registration);
             rebuild();
         } finally {
@@ -90,6 +95,11 @@ final class HandlerRoutes implements HttpHandler {
         LOG.info("Serving {} with {}", prefixes, handler.getClass().getName());
     }
 
+    /**
+     * Removes the service identified by {@code key}, then waits, at most the wait bound, for the requests inside its
+     * handler to finish. DS calls this before it deactivates the handler's component, so a request already routed
+     * to the handler is not served by a deactivated component; requests that have not entered go to its successor.
+     */
     void unbind(Object key) {
         Registration removed;
         lock.lock();
@@ -100,7 +110,14 @@ final class HandlerRoutes implements HttpHandler {
             lock.unlock();
         }
         if (removed != null) {
-            LOG.info("Handler for {} gone ({})", removed.prefixes(), removed.handler().getClass().getName());
+            // a listener going away has answered its waiting requests and drains its connections itself
+            int left = removed.calls().closeAndAwait(closed ? 0 : waitBound.toNanos());
+            if (left > 0) {
+                LOG.info("Handler for {} gone with {} requests still running in it ({})", removed.prefixes(), left,
+                        removed.handler().getClass().getName());
+            } else {
+                LOG.info("Handler for {} gone ({})", removed.prefixes(), removed.handler().getClass().getName());
+            }
         }
     }
 
@@ -129,7 +146,7 @@ final class HandlerRoutes implements HttpHandler {
             if (r != null) {
                 identityHeaders.put(prefix, r.identityHeaders());
             }
-            routes.put(prefix, new Route(prefix, r == null ? null : r.handler(), r == null ? null : r.key(),
+            routes.put(prefix, new Route(prefix, r == null ? null : r.handler(), r == null ? null : r.calls(),
                     identityHeaders.getOrDefault(prefix, false)));
         }
         table = new RouteTable(routes);
@@ -155,22 +172,55 @@ final class HandlerRoutes implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         String path = exchange.getRequestPath();
-        Route route = table.lookup(path);
-        if (route == null) {
+        if (table.lookup(path) == null) {
             Responses.notFound(exchange);
-        } else if (route.handler() != null) {
-            serve(exchange, route);
+        } else if (exchange.isInIoThread()) {
+            exchange.dispatch(() -> serve(exchange, path));
         } else {
-            exchange.dispatch(() -> awaitHandler(exchange, path));
+            serve(exchange, path);
         }
     }
 
-    private static void serve(HttpServerExchange exchange, Route route) {
-        if (exchange.isInIoThread()) {
-            exchange.dispatch(() -> invoke(exchange, route.handler()));
-        } else {
-            invoke(exchange, route.handler());
+    /**
+     * Runs on a worker thread: calls the handler routed now. A prefix without one (its bundle is being updated)
+     * waits, at most the wait bound, until a handler is bound; a handler being removed is not entered, and the
+     * request is routed again.
+     */
+    private void serve(HttpServerExchange exchange, String path) {
+        long start = System.nanoTime();
+        long deadline = start + waitBound.toNanos();
+        Route route = table.lookup(path);
+        // Bounded by the deadline: a pass that cannot call a handler (none is bound, or the one found is being
+        // removed and so no longer in the table) waits for one until the deadline, and a pass after the deadline
+        // or the listener's close ends the loop.
+        for (;;) {
+            if (route == null) {
+                Responses.notFound(exchange);
+                return;
+            }
+            if (route.handler() != null && route.calls().enter()) {
+                try {
+                    invoke(exchange, route.handler());
+                } finally {
+                    route.calls().exit();
+                }
+                return;
+            }
+            if (closed || deadline - System.nanoTime() <= 0) {
+                break;
+            }
+            route = awaitHandler(path, deadline);
         }
+        long now = System.nanoTime();
+        long last = lastUnavailableLog.get();
+        // One line per second at most: during an outage every request lands here.
+        if (now - last >= TimeUnit.SECONDS.toNanos(1) && lastUnavailableLog.compareAndSet(last, now)) {
+            LOG.warn("No handler for {} after {} ms: answered 503", route.prefix(), TimeUnit.NANOSECONDS.toMillis(now - start));
+        }
+        exchange.getResponseHeaders().put(RETRY_AFTER, "1");
+        Responses.status(exchange, 503, "ServiceUnavailable",
+                "the server is currently unable to handle the request (no handler for " + route.prefix()
+                        + " is available)");
     }
 
     private static void invoke(HttpServerExchange exchange, HttpHandler handler) {
@@ -186,19 +236,24 @@ final class HandlerRoutes implements HttpHandler {
         }
     }
 
-    /** Runs on a worker thread: waits, bounded, for the prefix to get a handler again. */
-    private void awaitHandler(HttpServerExchange exchange, String path) {
-        long start = System.nanoTime();
-        long remaining = waitBound.toNanos();
+    /**
+     * Waits until the path's route has a handler that takes requests, or the deadline passes, or the listener
+     * closes.
+     *
+     * @return the route then: null when no prefix matches, a null handler when none came in time
+     */
+    private Route awaitHandler(String path, long deadline) {
         Route route = null;
         waiting.incrementAndGet();
         lock.lock();
         try {
             // Looked up under the lock that bind() holds while swapping the table: no wake-up is missed.
             route = table.lookup(path);
-            // Bounded by waitBound: awaitNanos returns the time left, and the loop ends at zero.
-            while (!closed && (route == null || route.handler() == null) && remaining > 0) {
-                remaining = changed.awaitNanos(remaining);
+            // Bounded by the deadline: awaitNanos returns the time left, and the loop ends at zero.
+            for (long remaining = deadline - System.nanoTime();
+                    !closed && route != null && route.handler() == null && remaining > 0;
+                    remaining = deadline - System.nanoTime()) {
+                changed.awaitNanos(remaining);
                 route = table.lookup(path);
             }
         } catch (InterruptedException e) {
@@ -207,24 +262,7 @@ final class HandlerRoutes implements HttpHandler {
             lock.unlock();
             waiting.decrementAndGet();
         }
-        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        if (route != null && route.handler() != null) {
-            LOG.debug("{} waited {} ms for a handler of {}", path, waitedMillis, route.prefix());
-            invoke(exchange, route.handler());
-        } else if (route == null) {
-            Responses.notFound(exchange);
-        } else {
-            long now = System.nanoTime();
-            long last = lastUnavailableLog.get();
-            // One line per second at most: during an outage every request lands here.
-            if (now - last >= TimeUnit.SECONDS.toNanos(1) && lastUnavailableLog.compareAndSet(last, now)) {
-                LOG.warn("No handler for {} after {} ms: answered 503", route.prefix(), waitedMillis);
-            }
-            exchange.getResponseHeaders().put(RETRY_AFTER, "1");
-            Responses.status(exchange, 503, "ServiceUnavailable",
-                    "the server is currently unable to handle the request (no handler for " + route.prefix()
-                            + " is available)");
-        }
+        return route;
     }
 
     private List<String> prefixes(Object value, HttpHandler handler) {

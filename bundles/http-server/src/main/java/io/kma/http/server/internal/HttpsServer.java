@@ -52,8 +52,9 @@ final class HttpsServer {
      * with its 9-byte header fits one record (the JDK puts at most 16,367 bytes into a TLS 1.3 record; a full 16 KiB
      * frame took two records and two socket writes; 64 leaves room for TLS 1.2's explicit nonce too). Reads are
      * unaffected: SslConduit unwraps a larger record into its own record-sized buffer. Reverted once (i14t) because
-     * MetricsApiTest's bundle swap under load lost a request with 503 in 2 of 3 runs; with the lists written by
-     * ChunkSender it passed 9 of 9 runs (i14v); the cause of those 503s was not found. testing/benchmarks/README.md.
+     * MetricsApiTest's bundle swap under load lost a request with 503 in 2 of 3 runs; that 503 was not this size:
+     * a request routed to the old handler ran after DS had deactivated it (HandlerRoutes now waits for the requests
+     * inside a handler being removed). testing/benchmarks/README.md.
      */
     static final int APP_BUFFER_BYTES = 16 * 1024 - 64;
     /** The TLS engine's buffers: a whole record with its header, padding and tag (the JDK's 16,709 fits). */

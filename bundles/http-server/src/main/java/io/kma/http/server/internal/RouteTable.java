@@ -12,10 +12,11 @@ import io.undertow.server.HttpHandler;
 final class RouteTable {
 
     /**
-     * One prefix; {@code handler} is null while no service serves it. {@code identityHeaders}: the handler
-     * authenticates front-proxy requests and gets the identity headers.
+     * One prefix; {@code handler} is null while no service serves it, and {@code calls} counts the requests inside
+     * it (null with the handler). {@code identityHeaders}: the handler authenticates front-proxy requests and gets
+     * the identity headers.
      */
-    record Route(String prefix, HttpHandler handler, Object owner, boolean identityHeaders) {
+    record Route(String prefix, HttpHandler handler, HandlerCalls calls, boolean identityHeaders) {
     }
 
     static final RouteTable EMPTY = new RouteTable(Map.of());

@@ -1,12 +1,15 @@
 package io.kma.http.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
@@ -120,6 +123,47 @@ class RoutingTest {
         System.out.printf("request waited %d ms for the replacement handler%n", (System.nanoTime() - t0) / 1_000_000);
         assertEquals(200, r.status());
         assertEquals("new", r.body());
+    }
+
+    /**
+     * DS unregisters a handler's service before it deactivates the component: removing the handler waits for the
+     * requests inside it (a deactivated component answers 503), and a request that comes meanwhile goes to the
+     * successor, not into the handler being removed.
+     */
+    @Test
+    void removingAHandlerWaitsForTheRequestsInsideItWhileOthersGoToItsSuccessor() throws Exception {
+        start(Duration.ofSeconds(5));
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        long old = listener.addHandler(exchange -> {
+            inside.countDown();
+            if (!release.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+            exchange.getResponseSender().send("old");
+        }, 0, "/apis");
+        CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> getUnchecked("/apis/x"));
+        assertTrue(inside.await(5, TimeUnit.SECONDS), "the first request is inside the old handler");
+        CompletableFuture<Void> removal = CompletableFuture.runAsync(() -> listener.routes.unbind(old));
+        Thread.sleep(200);
+        assertFalse(removal.isDone(), "the removal waits for the request inside the handler");
+        listener.addHandler(answering("new"), 0, "/apis");
+        Response second = getUnchecked("/apis/y");
+        assertEquals("new", second.body(), "a request during the removal goes to the successor");
+        assertFalse(removal.isDone(), "still waiting for the first request");
+        release.countDown();
+        removal.get(5, TimeUnit.SECONDS);
+        Response r = first.get(5, TimeUnit.SECONDS);
+        assertEquals(200, r.status());
+        assertEquals("old", r.body(), "the request inside finished in the old handler");
+    }
+
+    private Response getUnchecked(String path) {
+        try {
+            return get(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
