@@ -1,9 +1,10 @@
 package io.kma.metrics.api.internal;
 
+import java.util.function.LongConsumer;
+
 import io.kma.api.cluster.PodInfo;
 import io.kma.api.store.PodSeriesRef;
 import io.kma.api.store.PodUsageBuffer;
-import io.kma.shared.metrics.Histogram;
 
 /**
  * The measuring pass of a full protobuf pod list over a range of its pairing's indices: each servable pod's
@@ -22,24 +23,22 @@ final class FullListMeasure {
     private final PodTable rows;
     private final PodTable kept;
     private final PodMetadataEncoder metadata;
-    private final Histogram freshness;
-    private final long nowNanos;
+    private final LongConsumer sampled;
 
     /**
      * @param rows     the table this range's rows are added to
      * @param kept     the table paired with {@code handles} that remembers metadata lengths (may be {@code rows})
-     * @param freshness observes each listed pod's sample age (null: none)
+     * @param sampled  takes each listed pod's sample timestamp (the responder's freshness histogram)
      */
     FullListMeasure(PodHandles handles, int from, int to, PodTable rows, PodTable kept, PodMetadataEncoder metadata,
-            Histogram freshness, long nowNanos) {
+            LongConsumer sampled) {
         this.handles = handles;
         this.from = from;
         this.to = to;
         this.rows = rows;
         this.kept = kept;
         this.metadata = metadata;
-        this.freshness = freshness;
-        this.nowNanos = nowNanos;
+        this.sampled = sampled;
     }
 
     /** The items' length in bytes (the sum of {@link PodListWriter#protoItemLength} over the rows added). */
@@ -51,9 +50,7 @@ final class FullListMeasure {
             if (ref == null || !ref.read(usage)) {
                 continue;
             }
-            if (freshness != null) {
-                freshness.observe((nowNanos - usage.timestampNanos()) / 1e9);
-            }
+            sampled.accept(usage.timestampNanos());
             PodInfo pod = handles.pod(i);
             int metadataLength = kept.knownMetadataLength(i);
             if (metadataLength == 0) {

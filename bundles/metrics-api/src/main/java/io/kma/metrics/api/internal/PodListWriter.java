@@ -125,12 +125,10 @@ final class PodListWriter {
         return text;
     }
 
-    /** The ObjectMeta body length of {@code pod} in a protobuf list item: for {@link PodTable#add}'s measuring pass. */
-    int protoMetadataBodyLength(PodInfo pod) {
-        return metadata.protoBodyLength(pod);
-    }
-
-    /** This writer's metadata encoder, for a measuring pass on the writer's thread. */
+    /**
+     * This writer's metadata encoder, for a measuring pass on the writer's thread ({@link
+     * PodMetadataEncoder#protoBodyLength}: a pod's ObjectMeta body length in a protobuf list item).
+     */
     PodMetadataEncoder metadata() {
         return metadata;
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -292,16 +293,17 @@ final class ResourceResponder {
         PodTable table = take(spareTable, half);
         table.pairWith(handles); // its remembered metadata lengths, by this pairing's indices
         PodTable second = halves ? take(spareHalf, count - half) : null;
+        LongConsumer sampled = timestampNanos -> observe(now, timestampNanos);
         ForkJoinTask<Long> secondTask = null;
         if (halves) {
             FullListMeasure secondPass = new FullListMeasure(handles, half, count, second, table,
-                    new PodMetadataEncoder(generators), freshness, now);
+                    new PodMetadataEncoder(generators), sampled);
             secondTask = ForkJoinTask.adapt(secondPass::measure);
             secondTask.fork();
         }
         long length;
         try {
-            length = new FullListMeasure(handles, 0, half, table, table, writer.metadata(), freshness, now).measure();
+            length = new FullListMeasure(handles, 0, half, table, table, writer.metadata(), sampled).measure();
         } catch (RuntimeException | Error e) {
             if (secondTask != null) {
                 secondTask.cancel(false);
@@ -359,7 +361,7 @@ final class ResourceResponder {
             }
             observe(now, usage.timestampNanos());
             if (protobuf) {
-                int metadataLength = writer.protoMetadataBodyLength(pod);
+                int metadataLength = writer.metadata().protoBodyLength(pod);
                 int usageLength = PodUsageEncoder.length(usage);
                 table.add(pod, metadataLength, usage, usageLength);
                 protoLength += PodListWriter.protoItemLength(metadataLength, usageLength);

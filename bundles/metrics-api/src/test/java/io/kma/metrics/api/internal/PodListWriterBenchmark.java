@@ -85,7 +85,7 @@ public class PodListWriterBenchmark {
         PodListWriter w = new PodListWriter(sink, generators);
         long length = 0;
         for (int i = 0; i < pods; i++) {
-            int metadataLength = w.protoMetadataBodyLength(infos.get(i));
+            int metadataLength = w.metadata().protoBodyLength(infos.get(i));
             int usageLength = PodUsageEncoder.length(usages.get(i));
             table.add(infos.get(i), metadataLength, usages.get(i), usageLength);
             length += PodListWriter.protoItemLength(metadataLength, usageLength);

@@ -44,7 +44,7 @@ final class PodLists {
         long length = 0;
         for (int i = 0; i < pods.size(); i++) {
             PodUsageBuffer b = buffer(usages.get(i));
-            int metadataLength = w.protoMetadataBodyLength(pods.get(i));
+            int metadataLength = w.metadata().protoBodyLength(pods.get(i));
             int usageLength = PodUsageEncoder.length(b);
             table.add(pods.get(i), metadataLength, b, usageLength);
             length += PodListWriter.protoItemLength(metadataLength, usageLength);
