@@ -33,8 +33,9 @@ import io.kma.api.store.ScrapeBatch;
 /**
  * One scrape cycle over the selected nodes, run on the tick thread: resolves candidates, tells the
  * host-name verifier which node each address stands for, starts the scrapes spread over the cycle (nodes
- * scraped before at a fixed phase each, {@link ScrapePhases}, over min(8 ms × nodes, two thirds of the cycle);
- * first scrapes, each a TLS handshake, at random over up to two thirds of the cycle), never more in flight
+ * scraped before at a fixed phase each, {@link ScrapePhases}, over min(8 ms × nodes, two thirds of the cycle), those
+ * with one sample so far first; first scrapes, each a TLS handshake, at random over up to two thirds of the
+ * cycle), never more in flight
  * than the adaptive {@link ConcurrencyLimit}, waits until all finished
  * or the cycle's deadline, and returns the batch. Each successful node is handed to the sink as soon as it
  * is parsed (on the HTTP client's thread), so the store serves it at once instead of at the end of the
@@ -65,8 +66,9 @@ final class ScrapeCycle {
 
     /** Start groups, in start order: see {@link #startOrder}. */
     static final int CARRIED = 0;
-    static final int KNOWN = 1;
-    static final int NEW = 2;
+    static final int SECOND = 1;
+    static final int KNOWN = 2;
+    static final int NEW = 3;
 
     private static final int RUNNING = 0;
     private static final int DONE = 1;
@@ -115,44 +117,17 @@ final class ScrapeCycle {
             candidates.add(c == null ? List.of() : c);
         }
         verifier.expect(expectations(nodes, candidates));
-        Set<String> selected = new HashSet<>(n * 2);
+        List<String> names = new ArrayList<>(n);
         for (NodeInfo node : nodes) {
-            selected.add(node.name());
+            names.add(node.name());
         }
+        Set<String> selected = new HashSet<>(names);
         first.retain(selected);
 
-        long[] offsets = new long[n];
-        // upstream's 8 ms a node, over at most two thirds of the cycle instead of upstream's 4 s: at 5,000 nodes
-        // a 4 s burst keeps hundreds of scrapes in flight for the I/O threads to work through
-        long maxSpread = TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNanos - System.nanoTime())) * 2 / 3;
-        long spreadMillis = jitter ? Math.min(8L * n, maxSpread) : 0;
-        int firstTimers = 0;
-        for (NodeInfo node : nodes) {
-            firstTimers += first.finishedBefore(node.name()) ? 0 : 1;
-        }
-        // a first scrape is a TLS handshake: at 10 ms each they get two thirds of the cycle instead of all
-        // starting within upstream's 4 s, so a cold start's handshakes do not all compete for the CPU at once
-        long firstSpreadMillis = jitter ? Math.max(spreadMillis, Math.min(10L * firstTimers, maxSpread)) : 0;
-        // the spread over the nodes scraped before: all of them in the steady state; on a cold start the few
-        // scraped so far, within upstream's 4 s, since the first scrapes start after them (startOrder) and would
-        // otherwise wait for the whole spread to pass
-        // (a few new nodes, a join, keep the steady state's spread: they only start after it)
-        boolean coldStart = firstTimers * 4L > n;
-        long knownSpreadMillis = jitter
-                ? Math.min(8L * (n - firstTimers), coldStart ? Math.min(4000L, maxSpread) : maxSpread) : 0;
-        int[] groups = new int[n];
-        for (int i = 0; i < n; i++) {
-            String name = nodes.get(i).name();
-            groups[i] = first.hasCarried(name) ? CARRIED : first.finishedBefore(name) ? KNOWN : NEW;
-            if (groups[i] == KNOWN) {
-                // a known node the last cycle could not start (no slot before its deadline) starts first this
-                // time, so the fixed order never leaves the same nodes behind cycle after cycle
-                offsets[i] = phases.wasNotStarted(name) ? 0 : phases.offsetMillis(name, knownSpreadMillis);
-            } else if (groups[i] == NEW && firstSpreadMillis > 0) {
-                offsets[i] = ThreadLocalRandom.current().nextLong(firstSpreadMillis);
-            }
-        }
-        Integer[] order = startOrder(groups, offsets);
+        StartPlan plan = plan(names, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNanos - System.nanoTime())),
+                jitter, first, phases);
+        long[] offsets = plan.offsets();
+        Integer[] order = startOrder(plan.groups(), offsets);
         int notStartedFrom = n;
 
         AtomicReferenceArray<NodeResult> results = new AtomicReferenceArray<>(n);
@@ -214,12 +189,10 @@ final class ScrapeCycle {
         List<NodeScrape> scraped = new ArrayList<>(n);
         // failed nodes, and pending nodes scraped before: the store keeps their previous points for one cycle
         Set<String> failed = new LinkedHashSet<>();
-        Set<String> names = new HashSet<>(n * 2);
         double now = System.currentTimeMillis() / 1000.0;
         int pending = 0;
         for (int i = 0; i < n; i++) {
             NodeInfo node = nodes.get(i);
-            names.add(node.name());
             NodeResult r = state.get(i) == DONE ? awaitResult(results, i) : null;
             if (r == null) {
                 // still running (carried into the next cycle) or not started for want of a slot before the
@@ -234,6 +207,7 @@ final class ScrapeCycle {
             first.finished(node.name());
             metrics.nodeScraped(r, now);
             if (r.failure() == null) {
+                first.succeeded(node.name());
                 scraped.add(r.scrape());
                 failures.succeeded(node.name());
             } else {
@@ -244,21 +218,76 @@ final class ScrapeCycle {
         }
         metrics.pendingNodes(pending);
         failures.endCycle(n);
-        metrics.retainNodes(names);
+        metrics.retainNodes(selected);
         return new ScrapeBatch(scraped, failed);
+    }
+
+    /** Each node's start group ({@link #startOrder}) and its start offset from the cycle's start, in ms. */
+    record StartPlan(int[] groups, long[] offsets) {
+    }
+
+    /**
+     * Groups the nodes and spreads their starts over the cycle.
+     *
+     * @param names       the cycle's nodes
+     * @param cycleMillis the time until the cycle's deadline
+     * @param jitter      whether starts are spread at all (not in tests that want every node at once)
+     */
+    static StartPlan plan(List<String> names, long cycleMillis, boolean jitter, CarriedScrapes first,
+            ScrapePhases phases) {
+        int n = names.size();
+        // upstream's 8 ms a node, over at most two thirds of the cycle instead of upstream's 4 s: at 5,000 nodes
+        // a 4 s burst keeps hundreds of scrapes in flight for the I/O threads to work through
+        long maxSpread = jitter ? cycleMillis * 2 / 3 : 0;
+        long spreadMillis = Math.min(8L * n, maxSpread);
+        int[] groups = new int[n];
+        int firstTimers = 0;
+        int seconds = 0;
+        for (int i = 0; i < n; i++) {
+            String name = names.get(i);
+            groups[i] = first.hasCarried(name) ? CARRIED
+                    : first.sampledOnce(name) ? SECOND : first.finishedBefore(name) ? KNOWN : NEW;
+            firstTimers += first.finishedBefore(name) ? 0 : 1;
+            seconds += groups[i] == SECOND ? 1 : 0;
+        }
+        // a first scrape is a TLS handshake: at 10 ms each they get two thirds of the cycle instead of all
+        // starting within upstream's 4 s, so a cold start's handshakes do not all compete for the CPU at once
+        long firstSpreadMillis = Math.max(spreadMillis, Math.min(10L * firstTimers, maxSpread));
+        // the spread over the nodes scraped before: all of them in the steady state; on a cold start the few
+        // scraped so far, within upstream's 4 s, since the first scrapes start after them (startOrder) and would
+        // otherwise wait for the whole spread to pass
+        // (a few new nodes, a join, keep the steady state's spread: they only start after it)
+        boolean coldStart = firstTimers * 4L > n;
+        long knownSpreadMillis = Math.min(8L * (n - firstTimers), coldStart ? Math.min(4000L, maxSpread) : maxSpread);
+        // second samples, within upstream's 4 s at most: a node is served from its second, so the last of a cold
+        // start's handshakes (the cycle before) become servable at this cycle's start, not a whole spread later
+        long secondSpreadMillis = Math.min(8L * seconds, Math.min(4000L, maxSpread));
+        long[] offsets = new long[n];
+        for (int i = 0; i < n; i++) {
+            String name = names.get(i);
+            if (groups[i] == KNOWN || groups[i] == SECOND) {
+                // a known node the last cycle could not start (no slot before its deadline) starts first this
+                // time, so the fixed order never leaves the same nodes behind cycle after cycle
+                offsets[i] = phases.wasNotStarted(name) ? 0
+                        : phases.offsetMillis(name, groups[i] == SECOND ? secondSpreadMillis : knownSpreadMillis);
+            } else if (groups[i] == NEW && firstSpreadMillis > 0) {
+                offsets[i] = ThreadLocalRandom.current().nextLong(firstSpreadMillis);
+            }
+        }
+        return new StartPlan(groups, offsets);
     }
 
     /**
      * The order in which the cycle starts its nodes: scrapes carried from the last cycle (already running,
-     * so that no deadline leaves them behind), then nodes scraped before (a kept-alive connection, a fraction
-     * of a millisecond of CPU each), then first scrapes (a TLS handshake each, milliseconds of CPU), each group
+     * so that no deadline leaves them behind), then nodes with one sample (served from their next one), then the
+     * other nodes scraped before (a kept-alive connection, a fraction of a millisecond of CPU each), then first scrapes (a TLS handshake each, milliseconds of CPU), each group
      * by its offset. On a cold start whose handshakes cannot all finish in one cycle, the nodes that have
      * one sample get their second before any slot or CPU goes to another handshake: interleaved by offset alone,
      * known nodes waited behind handshakes for slots, stayed pending twice, and the store dropped their first
      * sample, so their handshake was wasted. A first scrape whose offset passed while the known nodes were
      * started starts at once, within the concurrency limit.
      *
-     * @param groups  per node {@link #CARRIED}, {@link #KNOWN} or {@link #NEW}
+     * @param groups  per node {@link #CARRIED}, {@link #SECOND}, {@link #KNOWN} or {@link #NEW}
      * @param offsets per node its start offset from the cycle's start, in ms
      * @return node indexes in start order
      */
