@@ -82,7 +82,7 @@ KMA_STATE_DIR=$APP_DIR/state KMA_DEPLOY_DIR=$APP_DIR/deploy \
 APP_PID=$!
 for _ in $(seq 1 120); do
     kill -0 "$APP_PID" || { tail -20 "$WORK/appliance.log" >&2; exit 1; }
-    n=$( { curl_app /apis/metrics.k8s.io/v1beta1/nodes 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+    n=$(windows /apis/metrics.k8s.io/v1beta1/nodes)
     [ "$n" -ge "$NODES" ] && break
     sleep 2
 done

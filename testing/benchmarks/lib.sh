@@ -33,3 +33,9 @@ curl_app() {
         -H 'X-Remote-User: kubernetes-admin' -H 'X-Remote-Group: system:masters' -H "Accept: ${ACCEPT:-application/json}" \
         "$@" "$BASE$path"
 }
+
+# Items with a window (metrics) in a metrics.k8s.io JSON list. One line per comma first: `grep -o` printing
+# each of 350,000 matches took ~0.8 s of the poll that detects the first full pod list.
+windows() {
+    { curl_app "$1" 2>/dev/null || true; } | tr , '\n' | { grep -c '"window"' || true; }
+}

@@ -9,6 +9,10 @@
 #   KMA_DIST     the unpacked distribution (default assembly/target/kube-metrics-appliance of this work tree)
 #   JAVA_OPTS    JVM options of the appliance (default: the distribution's defaults)
 #   SIM_JAVA_OPTS JVM options of the simulator (default -Xmx6g -XX:+UseParallelGC)
+#   SIM_WARMUP   1 (default): the simulator runs its TLS handshakes, scrapes and lists until its JIT compiled them
+#                before it reports ready (--warm-up), as the Go kubelets and long-running kube-apiserver a metrics
+#                server meets are; 0: a cold simulator, whose JIT competes with the appliance's cold start (~12 CPU s of
+#                its C2 in the appliance's first 35 s at 5,000 nodes, on the same cores). Results before the lead's thirteenth pass had 0
 #   WORK         working directory (default a fresh /tmp/kma-scale.XXXXXX; kept for the logs)
 #   QUERIES      how many times each list is fetched after the steady state (default 5)
 #   WARMUP       unmeasured fetches of each list before those (default 3; JIT warm-up, as the startup wait
@@ -130,10 +134,12 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- simulator ------------------------------------------------------------------------------------------
 SIM_JAVA_OPTS=${SIM_JAVA_OPTS:--Xmx6g -XX:+UseParallelGC}
+sim_warmup=
+[ "${SIM_WARMUP:-1}" = 1 ] && sim_warmup=--warm-up
 t0=$(now_s)
 # shellcheck disable=SC2086
 java $SIM_JAVA_OPTS -cp "$DIST/lib/simulator/*" io.kma.simulator.Main --dir "$SIM_DIR" --nodes "$NODES" --pods-per-node "$PODS" \
-    --kubelet-mode "$KUBELET_MODE" --appliance-url "$BASE" --exit-with-parent >"$WORK/simulator.log" 2>&1 &
+    --kubelet-mode "$KUBELET_MODE" --appliance-url "$BASE" --exit-with-parent $sim_warmup >"$WORK/simulator.log" 2>&1 &
 SIM_PID=$!
 deadline=$(( $(date +%s) + STARTUP_TIMEOUT ))
 until [ -s "$SIM_DIR/simulator.properties" ]; do
@@ -188,7 +194,7 @@ while :; do
     kill -0 "$APP_PID" 2>/dev/null || { tail -20 "$WORK/appliance.log" >&2; echo "appliance died" >&2; exit 1; }
     if [ "$(date +%s)" -ge "$deadline" ]; then
         [ -n "$t_api" ] || { echo "the API did not answer within ${STARTUP_TIMEOUT}s" >&2; exit 1; }
-        have=$( { curl_app /apis/metrics.k8s.io/v1beta1/pods 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+        have=$(windows /apis/metrics.k8s.io/v1beta1/pods)
         log "pod list has $have of $want pods (node list $nodes_have of $NODES) after ${STARTUP_TIMEOUT}s; measuring anyway"
         full_note="NEVER FULL: $have of $want pods, $nodes_have of $NODES nodes after ${STARTUP_TIMEOUT}s"
         break
@@ -200,16 +206,18 @@ while :; do
     nodes_have=0
     if [ -n "$t_api" ]; then
         # the node list is small: fetch the (large) pod list only once every node has metrics
-        nodes_have=$( { curl_app /apis/metrics.k8s.io/v1beta1/nodes 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+        nodes_have=$(windows /apis/metrics.k8s.io/v1beta1/nodes)
     fi
     if [ -n "$t_api" ] && [ "$nodes_have" -lt "$NODES" ]; then
-        log "node list: $nodes_have of $NODES nodes"
+        [ "$nodes_have" = "${nodes_logged:-}" ] || log "node list: $nodes_have of $NODES nodes"
+        nodes_logged=$nodes_have
     elif [ -n "$t_api" ]; then
-        have=$( { curl_app /apis/metrics.k8s.io/v1beta1/pods 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+        have=$(windows /apis/metrics.k8s.io/v1beta1/pods)
         [ "$have" -ge "$want" ] && break
         log "pod list: $have of $want pods"
     fi
-    sleep 3
+    # every second: the first full list is seen within a second of it (it was every 3 s, ~1.5 s late on average)
+    sleep 1
 done
 t_full=$(now_s)
 # the cold start's cost, taken at once: CPU, threads, collections up to now
@@ -369,8 +377,8 @@ fi
 # steady-state rate (scraping) in the meantime, per fetch
 q_cpu=$(calc "(($a_cpu3 - $a_cpu2) / $clk_tck - $a_cores * ($q1 - $q0)) / ($WARMUP + $QUERIES)" 3)
 a_rss_q=$(rss_kib "$APP_PID")
-pods_end=$( { curl_app /apis/metrics.k8s.io/v1beta1/pods 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
-nodes_end=$( { curl_app /apis/metrics.k8s.io/v1beta1/nodes 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+pods_end=$(windows /apis/metrics.k8s.io/v1beta1/pods)
+nodes_end=$(windows /apis/metrics.k8s.io/v1beta1/nodes)
 a_threads=$(awk '/^Threads:/ {print $2}' "/proc/$APP_PID/status")
 a_fds=$(ls "/proc/$APP_PID/fd" | wc -l)
 s_fds=$(ls "/proc/$SIM_PID/fd" | wc -l)
@@ -417,7 +425,7 @@ if [ -n "${SHRINK:-}" ]; then
     for _ in 1 2 3 4 5 6; do
         r=$(rss_kib "$APP_PID"); r_sum=$((r_sum + r)); r_n=$((r_n + 1)); sleep "$SAMPLE_EVERY"
     done
-    nodes_left=$( { curl_app /apis/metrics.k8s.io/v1beta1/nodes 2>/dev/null || true; } | { grep -o '"window"' || true; } | wc -l)
+    nodes_left=$(windows /apis/metrics.k8s.io/v1beta1/nodes)
     echo "after shrink        $NODES -> $SHRINK nodes: appliance RSS avg $(calc "$r_sum / $r_n / 1024" 0) MiB over 30 s, ${SHRINK_WAIT:-150} s after (RSS $(( r0 / 1024 )) MiB when the nodes went); $nodes_left nodes listed"
     # the cluster caches must have followed the DELETED events: a pod cache still at the old size is a leak
     cached=$( { curl_app /metrics 2>/dev/null || true; } | awk '/^kube_metrics_appliance_cluster_cache_objects/ {sub(/.*resource="/, ""); sub(/"}/, ""); printf "%s%s", sep, $0; sep=", "}')

@@ -56,6 +56,7 @@ public final class Main {
                             [--apiserver-port 0] [--appliance-url https://127.0.0.1:4443]
                             [--aggregator-insecure-skip-tls-verify | --aggregator-ca-file F]
                             [--slow-millis 3000] [--watch-history 10000] [--exit-with-parent]
+                            [--warm-up]      (TLS, scrapes and lists served until the JIT compiled them, before ready)
                             [--jdk-crypto]   (default: ECDSA and x25519 on Bouncy Castle, nearer Go kubelets' cost)
                        Main fault    --dir DIR --node sim-node-1 --mode timeout|slow|500|401|403|reset|garbage|huge|none
                        Main register --dir DIR --url https://127.0.0.1:4443   (--url none unregisters)
@@ -103,6 +104,7 @@ public final class Main {
                 case "--kubelet-port" -> b.kubeletPort(Integer.parseInt(value(args, a)));
                 case "--kubelet-cert-ip-sans" -> b.kubeletCertIpSans(true);
                 case "--kubelet-self-signed-certs" -> b.kubeletSelfSignedCerts(true);
+                case "--warm-up" -> b.warmUp(true);
                 case "--apiserver-port" -> b.apiserverPort(Integer.parseInt(value(args, a)));
                 case "--appliance-url" -> b.applianceUrl(URI.create(value(args, a)));
                 case "--aggregator-insecure-skip-tls-verify" -> b.aggregatorInsecureSkipTlsVerify(true);
@@ -122,7 +124,7 @@ public final class Main {
         return new SimulatorOptions(dir, o.nodes(), o.podsPerNode(), o.containersPerPod(), o.kubeletMode(), o.kubeletIpBase(),
                 o.kubeletPort(), o.kubeletCertIpSans(), o.apiserverPort(), o.applianceUrl(), o.aggregatorInsecureSkipTlsVerify(),
                 o.aggregatorCaFile(), o.slowMillis(), o.watchHistory(), o.watchBookmarkSeconds(), o.watchDefaultTimeoutSeconds(),
-                o.availabilityCheckSeconds(), o.proxyTimeoutSeconds(), o.kubeletIoThreads(), o.kubeletSelfSignedCerts());
+                o.availabilityCheckSeconds(), o.proxyTimeoutSeconds(), o.kubeletIoThreads(), o.kubeletSelfSignedCerts(), o.warmUp());
     }
 
     private static void run(Deque<String> args) throws IOException {

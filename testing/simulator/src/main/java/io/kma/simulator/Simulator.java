@@ -145,6 +145,9 @@ public final class Simulator implements AutoCloseable {
         if (options.applianceUrl() != null) {
             registerAppliance(options.applianceUrl());
         }
+        if (options.warmUp()) {
+            JitWarmUp.run(this, dir, JitWarmUp.HANDSHAKES);
+        }
         writeProperties();
         LOG.info("simulator started: {} nodes x {} pods x {} containers, kubelets {} ms, total {} ms, apiserver {}",
                 options.nodes(), options.podsPerNode(), options.containersPerPod(), (tKubelets - t0) / 1_000_000,

@@ -26,7 +26,8 @@ public record SimulatorOptions(
         long availabilityCheckSeconds,
         long proxyTimeoutSeconds,
         int kubeletIoThreads,
-        boolean kubeletSelfSignedCerts) {
+        boolean kubeletSelfSignedCerts,
+        boolean warmUp) {
 
     public enum KubeletMode { PORTS, LOOPBACK_IPS }
 
@@ -55,6 +56,7 @@ public record SimulatorOptions(
         b.proxyTimeoutSeconds = proxyTimeoutSeconds;
         b.kubeletIoThreads = kubeletIoThreads;
         b.kubeletSelfSignedCerts = kubeletSelfSignedCerts;
+        b.warmUp = warmUp;
         return b;
     }
 
@@ -79,6 +81,7 @@ public record SimulatorOptions(
         private long proxyTimeoutSeconds = 60;
         private int kubeletIoThreads = 2;
         private boolean kubeletSelfSignedCerts;
+        private boolean warmUp;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -111,6 +114,8 @@ public record SimulatorOptions(
          * self-signed CA {@code <node>-ca@<unix>}, CN {@code <node>@<unix>}, one DNS SAN {@code <node>}, each its own key.
          */
         public Builder kubeletSelfSignedCerts(boolean v) { kubeletSelfSignedCerts = v; return this; }
+        /** Before it is ready, the simulator runs its serving paths until the JIT compiled them ({@link JitWarmUp}). */
+        public Builder warmUp(boolean v) { warmUp = v; return this; }
 
         public SimulatorOptions build() {
             if (nodes < 1 || podsPerNode < 0 || containersPerPod < 1) {
@@ -119,7 +124,7 @@ public record SimulatorOptions(
             return new SimulatorOptions(dir, nodes, podsPerNode, containersPerPod, kubeletMode, kubeletIpBase, kubeletPort,
                     kubeletCertIpSans, apiserverPort, applianceUrl, aggregatorInsecureSkipTlsVerify, aggregatorCaFile, slowMillis,
                     watchHistory, watchBookmarkSeconds, watchDefaultTimeoutSeconds, availabilityCheckSeconds, proxyTimeoutSeconds,
-                    kubeletIoThreads, kubeletSelfSignedCerts);
+                    kubeletIoThreads, kubeletSelfSignedCerts, warmUp);
         }
     }
 }
