@@ -12,7 +12,8 @@
 #   SIM_WARMUP   1 (default): the simulator runs its TLS handshakes, scrapes and lists until its JIT compiled them
 #                before it reports ready (--warm-up), as the Go kubelets and long-running kube-apiserver a metrics
 #                server meets are; 0: a cold simulator, whose JIT competes with the appliance's cold start (~12 CPU s of
-#                its C2 in the appliance's first 35 s at 5,000 nodes, on the same cores). Results before the lead's thirteenth pass had 0
+#                its C2 in the appliance's first 35 s at 5,000 nodes, on the same cores; ~1 s of the first full list).
+#                Results before the lead's thirteenth pass had 0
 #   WORK         working directory (default a fresh /tmp/kma-scale.XXXXXX; kept for the logs)
 #   QUERIES      how many times each list is fetched after the steady state (default 5)
 #   WARMUP       unmeasured fetches of each list before those (default 3; JIT warm-up, as the startup wait
