@@ -3,9 +3,10 @@
  *
  * <p>2.0: the label selector parser left the API; bundles embed it privately ({@code io.kma.shared.labels}).
  * 2.1: {@link io.kma.api.cluster.ClusterView#podsOnNodeVersion}.
+ * 2.2: {@link io.kma.api.cluster.ClusterView#releasePodList}.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package io.kma.api.cluster;
 
 import org.osgi.annotation.bundle.Export;

@@ -242,13 +242,11 @@ final class ScrapeCycle {
         long spreadMillis = Math.min(8L * n, maxSpread);
         int[] groups = new int[n];
         int firstTimers = 0;
-        int seconds = 0;
         for (int i = 0; i < n; i++) {
             String name = names.get(i);
             groups[i] = first.hasCarried(name) ? CARRIED
                     : first.sampledOnce(name) ? SECOND : first.finishedBefore(name) ? KNOWN : NEW;
             firstTimers += first.finishedBefore(name) ? 0 : 1;
-            seconds += groups[i] == SECOND ? 1 : 0;
         }
         // a first scrape is a TLS handshake: at 10 ms each they get two thirds of the cycle instead of all
         // starting within upstream's 4 s, so a cold start's handshakes do not all compete for the CPU at once
@@ -259,17 +257,19 @@ final class ScrapeCycle {
         // (a few new nodes, a join, keep the steady state's spread: they only start after it)
         boolean coldStart = firstTimers * 4L > n;
         long knownSpreadMillis = Math.min(8L * (n - firstTimers), coldStart ? Math.min(4000L, maxSpread) : maxSpread);
-        // second samples, within upstream's 4 s at most: a node is served from its second, so the last of a cold
-        // start's handshakes (the cycle before) become servable at this cycle's start, not a whole spread later
-        long secondSpreadMillis = Math.min(8L * seconds, Math.min(4000L, maxSpread));
         long[] offsets = new long[n];
         for (int i = 0; i < n; i++) {
             String name = names.get(i);
-            if (groups[i] == KNOWN || groups[i] == SECOND) {
+            if (groups[i] == SECOND) {
+                // second samples at once, as fast as the concurrency limit lets them: a node is served from its
+                // second, so the last of a cold start's handshakes (the cycle before) become servable at this
+                // cycle's start, not a spread later; each is a request on the connection its first scrape left open
+                // (a fraction of a millisecond of CPU)
+                offsets[i] = 0;
+            } else if (groups[i] == KNOWN) {
                 // a known node the last cycle could not start (no slot before its deadline) starts first this
                 // time, so the fixed order never leaves the same nodes behind cycle after cycle
-                offsets[i] = phases.wasNotStarted(name) ? 0
-                        : phases.offsetMillis(name, groups[i] == SECOND ? secondSpreadMillis : knownSpreadMillis);
+                offsets[i] = phases.wasNotStarted(name) ? 0 : phases.offsetMillis(name, knownSpreadMillis);
             } else if (groups[i] == NEW && firstSpreadMillis > 0) {
                 offsets[i] = ThreadLocalRandom.current().nextLong(firstSpreadMillis);
             }

@@ -73,8 +73,6 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
     private static final long SYNC_WAIT_MILLIS = 60_000;
     private static final long SUMMARY_RECHECK_MILLIS = 3_600_000;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     volatile ClusterView clusterView;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -123,6 +121,24 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
     /** System.nanoTime() of the running tick's start, 0 when none runs. */
     private volatile long tickRunningSince;
     private volatile long lastTickStart;
+    /** A tick has ended: a pod cache that binds now need not hold its list for our first cycle. */
+    private volatile boolean firstCycleEnded;
+
+    @Reference(name = "clusterView", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindClusterView(ClusterView cv) {
+        clusterView = cv;
+        if (firstCycleEnded) {
+            cv.releasePodList(); // kube-client came back while we run: nothing cold to make way for
+        }
+    }
+
+    void unbindClusterView(ClusterView cv) {
+        // greedy: the replacement is bound before the old one goes
+        if (clusterView == cv) {
+            clusterView = null;
+        }
+    }
 
     @Activate
     void activate(BundleContext ctx, ScraperConfig config) {
@@ -265,12 +281,25 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         } finally {
             tickRunningSince = 0;
             metrics.tick((System.nanoTime() - start) / 1e9);
+            releasePodList();
         }
         synchronized (this) {
             if (!scheduler.isShutdown()) {
                 next = scheduler.schedule(this::tick, delayToNextTick(start, settings.resolutionMillis()),
                         TimeUnit.NANOSECONDS);
             }
+        }
+    }
+
+    /**
+     * The pod cache holds its first list until our first cycle, the TLS handshakes with every kubelet, has ended (see
+     * {@link ClusterView#releasePodList()}); any cycle's end lets it go, whatever the cycle did.
+     */
+    private void releasePodList() {
+        firstCycleEnded = true;
+        ClusterView cv = clusterView;
+        if (cv != null) {
+            cv.releasePodList();
         }
     }
 

@@ -160,6 +160,11 @@ class ScraperComponentTest {
     }
 
     static MetricsStore store(BlockingQueue<ScrapeBatch> batches) {
+        return store(batches, () -> { });
+    }
+
+    /** @param atEndCycle runs as each cycle's batch is stored */
+    static MetricsStore store(BlockingQueue<ScrapeBatch> batches, Runnable atEndCycle) {
         return new MetricsStore() {
             private final List<NodeScrape> stored = new ArrayList<>();
 
@@ -175,6 +180,7 @@ class ScraperComponentTest {
 
             @Override
             public synchronized void endCycle(Set<String> failedNodes) {
+                atEndCycle.run();
                 batches.add(new ScrapeBatch(List.copyOf(stored), Set.copyOf(failedNodes)));
                 stored.clear();
             }
@@ -252,6 +258,98 @@ class ScraperComponentTest {
                 c.writeTo(sb);
                 assertTrue(sb.toString().contains("metrics_server_kubelet_request_total{success=\"true\"}"), sb::toString);
                 assertTrue(sb.toString().contains("metrics_server_manager_tick_duration_seconds_count "), sb::toString);
+            } finally {
+                c.deactivate();
+            }
+        }
+    }
+
+    /** A cluster view that counts {@link ClusterView#releasePodList()} calls. */
+    static final class CountingReleases implements ClusterView {
+        final ClusterView cluster;
+        final AtomicInteger releases = new AtomicInteger();
+
+        CountingReleases(ClusterView cluster) {
+            this.cluster = cluster;
+        }
+
+        @Override
+        public void releasePodList() {
+            releases.incrementAndGet();
+        }
+
+        @Override
+        public Collection<NodeInfo> nodes() {
+            return cluster.nodes();
+        }
+
+        @Override
+        public Optional<NodeInfo> node(String name) {
+            return cluster.node(name);
+        }
+
+        @Override
+        public Collection<PodInfo> pods() {
+            return cluster.pods();
+        }
+
+        @Override
+        public Collection<PodInfo> pods(String namespace) {
+            return cluster.pods(namespace);
+        }
+
+        @Override
+        public Optional<PodInfo> pod(String namespace, String name) {
+            return cluster.pod(namespace, name);
+        }
+
+        @Override
+        public boolean nodesSynced() {
+            return cluster.nodesSynced();
+        }
+
+        @Override
+        public boolean podsSynced() {
+            return cluster.podsSynced();
+        }
+    }
+
+    @Test
+    void thePodListIsReleasedWhenTheFirstCycleEnds() throws Exception {
+        TestPki.Issued kubeletCa = TestPki.ca("kubelet-ca");
+        TestPki.Issued clientCa = TestPki.ca("client-ca");
+        var creds = Fixtures.credentials(TestPki.client(clientCa, "CN=client").keyManager(), null, "test cert");
+        BlockingQueue<ScrapeBatch> batches = new LinkedBlockingQueue<>();
+        try (KubeletStandIn kubelet = new KubeletStandIn(TestPki.server(kubeletCa, "worker-1", "worker-1"), kubeletCa.cert(),
+                clientCa.cert())) {
+            kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
+            CountingReleases first = new CountingReleases(cluster(List.of(node("worker-1", "worker"))));
+            AtomicInteger releasesAtFirstCycleEnd = new AtomicInteger(-1);
+            ScraperComponent c = new ScraperComponent();
+            c.bindClusterView(first);
+            assertEquals(0, first.releases.get(), "bound before any cycle: the pod list waits for the first");
+            c.store = store(batches, () -> releasesAtFirstCycleEnd.compareAndSet(-1, first.releases.get()));
+            c.tlsMaterials = Fixtures.kubeletCaFile(kubeletCa);
+            c.addressResolver = (AddressResolver) n -> List.of(new KubeletEndpoint("127.0.0.1", kubelet.port(), "InternalIP"));
+            c.credentials = creds;
+            c.activate(null, config(false, ""));
+            try {
+                assertNotNull(batches.poll(10, TimeUnit.SECONDS), "a first cycle");
+                assertEquals(0, releasesAtFirstCycleEnd.get(), "held while the first cycle scraped");
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (first.releases.get() == 0 && System.nanoTime() < until) {
+                    Thread.sleep(10);
+                }
+                assertTrue(first.releases.get() >= 1, "released when the first cycle ended");
+
+                // kube-client replaced while the scraper runs: its pod cache has no cold cycle to wait for
+                CountingReleases second = new CountingReleases(cluster(List.of(node("worker-1", "worker"))));
+                c.bindClusterView(second);
+                assertEquals(1, second.releases.get(), "released as it binds");
+                c.unbindClusterView(first);
+                assertTrue(c.clusterView == second, "the old view's unbind leaves the new one");
+                c.unbindClusterView(second);
+                assertNull(c.clusterView);
             } finally {
                 c.deactivate();
             }

@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 
+import io.kma.shared.time.GoDurations;
+
 /**
  * List-then-watch loop of one resource on its own daemon thread, like client-go's reflector: a list fills
  * the store, a watch from the list's resourceVersion keeps it current, a watch that ends or drops is
@@ -99,10 +101,16 @@ final class Informer<T> {
     private final Supplier<ApiClient> clients;
     private final InformerTiming timing;
     private final Backoff backoff;
+    /** Holds the first list back; null: list at once. */
+    private final ListHold hold;
 
     private volatile boolean running;
     private volatile boolean started;
     private volatile boolean synced;
+    /** The first list is held back ({@link ListHold}) right now. */
+    private volatile boolean holding;
+    /** How long the first list was held back, for its log line; 0 after. */
+    private long heldMillis;
     private volatile String resourceVersion;
     /** The newest resourceVersion seen, kept across a 410 for the relist (client-go: lastSyncResourceVersion). */
     private String lastSyncResourceVersion;
@@ -122,12 +130,20 @@ final class Informer<T> {
     private Thread thread;
 
     Informer(Spec spec, Decoder<T> decoder, Store<T> store, Supplier<ApiClient> clients, InformerTiming timing) {
+        this(spec, decoder, store, clients, timing, null);
+    }
+
+    /** @param hold holds the first list back (see {@link ListHold}); null lists at once */
+    Informer(Spec spec, Decoder<T> decoder, Store<T> store, Supplier<ApiClient> clients, InformerTiming timing,
+            ListHold hold) {
         this.spec = spec;
         this.decoder = decoder;
         this.store = store;
         this.clients = clients;
         this.timing = timing;
         this.backoff = new Backoff(timing.backoffInitialMillis(), timing.backoffMaxMillis(), 0.2);
+        this.hold = hold;
+        this.holding = hold != null;
     }
 
     synchronized void start() {
@@ -175,6 +191,11 @@ final class Informer<T> {
         return synced;
     }
 
+    /** True while the first list is held back ({@link ListHold}). */
+    boolean holding() {
+        return holding;
+    }
+
     String resourceVersion() {
         return resourceVersion;
     }
@@ -185,6 +206,17 @@ final class Informer<T> {
     }
 
     private void run() {
+        if (hold != null) {
+            long t0 = System.nanoTime();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                return; // stop()
+            } finally {
+                holding = false;
+            }
+            heldMillis = (System.nanoTime() - t0) / 1_000_000;
+        }
         while (running) {
             ApiClient client = clients.get();
             if (client == null) {
@@ -366,8 +398,17 @@ final class Informer<T> {
         synced = true;
         recovered("list succeeded");
         backoff.reset();
-        LOG.info("{} cache listed: {} objects in {} page(s) at resourceVersion {} (asked {})", spec.logName(),
-                items.size(), pages, rv, from.isEmpty() ? "the latest" : from);
+        LOG.info("{} cache listed: {} objects in {} page(s) at resourceVersion {} (asked {}){}", spec.logName(),
+                items.size(), pages, rv, from.isEmpty() ? "the latest" : from, heldFor());
+        heldMillis = 0;
+    }
+
+    private String heldFor() {
+        if (heldMillis == 0) {
+            return "";
+        }
+        return "; held " + GoDurations.ofMillis(heldMillis) + (hold.released() ? " for the scraper's first cycle"
+                : " (nothing released it: is the scraper running?)");
     }
 
     private void seen(String rv) {

@@ -30,8 +30,14 @@ public final class MetricInformerSyncCheck implements HealthCheck {
         }
         if (!caches.podsSynced()) {
             List<Informer<?>> informers = caches.informers();
-            return informers.size() < 2 ? Result.failed("no pod informer (doctor mode)")
-                    : Result.failed(withCause("cache for pod informer has not synced", informers.get(1)));
+            if (informers.size() < 2) {
+                return Result.failed("no pod informer (doctor mode)");
+            }
+            Informer<?> pods = informers.get(1);
+            return Result.failed(pods.holding()
+                    ? "cache for pod informer has not synced: its first list waits for the scraper's first cycle (at most "
+                            + ClusterCaches.POD_LIST_HOLD_MILLIS / 1000 + " s)"
+                    : withCause("cache for pod informer has not synced", pods));
         }
         return Result.OK;
     }

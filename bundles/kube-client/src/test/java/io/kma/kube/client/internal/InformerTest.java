@@ -339,6 +339,66 @@ class InformerTest {
         assertEquals("status.phase=Running", watch.param("fieldSelector"));
     }
 
+    private void serveOneNode() {
+        FakeApiServer.WatchFeed feed = new FakeApiServer.WatchFeed();
+        server.on("/api/v1/nodes", (ex, r) -> {
+            if (r.isWatch()) {
+                server.stream(ex, feed);
+            } else {
+                json(ex, 200, list("NodeList", "100", null, node("n1", "90")));
+            }
+        });
+    }
+
+    @Test
+    void heldListWaitsForItsRelease() throws Exception {
+        server = new FakeApiServer(pki, 0);
+        serveOneNode();
+        client = TestClients.client(TestClients.kubeconfig(dir, pki, server.url(), true, null), counter);
+        ListHold hold = new ListHold(60_000);
+        NodeCache cache = new NodeCache();
+        Informer<NodeInfo> inf = new Informer<>(ClusterCaches.NODES, new NodeDecoder(), cache, () -> client, FAST, hold);
+        informer = inf;
+        inf.start();
+        assertTrue(inf.holding());
+        Thread.sleep(300); // long enough for a list that was not held (the others here sync in milliseconds)
+        assertEquals(List.of(), server.requestsTo("/api/v1/nodes"), "nothing is asked while held");
+        assertFalse(inf.synced());
+        hold.release();
+        assertTrue(await(inf::synced, MAX));
+        assertFalse(inf.holding());
+        assertEquals(List.of("n1"), names(cache));
+        hold.release(); // again: nothing happens
+        assertTrue(hold.released());
+    }
+
+    @Test
+    void heldListGoesAtItsBound() throws Exception {
+        server = new FakeApiServer(pki, 0);
+        serveOneNode();
+        client = TestClients.client(TestClients.kubeconfig(dir, pki, server.url(), true, null), counter);
+        ListHold hold = new ListHold(200);
+        Informer<NodeInfo> inf = new Informer<>(ClusterCaches.NODES, new NodeDecoder(), new NodeCache(), () -> client,
+                FAST, hold);
+        informer = inf;
+        inf.start();
+        assertTrue(await(inf::synced, MAX), "listed without a release once the bound passed");
+        assertFalse(hold.released());
+    }
+
+    @Test
+    void stopEndsAHeldInformer() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        Informer<NodeInfo> inf = new Informer<>(ClusterCaches.NODES, new NodeDecoder(), new NodeCache(), () -> {
+            asked.incrementAndGet();
+            return null;
+        }, FAST, new ListHold(60_000));
+        inf.start();
+        inf.stop();
+        assertFalse(inf.holding(), "the thread left its wait");
+        assertEquals(0, asked.get(), "a stopped informer never looked for a client");
+    }
+
     /** Reads one watch event with a pod informer that has no API client, and returns what it threw. */
     private static <E extends Throwable> E eventFails(Class<E> expected, String event) throws Exception {
         Informer<PodInfo> inf = new Informer<>(ClusterCaches.PODS, new PodMetadataDecoder(new Interner()), new PodCache(),
