@@ -31,6 +31,11 @@
 #   SETTLE       whole seconds between the first full pod list and the steady-state window (default 5). At 100
 #                nodes the TLS record decryption (GHASH, called once per record) reaches C2, and with it its
 #                intrinsic, only minutes after start: SETTLE=240 or more measures what a long-running service costs
+#   RUN_AS=USER  when run as root: the appliance runs as USER (setpriv), as the packaged service runs as its own user;
+#                root never maps a class-data archive (the launcher's rule), a service user does
+#   CDS_STATE=DIR with RUN_AS: the appliance's state directory, kept across runs, so that the class-data archive the
+#                launcher writes when one run stops is mapped by the next (as every start of a service after the first
+#                of its version); default: a fresh one per run, so no archive is mapped
 #   SHRINK=N     after the report, deletes every node but N (with their pods) through the simulator's admin API,
 #                waits SHRINK_WAIT seconds (default 150: the appliance collects its heap five cycles after the
 #                cluster lost over half its containers) and reports the appliance's RSS over the next 30 s
@@ -179,11 +184,35 @@ add_opts=${JAVA_OPTS_ADD:-}
 [ "${JFR:-0}" = start ] && add_opts="$add_opts -XX:StartFlightRecording=name=start,settings=profile,filename=$WORK/start.jfr"
 add_opts=${add_opts# }
 log "appliance JAVA_OPTS: ${JAVA_OPTS:-(distribution defaults)}${add_opts:+; added: $add_opts}"
+state_dir=$APP_DIR/state
+as_user=()
+app_user="$(id -un)"
+cds_note="none (root maps no class-data archive)"
+if [ -n "${RUN_AS:-}" ] && [ "$(id -u)" = 0 ]; then
+    app_user=$RUN_AS
+    uid=$(id -u "$RUN_AS"); gid=$(id -g "$RUN_AS")
+    [ -n "${CDS_STATE:-}" ] && state_dir=$CDS_STATE && mkdir -p "$state_dir" && chown "$uid:$gid" "$state_dir"
+    # what the appliance reads (its kubeconfig, kubelet client key, CAs) and writes (its directory, the GC log);
+    # the hot-deploy directory stays root's, as the package installs it (the launcher loads nothing from one the
+    # service user could write)
+    chown -R "$uid:$gid" "$APP_DIR"
+    chown root:root "$APP_DIR/deploy"
+    chown "$uid:$gid" "$WORK" "$SIM_DIR/appliance.kubeconfig" "$SIM_DIR"/pki/apiserver-kubelet-client.* \
+        "$SIM_DIR/pki/ca.crt" "$SIM_DIR/pki/front-proxy-ca.crt"
+    chmod a+x "$SIM_DIR" "$SIM_DIR/pki"
+    as_user=(setpriv --reuid="$uid" --regid="$gid" --clear-groups)
+    if compgen -G "$state_dir/cds/kma-*.jsa" >/dev/null; then
+        cds_note="mapped ($(basename "$(ls "$state_dir"/cds/kma-*.jsa | head -1)"), if it matches these jars and JVM)"
+    else
+        cds_note="none mapped; one is written when this run stops"
+    fi
+fi
+log "appliance runs as $app_user; class-data archive: $cds_note"
 t1=$(now_s)
 # JDK_JAVA_OPTIONS only when there is something to add: the java launcher notes it on stderr (one log line)
-app_env=(KMA_STATE_DIR="$APP_DIR/state" KMA_DEPLOY_DIR="$APP_DIR/deploy")
+app_env=(KMA_STATE_DIR="$state_dir" KMA_DEPLOY_DIR="$APP_DIR/deploy")
 [ -n "$add_opts" ] && app_env+=(JDK_JAVA_OPTIONS="$add_opts")
-env "${app_env[@]}" \
+"${as_user[@]}" env "${app_env[@]}" \
     "$DIST/bin/kube-metrics-appliance" run --config "$APP_DIR/config.yaml" >"$WORK/appliance.log" 2>&1 &
 APP_PID=$!   # the launcher script execs java: same pid
 want=$((NODES * PODS))
@@ -392,7 +421,7 @@ cat <<EOF
 == kube-metrics-appliance scale benchmark, $(date -u +%Y-%m-%dT%H:%MZ) ==
 cluster             $NODES nodes x $PODS pods x 2 containers = $want pods, metricResolution 15s, kubelet mode $KUBELET_MODE
 machine             $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average at start $load_start, after steady state $load_steady
-appliance JAVA_OPTS ${JAVA_OPTS:-(distribution defaults)}; distribution $DIST
+appliance JAVA_OPTS ${JAVA_OPTS:-(distribution defaults)}; distribution $DIST; user $app_user, class-data archive: $cds_note
 startup             simulator ready ${sim_ready}s; appliance first full pod list ${full_after} after start   (target <= 35 s at 5,000 nodes)
 cold start          ${cpu_full} CPU seconds in the appliance at the first full pod list; $gc_note; per thread: threads-at-full.txt
 steady state        ${wall}s from ${SETTLE}s after the first full list, $ticks ticks, kubelet scrapes ok $((ok1 - ok0)), failed $((ko1 - ko0)); lists at the end: $pods_end of $want pods, $nodes_end of $NODES nodes

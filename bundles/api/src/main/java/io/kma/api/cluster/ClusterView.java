@@ -41,8 +41,9 @@ public interface ClusterView {
     /**
      * Lets the pod cache make its first list now, if it still holds it back; later calls do nothing. The pod cache may
      * hold its first list back until this is called (for a bounded time): listing every pod of a large cluster (350,000
-     * at 5,000 nodes) takes seconds of CPU that a scraper's first cycle, a TLS handshake with every kubelet, needs more,
-     * and no pod is served before its node's second scrape anyway. A scraper calls it when its first cycle has ended.
+     * at 5,000 nodes) takes seconds of CPU that a scraper's first scrapes, a TLS handshake with every kubelet, need more,
+     * and no pod is served before its node's second scrape anyway. A scraper calls it once every node has been scraped
+     * once (or when it cannot scrape at all).
      *
      * @since 2.2
      */

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
@@ -104,6 +105,17 @@ final class ScrapeCycle {
      */
     ScrapeBatch run(List<NodeInfo> nodes, AddressResolver resolver, KubeletCredentials credentials, long deadlineNanos,
             Consumer<NodeScrape> sink) throws InterruptedException {
+        return run(nodes, resolver, credentials, deadlineNanos, sink, () -> { });
+    }
+
+    /**
+     * @param sink           receives each node's successful scrape as it completes, until the cycle's deadline
+     * @param everyNodeTried runs (on the thread that took the last of them, or at once when there is none) once every
+     *                       node scraped for the first time in this cycle has an outcome in time; never when one is
+     *                       still running or not started at the deadline
+     */
+    ScrapeBatch run(List<NodeInfo> nodes, AddressResolver resolver, KubeletCredentials credentials, long deadlineNanos,
+            Consumer<NodeScrape> sink, Runnable everyNodeTried) throws InterruptedException {
         int n = nodes.size();
         List<List<KubeletEndpoint>> candidates = new ArrayList<>(n);
         for (NodeInfo node : nodes) {
@@ -130,6 +142,17 @@ final class ScrapeCycle {
         Integer[] order = startOrder(plan.groups(), offsets);
         int notStartedFrom = n;
 
+        // first scrapes (TLS handshakes) without an outcome yet: the cold start's work
+        boolean[] firstScrape = new boolean[n];
+        int firstScrapes = 0;
+        for (int i = 0; i < n; i++) {
+            firstScrape[i] = !first.finishedBefore(names.get(i));
+            firstScrapes += firstScrape[i] ? 1 : 0;
+        }
+        AtomicInteger firstScrapesLeft = new AtomicInteger(firstScrapes);
+        if (firstScrapes == 0) {
+            everyNodeTried.run();
+        }
         AtomicReferenceArray<NodeResult> results = new AtomicReferenceArray<>(n);
         @SuppressWarnings("unchecked")
         CompletableFuture<NodeResult>[] futures = new CompletableFuture[n];
@@ -169,6 +192,9 @@ final class ScrapeCycle {
                     }
                     results.set(i, r); // never null: a scrape's future does not complete exceptionally
                     done.countDown();
+                    if (firstScrape[i] && firstScrapesLeft.decrementAndGet() == 0) {
+                        everyNodeTried.run();
+                    }
                 }
             });
         }
@@ -198,7 +224,7 @@ final class ScrapeCycle {
                 // still running (carried into the next cycle) or not started for want of a slot before the
                 // deadline: not the kubelet's failure, so pending, not failed
                 pending++;
-                failures.pending(node.name());
+                failures.pending(node.name(), futures[i] != null);
                 if (first.finishedBefore(node.name())) {
                     failed.add(node.name());
                 }

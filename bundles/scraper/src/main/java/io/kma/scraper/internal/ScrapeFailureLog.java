@@ -48,6 +48,7 @@ final class ScrapeFailureLog {
     private int detailsSuppressed;
     private int recovered;
     private int pending;
+    private int pendingRunning;
 
     ScrapeFailureLog(Lines log) {
         this.log = log;
@@ -80,8 +81,12 @@ final class ScrapeFailureLog {
      * started for want of a slot: not the kubelet's failure (a cold start's handshakes take their time);
      * counted in one line per cycle.
      */
-    void pending(String node) {
+    /** @param running its scrape still runs (carried into the next cycle); false: not started for want of a slot */
+    void pending(String node, boolean running) {
         pending++;
+        if (running) {
+            pendingRunning++;
+        }
     }
 
     void succeeded(String node) {
@@ -103,8 +108,10 @@ final class ScrapeFailureLog {
                             : ""));
         }
         if (pending > 0) {
-            log.line(false, pending + " of " + nodes + " nodes pending at the end of this cycle (scrape still"
-                    + " running, carried into the next cycle, or not started for want of a slot; not counted as failed)");
+            // which of the two says what holds a cold start back: the CPU (running) or the concurrency limit
+            log.line(false, pending + " of " + nodes + " nodes pending at the end of this cycle: " + pendingRunning
+                    + " scrapes still running, carried into the next cycle; " + (pending - pendingRunning)
+                    + " not started for want of a slot; not counted as failed");
         }
         if (recovered > DETAIL_LINES) {
             log.line(false, (recovered - DETAIL_LINES) + " more nodes scraped successfully again");
@@ -117,6 +124,7 @@ final class ScrapeFailureLog {
         detailsSuppressed = 0;
         recovered = 0;
         pending = 0;
+        pendingRunning = 0;
     }
 
     boolean isFailing(String node) {

@@ -121,14 +121,14 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
     /** System.nanoTime() of the running tick's start, 0 when none runs. */
     private volatile long tickRunningSince;
     private volatile long lastTickStart;
-    /** A tick has ended: a pod cache that binds now need not hold its list for our first cycle. */
-    private volatile boolean firstCycleEnded;
+    /** Every node has been scraped once (or nothing can be): a pod cache that binds now need not hold its list. */
+    private volatile boolean everyNodeTried;
 
     @Reference(name = "clusterView", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindClusterView(ClusterView cv) {
         clusterView = cv;
-        if (firstCycleEnded) {
+        if (everyNodeTried) {
             cv.releasePodList(); // kube-client came back while we run: nothing cold to make way for
         }
     }
@@ -281,7 +281,6 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         } finally {
             tickRunningSince = 0;
             metrics.tick((System.nanoTime() - start) / 1e9);
-            releasePodList();
         }
         synchronized (this) {
             if (!scheduler.isShutdown()) {
@@ -292,11 +291,14 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
     }
 
     /**
-     * The pod cache holds its first list until our first cycle, the TLS handshakes with every kubelet, has ended (see
-     * {@link ClusterView#releasePodList()}); any cycle's end lets it go, whatever the cycle did.
+     * The pod cache holds its first list until every node has been scraped once, a TLS handshake with each kubelet
+     * (see {@link ClusterView#releasePodList()}), or until nothing can be scraped; kube-client bounds the wait. At
+     * 5,000 nodes the handshakes take two cycles: released at the first cycle's end instead, the pod list took CPU from
+     * the second, whose handshakes then did not all finish in 5 runs of 21 (a third cycle: 50 s to the first full list
+     * instead of 36).
      */
     private void releasePodList() {
-        firstCycleEnded = true;
+        everyNodeTried = true;
         ClusterView cv = clusterView;
         if (cv != null) {
             cv.releasePodList();
@@ -332,6 +334,7 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         if (missing != null) {
             warnOnce(missing + "; skipping this scrape cycle");
             ownPods = null; // it holds the ClusterView that may just have gone, with all its pods
+            releasePodList(); // nothing to make way for
             return;
         }
         KubeletHttpClient http;
@@ -340,6 +343,7 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         } catch (TlsException | SSLException e) {
             warnOnce("cannot set up kubelet TLS with CA " + s.certificateAuthority() + ": " + e.getMessage()
                     + "; skipping this scrape cycle");
+            releasePodList();
             return;
         }
         if (lastWarning != null) {
@@ -376,7 +380,7 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         // leave a little of the resolution for storing, so a cycle never overlaps the next slot
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(s.resolutionMillis()) - TimeUnit.MILLISECONDS.toNanos(
                 Math.min(500, s.resolutionMillis() / 10));
-        ScrapeBatch batch = cycle.run(nodes, resolver, creds, deadline, st::storeNode);
+        ScrapeBatch batch = cycle.run(nodes, resolver, creds, deadline, st::storeNode, this::releasePodList);
         st.endCycle(batch.failedNodes());
         long containers = 0;
         for (NodeScrape scraped : batch.scraped()) {

@@ -368,9 +368,11 @@ class KubeletScrapeTest {
         List<NodeInfo> nodes = List.of(node("sim-node-1"));
         List<NodeScrape> sunk = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        // the first scrape outlasts its cycle: pending, neither failed nor aborted
+        // the first scrape outlasts its cycle: pending, neither failed nor aborted, and not every node was tried
+        java.util.concurrent.atomic.AtomicInteger everyNodeTried = new java.util.concurrent.atomic.AtomicInteger();
         ScrapeBatch first = cycle.run(nodes, n -> List.of(endpoint()), credentials,
-                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500), sunk::add);
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500), sunk::add, everyNodeTried::incrementAndGet);
+        assertEquals(0, everyNodeTried.get(), "a first scrape still runs");
         assertEquals(Set.of(), first.failedNodes());
         assertEquals(List.of(), first.scraped());
         assertEquals(1, scraper.inFlight(), "the first scrape keeps running into the next cycle");
@@ -381,7 +383,8 @@ class KubeletScrapeTest {
 
         // the next cycle takes its result instead of starting another scrape
         ScrapeBatch second = cycle.run(nodes, n -> List.of(endpoint()), credentials,
-                System.nanoTime() + TimeUnit.SECONDS.toNanos(5), sunk::add);
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(5), sunk::add, everyNodeTried::incrementAndGet);
+        assertEquals(1, everyNodeTried.get(), "the carried first scrape had its outcome");
         assertEquals(1, second.scraped().size());
         assertEquals(1, sunk.size());
         assertKeptCountsNotSamples(sunk.get(0), second.scraped().get(0));
@@ -393,7 +396,8 @@ class KubeletScrapeTest {
 
         // once scraped, a node still running at the deadline is pending too, and the store keeps its points
         ScrapeBatch third = cycle.run(nodes, n -> List.of(endpoint()), credentials,
-                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500), x -> { });
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500), x -> { }, everyNodeTried::incrementAndGet);
+        assertEquals(2, everyNodeTried.get(), "no first scrape in this cycle: at once");
         assertEquals(Set.of("sim-node-1"), third.failedNodes(), "kept for one cycle by the store");
         assertEquals(1, scraper.inFlight(), "not aborted at the deadline");
         out.setLength(0);

@@ -55,14 +55,14 @@ class ScrapeFailureLogTest {
     @Test
     void nodesNotScrapedYetAreOneInfoLineNotFailures() {
         for (int i = 0; i < 900; i++) {
-            log.pending("n" + i);
+            log.pending("n" + i, i < 600);
         }
         for (int i = 900; i < 1000; i++) {
             log.succeeded("n" + i);
         }
         log.endCycle(1000);
-        assertEquals(List.of("INFO 900 of 1000 nodes pending at the end of this cycle (scrape still running, carried"
-                + " into the next cycle, or not started for want of a slot; not counted as failed)"), lines);
+        assertEquals(List.of("INFO 900 of 1000 nodes pending at the end of this cycle: 600 scrapes still running,"
+                + " carried into the next cycle; 300 not started for want of a slot; not counted as failed"), lines);
         assertTrue(!log.isFailing("n0"));
 
         lines.clear();

@@ -22,9 +22,9 @@ import io.kma.api.doctor.Diagnosis;
  * another node (a kubelet speaks only for its own node), which costs transfer at list and watch time but
  * no cache memory.
  *
- * <p>The pod cache's first list waits for the scraper's first cycle ({@link #releasePodList()}), at most
+ * <p>The pod cache's first list waits until the scraper has scraped every node once ({@link #releasePodList()}), at most
  * {@value #POD_LIST_HOLD_MILLIS} ms: see {@link ListHold}. At 5,000 nodes the first full pod list came 54 s after
- * start with both lists at once, 38.5 s with the pods' list after the first cycle (testing/benchmarks/README.md).
+ * start with both lists at once, about 35 s with the pods' list after the first scrapes (testing/benchmarks/README.md).
  */
 @Component(service = {ClusterView.class, ClusterCaches.class}, immediate = true)
 public final class ClusterCaches implements ClusterView {
@@ -36,7 +36,10 @@ public final class ClusterCaches implements ClusterView {
             "application/json", "application/json");
     static final Informer.Spec PODS = new Informer.Spec("*v1.Pod", "pod", "/api/v1/pods",
             "status.phase=Running", POD_LIST_ACCEPT, POD_WATCH_ACCEPT);
-    /** Longest wait of the pod list for {@link #releasePodList()}: longer than a default first cycle (15 s). */
+    /**
+     * Longest wait of the pod list for {@link #releasePodList()}: about two default cycles (15 s), in which a 5,000-node
+     * cold start on two cores takes its first scrapes.
+     */
     static final long POD_LIST_HOLD_MILLIS = 30_000;
 
     @Reference

@@ -407,7 +407,7 @@ final class Informer<T> {
         if (heldMillis == 0) {
             return "";
         }
-        return "; held " + GoDurations.ofMillis(heldMillis) + (hold.released() ? " for the scraper's first cycle"
+        return "; held " + GoDurations.ofMillis(heldMillis) + (hold.released() ? " for the scraper's first scrapes"
                 : " (nothing released it: is the scraper running?)");
     }
 

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Holds an informer's first list back until {@link #release() released}, or for at most a bound. The pod list of a
  * large cluster (350,000 pods at 5,000 nodes: seconds of CPU, and the JIT's largest compiles) competes with the
- * scraper's first cycle, a TLS handshake with every kubelet, for the same cores; pods are not served before each
+ * scraper's first scrapes, a TLS handshake with every kubelet, for the same cores; pods are not served before each
  * node's second scrape anyway. The bound keeps pods coming when nothing releases the hold (no scraper).
  */
 final class ListHold {

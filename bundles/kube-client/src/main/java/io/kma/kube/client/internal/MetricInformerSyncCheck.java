@@ -35,7 +35,7 @@ public final class MetricInformerSyncCheck implements HealthCheck {
             }
             Informer<?> pods = informers.get(1);
             return Result.failed(pods.holding()
-                    ? "cache for pod informer has not synced: its first list waits for the scraper's first cycle (at most "
+                    ? "cache for pod informer has not synced: its first list waits for the scraper's first scrapes (at most "
                             + ClusterCaches.POD_LIST_HOLD_MILLIS / 1000 + " s)"
                     : withCause("cache for pod informer has not synced", pods));
         }
