@@ -264,6 +264,20 @@ class ScraperComponentTest {
         }
     }
 
+    /**
+     * The first of at most five cycles' batches that scraped a node, or null. With a 1 s resolution a cold JVM's first
+     * scrape may outlast its cycle.
+     */
+    static ScrapeBatch firstBatchWithAScrape(BlockingQueue<ScrapeBatch> batches) throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            ScrapeBatch b = batches.poll(5, TimeUnit.SECONDS);
+            if (b != null && !b.scraped().isEmpty()) {
+                return b;
+            }
+        }
+        return null;
+    }
+
     /** A cluster view that counts {@link ClusterView#releasePodList()} calls. */
     static final class CountingReleases implements ClusterView {
         final ClusterView cluster;
@@ -334,15 +348,7 @@ class ScraperComponentTest {
             c.credentials = creds;
             c.activate(null, config(false, ""));
             try {
-                // with a 1 s resolution a cold JVM's first scrape may outlast its cycle: look at a few
-                ScrapeBatch good = null;
-                for (int i = 0; i < 5 && good == null; i++) {
-                    ScrapeBatch b = batches.poll(5, TimeUnit.SECONDS);
-                    if (b != null && !b.scraped().isEmpty()) {
-                        good = b;
-                    }
-                }
-                assertNotNull(good, "worker-1 scraped");
+                assertNotNull(firstBatchWithAScrape(batches), "worker-1 scraped");
                 assertEquals(0, releasesAtFirstScrape.get(), "held while the first scrape ran");
                 assertTrue(first.releases.get() >= 1, "released once the only node had its first scrape");
 
@@ -376,13 +382,7 @@ class ScraperComponentTest {
             c.credentials = creds;
             c.activate(null, config(true, ""));
             try {
-                ScrapeBatch good = null;
-                for (int i = 0; i < 5 && good == null; i++) {
-                    ScrapeBatch b = batches.poll(5, TimeUnit.SECONDS);
-                    if (b != null && !b.scraped().isEmpty()) {
-                        good = b;
-                    }
-                }
+                ScrapeBatch good = firstBatchWithAScrape(batches);
                 assertNotNull(good, "insecure mode scrapes a kubelet whose certificate nothing vouches for");
                 assertEquals("worker-1", good.scraped().get(0).node());
             } finally {
