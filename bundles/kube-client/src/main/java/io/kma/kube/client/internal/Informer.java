@@ -408,7 +408,7 @@ final class Informer<T> {
             return "";
         }
         return "; held " + GoDurations.ofMillis(heldMillis) + (hold.released() ? " for the scraper's first scrapes"
-                : " (nothing released it: is the scraper running?)");
+                : " (the bound: the scraper had not released it)");
     }
 
     private void seen(String rv) {

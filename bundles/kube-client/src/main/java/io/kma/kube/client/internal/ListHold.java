@@ -27,10 +27,6 @@ final class ListHold {
         return released.getCount() == 0;
     }
 
-    long maxMillis() {
-        return maxMillis;
-    }
-
     /**
      * Waits for the release or the bound.
      *
