@@ -121,7 +121,22 @@ class ScraperComponentTest {
 
     /** As above, with pods by {@code namespace/name} (found by {@link ClusterView#pod} only). */
     static ClusterView cluster(List<NodeInfo> nodes, boolean synced, Map<String, PodInfo> pods) {
+        return cluster(nodes, synced, pods, new AtomicInteger());
+    }
+
+    /** A synced fixed node list that counts its {@link ClusterView#releasePodList()} calls into {@code releases}. */
+    static ClusterView cluster(List<NodeInfo> nodes, AtomicInteger releases) {
+        return cluster(nodes, true, Map.of(), releases);
+    }
+
+    private static ClusterView cluster(List<NodeInfo> nodes, boolean synced, Map<String, PodInfo> pods,
+            AtomicInteger releases) {
         return new ClusterView() {
+            @Override
+            public void releasePodList() {
+                releases.incrementAndGet();
+            }
+
             @Override
             public Collection<NodeInfo> nodes() {
                 return synced ? nodes : List.of();
@@ -278,56 +293,6 @@ class ScraperComponentTest {
         return null;
     }
 
-    /** A cluster view that counts {@link ClusterView#releasePodList()} calls. */
-    static final class CountingReleases implements ClusterView {
-        final ClusterView cluster;
-        final AtomicInteger releases = new AtomicInteger();
-
-        CountingReleases(ClusterView cluster) {
-            this.cluster = cluster;
-        }
-
-        @Override
-        public void releasePodList() {
-            releases.incrementAndGet();
-        }
-
-        @Override
-        public Collection<NodeInfo> nodes() {
-            return cluster.nodes();
-        }
-
-        @Override
-        public Optional<NodeInfo> node(String name) {
-            return cluster.node(name);
-        }
-
-        @Override
-        public Collection<PodInfo> pods() {
-            return cluster.pods();
-        }
-
-        @Override
-        public Collection<PodInfo> pods(String namespace) {
-            return cluster.pods(namespace);
-        }
-
-        @Override
-        public Optional<PodInfo> pod(String namespace, String name) {
-            return cluster.pod(namespace, name);
-        }
-
-        @Override
-        public boolean nodesSynced() {
-            return cluster.nodesSynced();
-        }
-
-        @Override
-        public boolean podsSynced() {
-            return cluster.podsSynced();
-        }
-    }
-
     @Test
     void thePodListIsReleasedOnceEveryNodeHasBeenScraped() throws Exception {
         TestPki.Issued kubeletCa = TestPki.ca("kubelet-ca");
@@ -337,12 +302,13 @@ class ScraperComponentTest {
         try (KubeletStandIn kubelet = new KubeletStandIn(TestPki.server(kubeletCa, "worker-1", "worker-1"), kubeletCa.cert(),
                 clientCa.cert())) {
             kubelet.answers.put("/metrics/resource", KubeletStandIn.Answer.ok(KubeletScrapeTest.BODY));
-            CountingReleases first = new CountingReleases(cluster(List.of(node("worker-1", "worker"))));
+            AtomicInteger firstReleases = new AtomicInteger();
+            ClusterView first = cluster(List.of(node("worker-1", "worker")), firstReleases);
             AtomicInteger releasesAtFirstScrape = new AtomicInteger(-1);
             ScraperComponent c = new ScraperComponent();
             c.bindClusterView(first);
-            assertEquals(0, first.releases.get(), "bound before any cycle: the pod list waits for the first scrapes");
-            c.store = store(batches, () -> releasesAtFirstScrape.compareAndSet(-1, first.releases.get()));
+            assertEquals(0, firstReleases.get(), "bound before any cycle: the pod list waits for the first scrapes");
+            c.store = store(batches, () -> releasesAtFirstScrape.compareAndSet(-1, firstReleases.get()));
             c.tlsMaterials = Fixtures.kubeletCaFile(kubeletCa);
             c.addressResolver = (AddressResolver) n -> List.of(new KubeletEndpoint("127.0.0.1", kubelet.port(), "InternalIP"));
             c.credentials = creds;
@@ -350,12 +316,13 @@ class ScraperComponentTest {
             try {
                 assertNotNull(firstBatchWithAScrape(batches), "worker-1 scraped");
                 assertEquals(0, releasesAtFirstScrape.get(), "held while the first scrape ran");
-                assertTrue(first.releases.get() >= 1, "released once the only node had its first scrape");
+                assertTrue(firstReleases.get() >= 1, "released once the only node had its first scrape");
 
                 // kube-client replaced while the scraper runs: its pod cache has no cold cycle to wait for
-                CountingReleases second = new CountingReleases(cluster(List.of(node("worker-1", "worker"))));
+                AtomicInteger secondReleases = new AtomicInteger();
+                ClusterView second = cluster(List.of(node("worker-1", "worker")), secondReleases);
                 c.bindClusterView(second);
-                assertEquals(1, second.releases.get(), "released as it binds");
+                assertEquals(1, secondReleases.get(), "released as it binds");
                 c.unbindClusterView(first);
                 assertTrue(c.clusterView == second, "the old view's unbind leaves the new one");
                 c.unbindClusterView(second);

@@ -65,8 +65,13 @@ class InformerTest {
     }
 
     private Informer<NodeInfo> nodeInformer(NodeCache cache) throws Exception {
+        return nodeInformer(cache, null);
+    }
+
+    /** @param hold holds the first list back; null: none */
+    private Informer<NodeInfo> nodeInformer(NodeCache cache, ListHold hold) throws Exception {
         client = TestClients.client(TestClients.kubeconfig(dir, pki, server.url(), true, null), counter);
-        Informer<NodeInfo> i = new Informer<>(ClusterCaches.NODES, new NodeDecoder(), cache, () -> client, FAST);
+        Informer<NodeInfo> i = new Informer<>(ClusterCaches.NODES, new NodeDecoder(), cache, () -> client, FAST, hold);
         informer = i;
         return i;
     }
@@ -354,11 +359,9 @@ class InformerTest {
     void heldListWaitsForItsRelease() throws Exception {
         server = new FakeApiServer(pki, 0);
         serveOneNode();
-        client = TestClients.client(TestClients.kubeconfig(dir, pki, server.url(), true, null), counter);
         ListHold hold = new ListHold(60_000);
         NodeCache cache = new NodeCache();
-        Informer<NodeInfo> inf = new Informer<>(ClusterCaches.NODES, new NodeDecoder(), cache, () -> client, FAST, hold);
-        informer = inf;
+        Informer<NodeInfo> inf = nodeInformer(cache, hold);
         inf.start();
         assertTrue(inf.holding());
         Thread.sleep(300); // long enough for a list that was not held (the others here sync in milliseconds)
@@ -376,11 +379,8 @@ class InformerTest {
     void heldListGoesAtItsBound() throws Exception {
         server = new FakeApiServer(pki, 0);
         serveOneNode();
-        client = TestClients.client(TestClients.kubeconfig(dir, pki, server.url(), true, null), counter);
         ListHold hold = new ListHold(200);
-        Informer<NodeInfo> inf = new Informer<>(ClusterCaches.NODES, new NodeDecoder(), new NodeCache(), () -> client,
-                FAST, hold);
-        informer = inf;
+        Informer<NodeInfo> inf = nodeInformer(new NodeCache(), hold);
         inf.start();
         assertTrue(await(inf::synced, MAX), "listed without a release once the bound passed");
         assertFalse(hold.released());
