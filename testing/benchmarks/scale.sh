@@ -32,7 +32,8 @@
 #                nodes the TLS record decryption (GHASH, called once per record) reaches C2, and with it its
 #                intrinsic, only minutes after start: SETTLE=240 or more measures what a long-running service costs
 #   RUN_AS=USER  when run as root: the appliance runs as USER (setpriv), as the packaged service runs as its own user;
-#                root never maps a class-data archive (the launcher's rule), a service user does
+#                root never maps a class-data archive (the launcher's rule), a service user does. Its GC log and
+#                recordings are then written into WORK/appliance; the hot-deploy directory is WORK/deploy, root's
 #   CDS_STATE=DIR with RUN_AS: the appliance's state directory, kept across runs, so that the class-data archive the
 #                launcher writes when one run stops is mapped by the next (as every start of a service after the first
 #                of its version); default: a fresh one per run, so no archive is mapped
@@ -65,7 +66,13 @@ WORK=${WORK:-$(mktemp -d /tmp/kma-scale.XXXXXX)}
 mkdir -p "$WORK"
 SIM_DIR=$WORK/sim
 APP_DIR=$WORK/appliance
-mkdir -p "$APP_DIR/state" "$APP_DIR/deploy"
+# hot deploy: root's, outside the appliance's directory, as the package installs it (the launcher loads nothing from a
+# directory that the service user, or a parent it owns, could change; see RUN_AS)
+DEPLOY_DIR=$WORK/deploy
+mkdir -p "$APP_DIR/state" "$DEPLOY_DIR"
+# where the appliance writes its GC log and recordings: its own directory when it runs as another user
+APP_OUT=$WORK
+[ -n "${RUN_AS:-}" ] && [ "$(id -u)" = 0 ] && APP_OUT=$APP_DIR
 
 # shellcheck source=lib.sh
 . "$here/lib.sh"
@@ -180,37 +187,38 @@ registration:             # registers itself in the simulated kube-apiserver, as
   allowLoopback: true     # the simulator accepts loopback Endpoints; without this the appliance retries every second
 EOF
 add_opts=${JAVA_OPTS_ADD:-}
-[ "${GC_LOG:-0}" = 1 ] && add_opts="$add_opts -Xlog:gc:file=$WORK/gc.log:uptime"
-[ "${JFR:-0}" = start ] && add_opts="$add_opts -XX:StartFlightRecording=name=start,settings=profile,filename=$WORK/start.jfr"
+[ "${GC_LOG:-0}" = 1 ] && add_opts="$add_opts -Xlog:gc:file=$APP_OUT/gc.log:uptime"
+[ "${JFR:-0}" = start ] && add_opts="$add_opts -XX:StartFlightRecording=name=start,settings=profile,filename=$APP_OUT/start.jfr"
 add_opts=${add_opts# }
 log "appliance JAVA_OPTS: ${JAVA_OPTS:-(distribution defaults)}${add_opts:+; added: $add_opts}"
 state_dir=$APP_DIR/state
 as_user=()
 app_user="$(id -un)"
-cds_note="none (root maps no class-data archive)"
-if [ -n "${RUN_AS:-}" ] && [ "$(id -u)" = 0 ]; then
+app_uid=$(id -u)
+if [ -n "${RUN_AS:-}" ] && [ "$app_uid" = 0 ]; then
     app_user=$RUN_AS
-    uid=$(id -u "$RUN_AS"); gid=$(id -g "$RUN_AS")
+    uid=$(id -u "$RUN_AS"); gid=$(id -g "$RUN_AS"); app_uid=$uid
     [ -n "${CDS_STATE:-}" ] && state_dir=$CDS_STATE && mkdir -p "$state_dir" && chown "$uid:$gid" "$state_dir"
-    # what the appliance reads (its kubeconfig, kubelet client key, CAs) and writes (its directory, the GC log);
-    # the hot-deploy directory stays root's, as the package installs it (the launcher loads nothing from one the
-    # service user could write)
+    # what the appliance reads (its kubeconfig, kubelet client key, CAs) and writes (its directory: state, certs, GC
+    # log, recordings); the work directory and the hot-deploy directory in it stay root's
     chown -R "$uid:$gid" "$APP_DIR"
-    chown root:root "$APP_DIR/deploy"
-    chown "$uid:$gid" "$WORK" "$SIM_DIR/appliance.kubeconfig" "$SIM_DIR"/pki/apiserver-kubelet-client.* \
+    chown "$uid:$gid" "$SIM_DIR/appliance.kubeconfig" "$SIM_DIR"/pki/apiserver-kubelet-client.* \
         "$SIM_DIR/pki/ca.crt" "$SIM_DIR/pki/front-proxy-ca.crt"
-    chmod a+x "$SIM_DIR" "$SIM_DIR/pki"
+    chmod a+x "$WORK" "$SIM_DIR" "$SIM_DIR/pki"
     as_user=(setpriv --reuid="$uid" --regid="$gid" --clear-groups)
-    if compgen -G "$state_dir/cds/kma-*.jsa" >/dev/null; then
-        cds_note="mapped ($(basename "$(ls "$state_dir"/cds/kma-*.jsa | head -1)"), if it matches these jars and JVM)"
-    else
-        cds_note="none mapped; one is written when this run stops"
-    fi
+fi
+# as the launcher decides: never for root; otherwise the state directory's archive, or one written at the stop
+if [ "$app_uid" = 0 ]; then
+    cds_note="none (root maps no class-data archive)"
+elif compgen -G "$state_dir/cds/kma-*.jsa" >/dev/null; then
+    cds_note="mapped ($(basename "$(ls "$state_dir"/cds/kma-*.jsa | head -1)"), if it matches these jars and JVM)"
+else
+    cds_note="none mapped; one is written when this run stops"
 fi
 log "appliance runs as $app_user; class-data archive: $cds_note"
 t1=$(now_s)
 # JDK_JAVA_OPTIONS only when there is something to add: the java launcher notes it on stderr (one log line)
-app_env=(KMA_STATE_DIR="$state_dir" KMA_DEPLOY_DIR="$APP_DIR/deploy")
+app_env=(KMA_STATE_DIR="$state_dir" KMA_DEPLOY_DIR="$DEPLOY_DIR")
 [ -n "$add_opts" ] && app_env+=(JDK_JAVA_OPTIONS="$add_opts")
 "${as_user[@]}" env "${app_env[@]}" \
     "$DIST/bin/kube-metrics-appliance" run --config "$APP_DIR/config.yaml" >"$WORK/appliance.log" 2>&1 &
@@ -275,8 +283,8 @@ threads_at_full() { # per thread "cpu-seconds name", then the same per name with
 }
 threads_at_full >"$WORK/threads-at-full.txt"
 gc_note="GC_LOG=1 counts collections"
-if [ "${GC_LOG:-0}" = 1 ] && [ -f "$WORK/gc.log" ]; then
-    cp "$WORK/gc.log" "$WORK/gc-at-full.log"
+if [ "${GC_LOG:-0}" = 1 ] && [ -f "$APP_OUT/gc.log" ]; then
+    cp "$APP_OUT/gc.log" "$WORK/gc-at-full.log"
     gc_young=$(grep -c 'Pause Young' "$WORK/gc-at-full.log" || true)
     gc_full=$(grep -c 'Pause Full' "$WORK/gc-at-full.log" || true)
     gc_note="$gc_young young and $gc_full full collections"
@@ -301,7 +309,7 @@ if [ "${JFR:-0}" = 1 ]; then
 fi
 sleep "$SETTLE"
 if [ "${JFR:-0}" = 1 ]; then
-    jcmd "$APP_PID" JFR.start name=scale settings=profile duration="${DURATION}s" filename="$WORK/appliance.jfr" >/dev/null
+    jcmd "$APP_PID" JFR.start name=scale settings=profile duration="${DURATION}s" filename="$APP_OUT/appliance.jfr" >/dev/null
 fi
 thread_ticks >"$WORK/threads-steady0.tmp"
 read -r tsum0 tcnt0 ok0 ko0 < <(self_metrics)
@@ -363,7 +371,7 @@ latencies() { # path -> "min median max bytes ttfb-median", QUERIES fetches in a
     printf '%s\n' "${times[@]}" | sort -n | awk -v b="$bytes" -v f="$ttfb" '{t[NR]=$1} END {printf "%.3f %.3f %.3f %d %s\n", t[1], t[int((NR+1)/2)], t[NR], b, f}'
 }
 if [ "${JFR:-0}" = lists ]; then
-    jcmd "$APP_PID" JFR.start name=lists settings=profile filename="$WORK/appliance.jfr" >/dev/null
+    jcmd "$APP_PID" JFR.start name=lists settings=profile filename="$APP_OUT/appliance.jfr" >/dev/null
 fi
 a_cpu2=$(cpu_ticks "$APP_PID"); q0=$(now_s)
 read -r p_min p_med p_max p_bytes p_ttfb < <(latencies /apis/metrics.k8s.io/v1beta1/pods)
@@ -463,8 +471,8 @@ if [ -n "${SHRINK:-}" ]; then
     grep -h "cluster shrank" "$WORK/appliance.log" || echo "                    (the appliance logged no heap collection)"
 fi
 
-jfr_file=$WORK/appliance.jfr
-[ "${JFR:-0}" = start ] && jfr_file=$WORK/start.jfr
+jfr_file=$APP_OUT/appliance.jfr
+[ "${JFR:-0}" = start ] && jfr_file=$APP_OUT/start.jfr
 if [ "${JFR:-0}" != 0 ] && [ -s "$jfr_file" ]; then
     echo
     case $JFR in lists) when="during the list requests" ;; start) when="from the start to the first full pod list" ;; *) when="steady state" ;; esac
