@@ -26,6 +26,10 @@
 #                reach the JVM through JDK_JAVA_OPTIONS, so the distribution's defaults stay as they are)
 #   GC_LOG=1     the appliance logs its collections (-Xlog:gc to gc.log); the cold-start line counts those up to
 #                the first full pod list
+#   NAMESPACES=N the simulator deals the cluster's pods over N namespaces (pod j of node i in sim-ns-<(i x PODS + j)
+#                mod N>); NAMESPACES=NODES gives namespaces of PODS pods each, as a large cluster's are, so that the
+#                namespace query shows what one namespace costs in a large cluster. Default: pod j in sim-ns-<j mod 5>,
+#                5 namespaces each with a fifth of the pods (70,000 at 5,000 nodes)
 #   KUBELET_MODE ports (default: every kubelet on 127.0.0.1, its own port) | loopback-ips (127.1.x.y:10250 each)
 #   STARTUP_TIMEOUT seconds allowed for the simulator, and again for the first full pod list (default 420)
 #   SETTLE       whole seconds between the first full pod list and the steady-state window (default 5). At 100
@@ -57,6 +61,7 @@ STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-420}
 SAMPLE_EVERY=5
 SETTLE=${SETTLE:-$SAMPLE_EVERY}
 KUBELET_MODE=${KUBELET_MODE:-ports}
+NAMESPACES=${NAMESPACES:-}
 
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../.." && pwd -P)
@@ -148,11 +153,13 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- simulator ------------------------------------------------------------------------------------------
 SIM_JAVA_OPTS=${SIM_JAVA_OPTS:--Xmx6g -XX:+UseParallelGC}
 sim_warmup=
+sim_namespaces=
+[ -n "$NAMESPACES" ] && sim_namespaces="--namespaces $NAMESPACES"
 [ "${SIM_WARMUP:-1}" = 1 ] && sim_warmup=--warm-up
 t0=$(now_s)
 # shellcheck disable=SC2086
 java $SIM_JAVA_OPTS -cp "$DIST/lib/simulator/*" io.kma.simulator.Main --dir "$SIM_DIR" --nodes "$NODES" --pods-per-node "$PODS" \
-    --kubelet-mode "$KUBELET_MODE" --appliance-url "$BASE" --exit-with-parent $sim_warmup >"$WORK/simulator.log" 2>&1 &
+    --kubelet-mode "$KUBELET_MODE" --appliance-url "$BASE" --exit-with-parent $sim_warmup $sim_namespaces >"$WORK/simulator.log" 2>&1 &
 SIM_PID=$!
 deadline=$(( $(date +%s) + STARTUP_TIMEOUT ))
 until [ -s "$SIM_DIR/simulator.properties" ]; do
@@ -378,9 +385,19 @@ read -r p_min p_med p_max p_bytes p_ttfb < <(latencies /apis/metrics.k8s.io/v1be
 q1=$(now_s); a_cpu3=$(cpu_ticks "$APP_PID")
 read -r n_min n_med n_max n_bytes n_ttfb < <(latencies /apis/metrics.k8s.io/v1beta1/nodes)
 read -r b_min b_med b_max b_bytes b_ttfb < <(ACCEPT=$ACCEPT_PROTOBUF latencies /apis/metrics.k8s.io/v1beta1/pods)
-# the simulator's pods: sim-pod-<node>-<j> in namespace sim-ns-<j mod 5> (LoadProfile); sim-pod-1-1 as in earlier
-# results, sim-pod-0-0 when the cluster is too small to have it
-if [ "$NODES" -ge 2 ] && [ "$PODS" -ge 2 ]; then first_ns=sim-ns-1 one_pod=sim-pod-1-1; else first_ns=sim-ns-0 one_pod=sim-pod-0-0; fi
+# the simulator's pods: sim-pod-<node>-<j> in namespace sim-ns-<j mod 5>, or sim-ns-<(node x PODS + j) mod NAMESPACES>
+# (LoadProfile); sim-pod-1-1 as in earlier results, sim-pod-0-0 when the cluster is too small to have it
+if [ "$NODES" -ge 2 ] && [ "$PODS" -ge 2 ]; then one_i=1 one_j=1; else one_i=0 one_j=0; fi
+one_pod=sim-pod-$one_i-$one_j
+if [ -n "$NAMESPACES" ]; then
+    ns_index=$(( (one_i * PODS + one_j) % NAMESPACES ))
+    ns_pods=$(( (NODES * PODS - 1 - ns_index) / NAMESPACES + 1 ))
+    ns_note="one of $NAMESPACES namespaces: $ns_pods pods; target <= 5 ms"
+else
+    ns_index=$(( one_j % 5 ))
+    ns_note="one of 5 namespaces: NODES x PODS / 5 pods; NAMESPACES=NODES for the 5 ms target's"
+fi
+first_ns=sim-ns-$ns_index
 read -r s_min s_med s_max s_bytes s_ttfb < <(latencies "/apis/metrics.k8s.io/v1beta1/namespaces/$first_ns/pods")
 read -r g_min g_med g_max g_bytes g_ttfb < <(latencies "/apis/metrics.k8s.io/v1beta1/namespaces/$first_ns/pods/$one_pod")
 # freshness: three pod lists 5 s apart, the worst p99 (and max) age of the served samples
@@ -427,7 +444,7 @@ s_rss_avg=$(calc "$s_rss_sum / $n / 1024" 0); s_rss_mx=$(calc "$s_rss_max / 1024
 cat <<EOF
 
 == kube-metrics-appliance scale benchmark, $(date -u +%Y-%m-%dT%H:%MZ) ==
-cluster             $NODES nodes x $PODS pods x 2 containers = $want pods, metricResolution 15s, kubelet mode $KUBELET_MODE
+cluster             $NODES nodes x $PODS pods x 2 containers = $want pods${NAMESPACES:+ in $NAMESPACES namespaces}, metricResolution 15s, kubelet mode $KUBELET_MODE
 machine             $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average at start $load_start, after steady state $load_steady
 appliance JAVA_OPTS ${JAVA_OPTS:-(distribution defaults)}; distribution $DIST; user $app_user, class-data archive: $cds_note
 startup             simulator ready ${sim_ready}s; appliance first full pod list ${full_after} after start   (target <= 35 s at 5,000 nodes)
@@ -440,7 +457,7 @@ tick duration       avg $tick_avg s in the steady state ($tick_avg_all s over al
 GET .../pods        min $p_min s, median $p_med s, max $p_max s, $p_bytes bytes   (JSON; target <= 0.4 s)
 GET .../pods proto  min $b_min s, median $b_med s, max $b_max s, $b_bytes bytes   (protobuf; target <= 0.25 s)
 GET .../nodes       min $n_min s, median $n_med s, max $n_max s, $n_bytes bytes
-GET ns/$first_ns/pods  min $s_min s, median $s_med s, max $s_max s, $s_bytes bytes; after TLS $s_ttfb s   (one of 5 namespaces: NODES x PODS / 5 pods)
+GET ns/$first_ns/pods  min $s_min s, median $s_med s, max $s_max s, $s_bytes bytes; after TLS $s_ttfb s   ($ns_note)
 GET one pod         min $g_min s, median $g_med s, max $g_max s, $g_bytes bytes; after TLS $g_ttfb s   (target <= 5 ms)
 sample age at read  p50 ${age_p50} s, p99 ${age_p99} s, max ${age_max} s over 3 pod lists   (target: one resolution + scrape time)
 kubectl top pod -A  min ${k_min} s, median ${k_med} s, max ${k_max} s over ${KUBECTL_RUNS} runs, through the simulator's aggregator   (target <= 2 s at 5,000 nodes)

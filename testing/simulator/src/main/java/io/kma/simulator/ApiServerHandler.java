@@ -330,7 +330,7 @@ final class ApiServerHandler implements HttpHandler {
             return;
         }
         List<String> names = new ArrayList<>(List.of("default", "kube-system"));
-        for (int i = 0; i < LoadProfile.NAMESPACES; i++) {
+        for (int i = 0; i < sim.profile().namespaceCount(); i++) {
             names.add("sim-ns-" + i);
         }
         if (name != null && !names.contains(name)) {

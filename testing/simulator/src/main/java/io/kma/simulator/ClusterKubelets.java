@@ -82,7 +82,7 @@ public final class ClusterKubelets implements AutoCloseable {
     private void listen(Pki.Issued ca) {
         long now = Instant.now().getEpochSecond();
         TrustManager[] clientTrust = Pki.trustManagers(ca.cert());
-        Faults faults = new Faults(new ClusterState(16, 1));
+        Faults faults = new Faults(new ClusterState(16, new LoadProfile(0, 0, 1)));
         Authenticator authenticator = new Authenticator();
         // who may read metrics is decided by kube-apiserver (ReviewedKubeletHandler); past that, anyone authenticated
         Policy policy = new Policy().add(Policy.resourceRule(Set.of("group:" + Identity.AUTHENTICATED), Set.of("get"), Set.of(""),

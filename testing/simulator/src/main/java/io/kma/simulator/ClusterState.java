@@ -25,6 +25,7 @@ public final class ClusterState {
     private final ArrayDeque<WatchEvent> history = new ArrayDeque<>();
     private final int historyLimit;
     private final int containersPerPod;
+    private final LoadProfile profile;
     private final List<Consumer<WatchEvent>> watchers = new CopyOnWriteArrayList<>();
     private long resourceVersion = 1000;
     /** Events with a resourceVersion at or below this are gone from the history. */
@@ -34,9 +35,10 @@ public final class ClusterState {
     public record Subscription(List<WatchEvent> backlog, boolean tooOld, long currentVersion, long oldestAvailable) {
     }
 
-    ClusterState(int historyLimit, int containersPerPod) {
+    ClusterState(int historyLimit, LoadProfile profile) {
         this.historyLimit = historyLimit;
-        this.containersPerPod = containersPerPod;
+        this.containersPerPod = profile.containersPerPod();
+        this.profile = profile;
     }
 
     synchronized void addNode(SimNode node) {
@@ -67,7 +69,7 @@ public final class ClusterState {
                     LoadProfile.containerMemoryBytes(j, k), startEpochSecond, 0);
         }
         long rv = ++resourceVersion;
-        return new SimPod(LoadProfile.podName(node.index, j), LoadProfile.namespace(j), node.index, j, rv,
+        return new SimPod(LoadProfile.podName(node.index, j), profile.namespace(node.index, j), node.index, j, rv,
                 startEpochSecond - 5, rv, Labels.app(j), cs, "Running");
     }
 

@@ -51,6 +51,7 @@ public final class Main {
     static String usage() {
         return """
                 usage: Main --dir DIR [--nodes N] [--pods-per-node P] [--containers-per-pod C]
+                            [--namespaces N] (the pods dealt over N namespaces; default: pod j in sim-ns-<j mod 5>)
                             [--kubelet-mode ports|loopback-ips] [--kubelet-ip-base 127.1.0.0] [--kubelet-cert-ip-sans]
                             [--kubelet-self-signed-certs]
                             [--apiserver-port 0] [--appliance-url https://127.0.0.1:4443]
@@ -92,6 +93,7 @@ public final class Main {
                 case "--nodes" -> b.nodes(Integer.parseInt(value(args, a)));
                 case "--pods-per-node" -> b.podsPerNode(Integer.parseInt(value(args, a)));
                 case "--containers-per-pod" -> b.containersPerPod(Integer.parseInt(value(args, a)));
+                case "--namespaces" -> b.namespaces(Integer.parseInt(value(args, a)));
                 case "--kubelet-mode" -> {
                     String m = value(args, a);
                     b.kubeletMode(switch (m) {
@@ -121,7 +123,7 @@ public final class Main {
         }
         args.addAll(rest);
         SimulatorOptions o = b.build();
-        return new SimulatorOptions(dir, o.nodes(), o.podsPerNode(), o.containersPerPod(), o.kubeletMode(), o.kubeletIpBase(),
+        return new SimulatorOptions(dir, o.nodes(), o.podsPerNode(), o.containersPerPod(), o.namespaces(), o.kubeletMode(), o.kubeletIpBase(),
                 o.kubeletPort(), o.kubeletCertIpSans(), o.apiserverPort(), o.applianceUrl(), o.aggregatorInsecureSkipTlsVerify(),
                 o.aggregatorCaFile(), o.slowMillis(), o.watchHistory(), o.watchBookmarkSeconds(), o.watchDefaultTimeoutSeconds(),
                 o.availabilityCheckSeconds(), o.proxyTimeoutSeconds(), o.kubeletIoThreads(), o.kubeletSelfSignedCerts(), o.warmUp());

@@ -66,9 +66,9 @@ public final class Simulator implements AutoCloseable {
     private Simulator(SimulatorOptions options) {
         this.options = options;
         this.dir = options.dir().toAbsolutePath();
-        this.cluster = new ClusterState(options.watchHistory(), options.containersPerPod());
+        this.profile = new LoadProfile(options.nodes(), options.podsPerNode(), options.containersPerPod(), options.namespaces());
+        this.cluster = new ClusterState(options.watchHistory(), profile);
         this.faults = new Faults(cluster);
-        this.profile = new LoadProfile(options.nodes(), options.podsPerNode(), options.containersPerPod());
     }
 
     public static Simulator start(SimulatorOptions options) throws IOException {

@@ -11,6 +11,7 @@ public record SimulatorOptions(
         int nodes,
         int podsPerNode,
         int containersPerPod,
+        int namespaces,
         KubeletMode kubeletMode,
         String kubeletIpBase,
         int kubeletPort,
@@ -40,6 +41,7 @@ public record SimulatorOptions(
         b.nodes = nodes;
         b.podsPerNode = podsPerNode;
         b.containersPerPod = containersPerPod;
+        b.namespaces = namespaces;
         b.kubeletMode = kubeletMode;
         b.kubeletIpBase = kubeletIpBase;
         b.kubeletPort = kubeletPort;
@@ -65,6 +67,7 @@ public record SimulatorOptions(
         private int nodes = 3;
         private int podsPerNode = 10;
         private int containersPerPod = 2;
+        private int namespaces;
         private KubeletMode kubeletMode = KubeletMode.PORTS;
         private String kubeletIpBase = "127.1.0.0";
         private int kubeletPort = 10250;
@@ -90,6 +93,8 @@ public record SimulatorOptions(
         public Builder nodes(int v) { nodes = v; return this; }
         public Builder podsPerNode(int v) { podsPerNode = v; return this; }
         public Builder containersPerPod(int v) { containersPerPod = v; return this; }
+        /** 0 (default): pod j in {@code sim-ns-<j mod 5>}; N: the cluster's pods dealt over N namespaces ({@link LoadProfile}). */
+        public Builder namespaces(int v) { namespaces = v; return this; }
         public Builder kubeletMode(KubeletMode v) { kubeletMode = v; return this; }
         public Builder kubeletIpBase(String v) { kubeletIpBase = v; return this; }
         /** The port of every kubelet in loopback-ips mode (10250). */
@@ -118,10 +123,10 @@ public record SimulatorOptions(
         public Builder warmUp(boolean v) { warmUp = v; return this; }
 
         public SimulatorOptions build() {
-            if (nodes < 1 || podsPerNode < 0 || containersPerPod < 1) {
-                throw new IllegalArgumentException("need nodes >= 1, pods-per-node >= 0, containers-per-pod >= 1");
+            if (nodes < 1 || podsPerNode < 0 || containersPerPod < 1 || namespaces < 0) {
+                throw new IllegalArgumentException("need nodes >= 1, pods-per-node >= 0, containers-per-pod >= 1, namespaces >= 0");
             }
-            return new SimulatorOptions(dir, nodes, podsPerNode, containersPerPod, kubeletMode, kubeletIpBase, kubeletPort,
+            return new SimulatorOptions(dir, nodes, podsPerNode, containersPerPod, namespaces, kubeletMode, kubeletIpBase, kubeletPort,
                     kubeletCertIpSans, apiserverPort, applianceUrl, aggregatorInsecureSkipTlsVerify, aggregatorCaFile, slowMillis,
                     watchHistory, watchBookmarkSeconds, watchDefaultTimeoutSeconds, availabilityCheckSeconds, proxyTimeoutSeconds,
                     kubeletIoThreads, kubeletSelfSignedCerts, warmUp);
