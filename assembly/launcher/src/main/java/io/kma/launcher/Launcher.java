@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -47,8 +49,30 @@ public final class Launcher implements AutoCloseable {
         this.hotDeploy = hotDeploy;
     }
 
-    /** Starts the framework and every bundle of {@code home/bundles} (fragments are only installed); returns then. */
+    /**
+     * Starts the framework and every bundle of {@code home/bundles} (fragments are only installed); returns then.
+     * The work runs on a thread of its own that ends: Felix reads each bundle's manifest into a buffer it keeps per
+     * thread, softly referenced, as large as the largest manifest that thread read (Bouncy Castle's signed bcprov has
+     * an 855 KB one); on the caller's thread, which lives as long as the process, it would stay in the heap for good.
+     */
     public static Launcher start(LaunchOptions o) throws Exception {
+        FutureTask<Launcher> task = new FutureTask<>(() -> startHere(o));
+        Thread starter = new Thread(task, "kma-launcher-start");
+        starter.start();
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private static Launcher startHere(LaunchOptions o) throws Exception {
         long t0 = System.nanoTime();
         // jboss-logging (Undertow, XNIO) picks JUL unless told otherwise before its first use.
         if (System.getProperty("org.jboss.logging.provider") == null) {

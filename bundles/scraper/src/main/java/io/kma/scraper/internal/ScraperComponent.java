@@ -381,6 +381,7 @@ public final class ScraperComponent implements HealthCheck, MetricsSource {
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(s.resolutionMillis()) - TimeUnit.MILLISECONDS.toNanos(
                 Math.min(500, s.resolutionMillis() / 10));
         ScrapeBatch batch = cycle.run(nodes, resolver, creds, deadline, st::storeNode, this::releasePodList);
+        buffers.trim(); // before the store's end of cycle, whose end of a cold start collects the heap
         st.endCycle(batch.failedNodes());
         long containers = 0;
         for (NodeScrape scraped : batch.scraped()) {
