@@ -53,7 +53,7 @@ public final class Launcher implements AutoCloseable {
      * Starts the framework and every bundle of {@code home/bundles} (fragments are only installed); returns then.
      * The work runs on a thread of its own that ends: Felix reads each bundle's manifest into a buffer it keeps per
      * thread, softly referenced, as large as the largest manifest that thread read (Bouncy Castle's signed bcprov has
-     * an 855 KB one); on the caller's thread, which lives as long as the process, it would stay in the heap for good.
+     * an 855 KB one); on the caller's thread, which lives as long as the process, it would stay until the heap ran short.
      */
     public static Launcher start(LaunchOptions o) throws Exception {
         FutureTask<Launcher> task = new FutureTask<>(() -> startHere(o));
