@@ -32,6 +32,9 @@ public record SimulatorOptions(
 
     public enum KubeletMode { PORTS, LOOPBACK_IPS }
 
+    /** The most namespaces {@code --namespaces} takes. */
+    public static final int MAX_NAMESPACES = 100_000;
+
     public static Builder builder(Path dir) {
         return new Builder(dir);
     }
@@ -125,6 +128,11 @@ public record SimulatorOptions(
         public SimulatorOptions build() {
             if (nodes < 1 || podsPerNode < 0 || containersPerPod < 1 || namespaces < 0) {
                 throw new IllegalArgumentException("need nodes >= 1, pods-per-node >= 0, containers-per-pod >= 1, namespaces >= 0");
+            }
+            if (namespaces > MAX_NAMESPACES) {
+                // every namespace is listed by name: a typo's billion would fill the heap, not a cluster
+                throw new IllegalArgumentException("need namespaces <= " + MAX_NAMESPACES + " (Kubernetes tests 10,000), not "
+                        + namespaces);
             }
             return new SimulatorOptions(dir, nodes, podsPerNode, containersPerPod, namespaces, kubeletMode, kubeletIpBase, kubeletPort,
                     kubeletCertIpSans, apiserverPort, applianceUrl, aggregatorInsecureSkipTlsVerify, aggregatorCaFile, slowMillis,

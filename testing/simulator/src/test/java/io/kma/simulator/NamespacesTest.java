@@ -59,9 +59,12 @@ class NamespacesTest {
     }
 
     @Test
-    void negativeNamespacesAreRefused(@TempDir Path dir) {
+    void negativeOrTooManyNamespacesAreRefused(@TempDir Path dir) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Main.parse(new ArrayDeque<>(
                 List.of("--dir", dir.toString(), "--namespaces", "-1"))));
         assertEquals("need nodes >= 1, pods-per-node >= 0, containers-per-pod >= 1, namespaces >= 0", e.getMessage());
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> Main.parse(new ArrayDeque<>(
+                List.of("--dir", dir.toString(), "--namespaces", "1000000000"))));
+        assertEquals("need namespaces <= 100000 (Kubernetes tests 10,000), not 1000000000", tooMany.getMessage());
     }
 }
