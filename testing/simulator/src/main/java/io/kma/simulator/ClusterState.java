@@ -24,7 +24,6 @@ public final class ClusterState {
     private final List<SimNode> nodesByIndex = new ArrayList<>();
     private final ArrayDeque<WatchEvent> history = new ArrayDeque<>();
     private final int historyLimit;
-    private final int containersPerPod;
     private final LoadProfile profile;
     private final List<Consumer<WatchEvent>> watchers = new CopyOnWriteArrayList<>();
     private long resourceVersion = 1000;
@@ -37,7 +36,6 @@ public final class ClusterState {
 
     ClusterState(int historyLimit, LoadProfile profile) {
         this.historyLimit = historyLimit;
-        this.containersPerPod = profile.containersPerPod();
         this.profile = profile;
     }
 
@@ -63,8 +61,8 @@ public final class ClusterState {
     }
 
     private SimPod newPod(SimNode node, int j, long startEpochSecond) {
-        SimContainer[] cs = new SimContainer[containersPerPod];
-        for (int k = 0; k < containersPerPod; k++) {
+        SimContainer[] cs = new SimContainer[profile.containersPerPod()];
+        for (int k = 0; k < cs.length; k++) {
             cs[k] = new SimContainer(LoadProfile.containerName(k), LoadProfile.containerMillicores(node.index, j, k),
                     LoadProfile.containerMemoryBytes(j, k), startEpochSecond, 0);
         }

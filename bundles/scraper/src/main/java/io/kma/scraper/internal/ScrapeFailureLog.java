@@ -80,8 +80,9 @@ final class ScrapeFailureLog {
      * A node whose scrape was still running at the cycle's deadline (carried into the next cycle) or not
      * started for want of a slot: not the kubelet's failure (a cold start's handshakes take their time);
      * counted in one line per cycle.
+     *
+     * @param running its scrape still runs (carried into the next cycle); false: not started for want of a slot
      */
-    /** @param running its scrape still runs (carried into the next cycle); false: not started for want of a slot */
     void pending(String node, boolean running) {
         pending++;
         if (running) {
