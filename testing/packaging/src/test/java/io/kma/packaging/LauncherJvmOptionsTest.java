@@ -74,6 +74,13 @@ class LauncherJvmOptionsTest {
         }
         assertTrue(out.contains("bool UseSerialGC                              = true"), tail(out));
         assertTrue(Pattern.compile("size_t MaxNewSize\\s+= 134217728\\s").matcher(out).find(), tail(out));
+        // the small-cluster footprint: a quarter of the heap young, C1's profiled code after 5x the JDK's counts
+        assertTrue(Pattern.compile("uintx NewRatio\\s+= 3\\s").matcher(out).find(), tail(out));
+        for (String t3 : List.of("Tier3InvocationThreshold\\s+= 1000", "Tier3MinInvocationThreshold\\s+= 500",
+                "Tier3CompileThreshold\\s+= 10000", "Tier3BackEdgeThreshold\\s+= 300000")) {
+            assertTrue(Pattern.compile("intx " + t3 + "\\s+\\{product\\} \\{command line\\}").matcher(out).find(),
+                    t3 + " not set:\n" + tail(out));
+        }
     }
 
     private Path fakeJavaHome(String version) throws IOException {
