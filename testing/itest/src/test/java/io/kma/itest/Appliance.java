@@ -2,11 +2,7 @@ package io.kma.itest;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 import org.osgi.framework.Bundle;
@@ -26,6 +21,7 @@ import org.osgi.framework.BundleContext;
 
 import io.kma.launcher.LaunchOptions;
 import io.kma.launcher.Launcher;
+import io.kma.testsupport.LoopbackPorts;
 
 /**
  * The real distribution (assembly/target/kube-metrics-appliance) booted on the real Felix in this
@@ -86,39 +82,9 @@ final class Appliance implements AutoCloseable {
         return appliance;
     }
 
-    /**
-     * A free TCP port on 127.0.0.1, below the kernel's ephemeral range when it can. A port probed inside that range and
-     * released can be handed out again by the next bind to port 0 or outgoing connection: the simulator, started
-     * between the probe and the appliance's bind, took one for a listener of its own in CI (PipelineTest: "cannot
-     * listen on 127.0.0.1:42579: Address already in use"). Ports below the range are never handed out that way.
-     */
+    /** A free TCP port on 127.0.0.1 (see {@link LoopbackPorts}: not one the simulator's own binds can take). */
     static int freePort() throws IOException {
-        int ephemeralLow = ephemeralLow();
-        if (ephemeralLow > 2048) {
-            for (int attempt = 0; attempt < 200; attempt++) {
-                int candidate = ThreadLocalRandom.current().nextInt(ephemeralLow / 2, ephemeralLow);
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate), 1);
-                    return candidate;
-                } catch (IOException taken) {
-                    // in use by another process: try another
-                }
-            }
-        }
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** The first port of Linux's ephemeral range (32768 by default); 0 where it cannot be read. */
-    private static int ephemeralLow() {
-        // a reader, not Files.readString: on this procfs file (size 0) that returned the first byte only
-        try (BufferedReader r = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
-            String range = r.readLine();
-            return range == null ? 0 : Integer.parseInt(range.trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        return LoopbackPorts.free();
     }
 
     Launcher launcher() {

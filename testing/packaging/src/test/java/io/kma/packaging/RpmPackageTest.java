@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.kma.simulator.MarkerBundle;
 import io.kma.simulator.Simulator;
 import io.kma.simulator.SimulatorOptions;
+import io.kma.testsupport.LoopbackPorts;
 import io.kma.testsupport.TestPki;
 
 /**
@@ -535,9 +534,7 @@ class RpmPackageTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return LoopbackPorts.free();
     }
 
     private static String tail(Path log) {

@@ -1,0 +1,39 @@
+package io.kma.testsupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class LoopbackPortsTest {
+
+    private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+
+    @Test
+    void readsTheWholeFirstNumberOfTheEphemeralRange() throws Exception {
+        assumeTrue(Files.isReadable(RANGE), "no " + RANGE + " (not Linux): free() falls back to port 0");
+        List<String> lines = Files.readAllLines(RANGE);
+        assertEquals(Integer.parseInt(lines.get(0).trim().split("\\s+")[0]), LoopbackPorts.ephemeralLow());
+    }
+
+    @Test
+    void aFreePortLiesBelowTheEphemeralRangeAndCanBeBound() throws Exception {
+        int low = LoopbackPorts.ephemeralLow();
+        assumeTrue(low > 2048, "ephemeral range starts at " + low + ": free() falls back to port 0");
+        for (int i = 0; i < 20; i++) {
+            int port = LoopbackPorts.free();
+            assertTrue(port >= low / 2 && port < low, port + " not in [" + low / 2 + ", " + low + ")");
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            }
+        }
+    }
+}
