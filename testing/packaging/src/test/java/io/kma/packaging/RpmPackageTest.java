@@ -271,7 +271,7 @@ class RpmPackageTest {
         assumeTrue(installed);
         Path t = Files.createDirectories(work.resolve("run"));
         Path state = Files.createDirectories(t.resolve("state"));
-        int port = freePort();
+        int port = LoopbackPorts.free();
         try (Simulator sim = Simulator.start(SimulatorOptions.builder(t.resolve("sim")).nodes(2).podsPerNode(2)
                 .applianceUrl(URI.create("https://127.0.0.1:" + port)).build())) {
             Path pki = sim.dir().resolve("pki");
@@ -531,10 +531,6 @@ class RpmPackageTest {
         Matcher m = Pattern.compile(regex, Pattern.MULTILINE).matcher(text);
         assertTrue(m.find(), "the installed config.yaml has no line matching " + regex);
         return m.replaceFirst(Matcher.quoteReplacement(replacement).replace("\\$1", "$1"));
-    }
-
-    private static int freePort() throws IOException {
-        return LoopbackPorts.free();
     }
 
     private static String tail(Path log) {

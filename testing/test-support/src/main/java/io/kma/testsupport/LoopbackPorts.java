@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class LoopbackPorts {
 
-    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
 
     private LoopbackPorts() {
     }

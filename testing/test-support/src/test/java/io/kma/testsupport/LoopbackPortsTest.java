@@ -15,12 +15,11 @@ import org.junit.jupiter.api.Test;
 
 class LoopbackPortsTest {
 
-    private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-
     @Test
     void readsTheWholeFirstNumberOfTheEphemeralRange() throws Exception {
-        assumeTrue(Files.isReadable(RANGE), "no " + RANGE + " (not Linux): free() falls back to port 0");
-        List<String> lines = Files.readAllLines(RANGE);
+        Path range = LoopbackPorts.EPHEMERAL_RANGE;
+        assumeTrue(Files.isReadable(range), "no " + range + " (not Linux): free() falls back to port 0");
+        List<String> lines = Files.readAllLines(range);
         assertEquals(Integer.parseInt(lines.get(0).trim().split("\\s+")[0]), LoopbackPorts.ephemeralLow());
     }
 

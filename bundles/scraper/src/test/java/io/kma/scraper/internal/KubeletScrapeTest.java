@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +23,7 @@ import io.kma.api.kubelet.KubeletCredentials;
 import io.kma.api.kubelet.KubeletEndpoint;
 import io.kma.api.store.NodeScrape;
 import io.kma.api.store.ScrapeBatch;
+import io.kma.testsupport.LoopbackPorts;
 import io.kma.testsupport.TestPki;
 
 /** Scrapes against a local HTTPS kubelet stand-in that requires a client certificate. */
@@ -105,9 +105,7 @@ class KubeletScrapeTest {
     }
 
     static int freePortThatRefuses() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+        return LoopbackPorts.free();
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.kma.api.tls.TlsMaterials.CertificateFiles;
 import io.kma.http.server.internal.HttpsServer.ListenerException;
+import io.kma.testsupport.LoopbackPorts;
 
 /** What a configuration change (DS @Modified) does to the listener. */
 class ReconfigurationTest {
@@ -55,10 +56,7 @@ class ReconfigurationTest {
             listener.start(TestListener.selfSigned(tmp));
             listener.addHandler(e -> e.getResponseSender().send("h"), 0, "/h");
             int oldPort = listener.port();
-            int newPort;
-            try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                newPort = probe.getLocalPort();
-            }
+            int newPort = LoopbackPorts.free();
             long t0 = System.nanoTime();
             listener.service.apply(new ServerSettings("127.0.0.1", newPort, null, null, tmp, false));
             System.out.printf("listener restart on a port change: %d ms%n", (System.nanoTime() - t0) / 1_000_000);

@@ -12,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.kma.api.cluster.NodeAddress;
 import io.kma.api.cluster.NodeInfo;
 import io.kma.api.cluster.PodInfo;
+import io.kma.testsupport.LoopbackPorts;
 
 class InformerTest {
 
@@ -256,10 +255,7 @@ class InformerTest {
 
     @Test
     void apiserverDownBacksOffThenRecovers() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackPorts.free();
         client = TestClients.client(TestClients.kubeconfig(dir, pki, "https://127.0.0.1:" + port, true, null), counter);
         NodeCache cache = new NodeCache();
         Informer<NodeInfo> inf = new Informer<>(ClusterCaches.NODES, new NodeDecoder(), cache, () -> client, FAST);
