@@ -191,9 +191,13 @@ final class ScrapeCycle {
                         futures[i] = null;
                     }
                     results.set(i, r); // never null: a scrape's future does not complete exceptionally
-                    done.countDown();
-                    if (firstScrape[i] && firstScrapesLeft.decrementAndGet() == 0) {
-                        everyNodeTried.run();
+                    // before the count-down: a cycle whose last first scrape this is ends after the release
+                    try {
+                        if (firstScrape[i] && firstScrapesLeft.decrementAndGet() == 0) {
+                            everyNodeTried.run();
+                        }
+                    } finally {
+                        done.countDown();
                     }
                 }
             });
